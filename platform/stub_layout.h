@@ -10,6 +10,8 @@
 
 #define STUB_LOADER_BASE 0x7e0000000000
 #define STUB_GADGET_ADDR STUB_LOADER_BASE           /* syscall; int3 */
+/* rip after the loader's entry int3 (gadget is 3 bytes, entry int3 is 1 byte) */
+#define STUB_LOADER_TRAP_RIP (STUB_LOADER_BASE + 4)
 #define STUB_SCRATCH_ADDR (STUB_LOADER_BASE + 0x1000) /* 4 pages, read-write */
 #define STUB_SCRATCH_SIZE 0x4000
 

@@ -1,0 +1,127 @@
+/* sentry/clone.c - creating tasks: the native clone runs in the host with flags the Sentry
+ * rewrote (sys_task.c); here the Sentry builds the new task's state at the clone event,
+ * fixes the parent's return value and the ids written to app memory (virtual tids), and
+ * releases the child at its first stop. */
+#include "sentry/task.h"
+#include "common/log.h"
+#include <errno.h>
+#include <sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+void loop_new_task_ready(struct task *child);
+
+static struct thread_group *fork_group(struct task *parent, pid_t child_tid, uint64_t flags,
+				       int exit_signal)
+{
+	struct thread_group *ptg = parent->tg, *tg = tg_new();
+	if (!tg)
+		return NULL;
+	tg->vpid = pid_alloc();
+	tg->host_pid = child_tid;
+	tg->parent = (flags & CLONE_PARENT) ? ptg->parent : ptg;
+	if (tg->parent)
+		list_add_tail(&tg->sibling, &tg->parent->children);
+	tg->pgid = ptg->pgid;
+	tg->sid = ptg->sid;
+	tg->exit_signal = exit_signal;
+	tg->cred = ptg->cred;
+	memcpy(tg->rlim, ptg->rlim, sizeof(tg->rlim));
+	memcpy(tg->comm, ptg->comm, sizeof(tg->comm));
+	memcpy(tg->exe_path, ptg->exe_path, sizeof(tg->exe_path));
+	tg->arg_start = ptg->arg_start;
+	tg->arg_end = ptg->arg_end;
+	tg->env_start = ptg->env_start;
+	tg->env_end = ptg->env_end;
+	tg->no_new_privs = ptg->no_new_privs;
+	tg->dumpable = ptg->dumpable;
+	tg->cap_bounding = ptg->cap_bounding;
+	tg->cap_permitted = ptg->cap_permitted;
+	tg->cap_inheritable = ptg->cap_inheritable;
+	tg->cap_ambient = ptg->cap_ambient;
+	tg->keepcaps = ptg->keepcaps;
+	if (flags & CLONE_FILES) {
+		vfs_fdtable_get(ptg->fdt);
+		tg->fdt = ptg->fdt;
+	} else {
+		tg->fdt = vfs_fdtable_clone(ptg->fdt);
+	}
+	if (flags & CLONE_FS) {
+		vfs_fs_ctx_get(ptg->fs);
+		tg->fs = ptg->fs;
+	} else {
+		tg->fs = vfs_fs_ctx_clone(ptg->fs);
+	}
+	vfs_mntns_get(ptg->mntns);
+	tg->mntns = ptg->mntns;
+	if (flags & CLONE_SIGHAND) {
+		ptg->sighand->refs++;
+		tg->sighand = ptg->sighand;
+	} else {
+		tg->sighand = sighand_copy(ptg->sighand);
+	}
+	if (!tg->fdt || !tg->fs || !tg->sighand)
+		log_err("out of memory creating pid %d", tg->vpid);
+	return tg;
+}
+
+void clone_on_event(struct task *parent, pid_t child_tid)
+{
+	struct task_clone_req *req = &parent->clone;
+	struct task *child;
+
+	if (!req->active) {
+		/* A clone the Sentry did not ask for cannot happen; never leave it stopped. */
+		log_err("unexpected clone event from tid %d", parent->vtid);
+		plat->resume(child_tid, 0);
+		plat->syscall_run(parent->host_tid, false);
+		return;
+	}
+	if (req->flags & CLONE_THREAD) {
+		child = task_new(child_tid, parent->tg, pid_alloc());
+	} else {
+		struct thread_group *tg = fork_group(parent, child_tid, req->flags, req->exit_signal);
+		child = tg ? task_new(child_tid, tg, tg->vpid) : NULL;
+	}
+	if (!child) {
+		plat->kill(child_tid, SIGKILL);
+		plat->syscall_run(parent->host_tid, true);
+		return;
+	}
+	memcpy(child->comm, parent->comm, sizeof(child->comm));
+	if (req->flags & CLONE_CHILD_CLEARTID)
+		child->clear_child_tid = req->ctid_gaddr;
+	child->clone = *req; /* the child fixes CLONE_CHILD_SETTID at its first stop */
+	req->child_tid = child_tid;
+	req->active = false;
+	parent->clone.child_tid = child->vtid;
+	/* On to the parent's syscall exit, where its return value becomes the virtual tid. */
+	plat->syscall_run(parent->host_tid, true);
+	loop_new_task_ready(child);
+}
+
+void clone_on_child_stop(struct task *child)
+{
+	if (child->clone.flags & CLONE_CHILD_SETTID) {
+		int v = child->vtid;
+		guest_copy_out(&child->mem, child->clone.ctid_gaddr, &v, sizeof(v));
+	}
+	child->clone.active = false;
+	task_resume(child, 0);
+}
+
+/* At the parent's clone exit: host tid -> virtual tid. */
+void clone_exit_fixup(struct task *t)
+{
+	long r = (long)t->regs.r.rax;
+	if (r > 0) {
+		int v = t->clone.child_tid;
+		if (t->clone.flags & CLONE_PARENT_SETTID)
+			guest_copy_out(&t->mem, t->clone.ptid_gaddr, &v, sizeof(v));
+		t->regs.r.rax = (uint64_t)v;
+		t->regs_dirty = true;
+	}
+	t->clone.active = false;
+	if (sandbox.strace)
+		strace_print(t, (long)t->regs.r.rax);
+}

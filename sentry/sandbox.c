@@ -1,0 +1,246 @@
+/* sentry/sandbox.c - assembles a sandbox: the stub loader image, the stub filter, the
+ * channel socket, the mount namespace, the init process's credentials, fds and rlimits;
+ * then runs the event loop until init is gone. */
+#include "sentry/sandbox.h"
+#include "sentry/task.h"
+#include "sentry/syscall_table.h"
+#include "platform/platform.h"
+#include "common/log.h"
+#include "vfs/vfs.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct sandbox_config sandbox;
+pid_t sentry_host_pid;
+extern int sentry_channel_peer_fd;
+extern const char stub_loader_image[], stub_loader_image_end[];
+
+static int loader_memfd(void)
+{
+	size_t len = stub_loader_image_end - stub_loader_image;
+	int fd = memfd_create("cvisor-stub", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0)
+		return -errno;
+	if (write(fd, stub_loader_image, len) != (ssize_t)len ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) < 0) {
+		int err = -errno;
+		close(fd);
+		return err ? err : -EIO;
+	}
+	return fd;
+}
+
+static int host_watch(int fd, uint32_t events, struct waitq *wq)
+{
+	return loop_watch_fd(fd, events, wq);
+}
+
+static const struct vfs_host_ops host_ops = {
+	.watch_fd = host_watch,
+	.unwatch_fd = loop_unwatch_fd,
+};
+
+static int build_mntns(const struct sandbox_spec *spec, struct vfs_mntns **ns)
+{
+	const char *root = spec->rootfs ? spec->rootfs : "/";
+	int fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int r;
+	if (fd < 0) {
+		r = -errno;
+		fprintf(stderr, "cvisor: rootfs %s: %s\n", root, strerror(-r));
+		return r;
+	}
+	if (!spec->rootfs || spec->rootfs_overlay)
+		r = vfs_mntns_new_overlay_host(fd, ns);
+	else
+		r = vfs_mntns_new_host(fd, false, ns);
+	if (r < 0) {
+		fprintf(stderr, "cvisor: cannot set up the root filesystem: %s\n", strerror(-r));
+		return r;
+	}
+	static const struct {
+		const char *path, *type;
+	} mounts[] = {{"/proc", "proc"}, {"/sys", "sysfs"},     {"/dev", "devfs"},
+		      {"/dev/pts", "devpts"}, {"/dev/shm", "tmpfs"}};
+	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
+		r = vfs_mount_at(*ns, mounts[i].path, mounts[i].type, 0, NULL);
+		if (r < 0)
+			log_warn("cannot mount %s on %s: errno %d", mounts[i].type, mounts[i].path,
+				 -r);
+	}
+	return 0;
+}
+
+static int init_stdio(struct thread_group *tg)
+{
+	for (int i = 0; i < 3; i++) {
+		int fd = fcntl(i, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			continue; /* closed in cvisor: closed in the app */
+		int fl = fcntl(i, F_GETFL);
+		struct vfs_file *f = vfs_hostfd_file_new(fd, fl < 0 ? O_RDWR : fl);
+		if (!f)
+			return -ENOMEM;
+		int r = vfs_fdtable_install(tg->fdt, f, i, false);
+		vfs_file_put(f);
+		if (r != i)
+			return r < 0 ? r : -EBADF;
+	}
+	return 0;
+}
+
+static void init_creds(struct thread_group *tg, const struct sandbox_spec *spec)
+{
+	uint64_t all = (1ULL << (CAP_LAST_CAP + 1)) - 1;
+	struct vfs_cred *c = &tg->cred;
+	c->uid = c->euid = c->suid = c->fsuid = spec->uid;
+	c->gid = c->egid = c->sgid = c->fsgid = spec->gid;
+	c->ngroups = 0;
+	tg->cap_bounding = all;
+	tg->cap_permitted = spec->uid == 0 ? all : 0;
+	c->cap_effective = tg->cap_permitted;
+	for (int r = 0; r < RLIM_NLIMITS; r++)
+		getrlimit(r, &tg->rlim[r]);
+	tg->rlim[RLIMIT_NOFILE].rlim_cur = 1024;
+	tg->rlim[RLIMIT_NOFILE].rlim_max = 1048576;
+	tg->rlim[RLIMIT_CORE].rlim_cur = 0;
+}
+
+/* The program to run: argv[0] as a path, or looked up in the sandbox's PATH. */
+static int start_init(struct task *t, const struct sandbox_spec *spec)
+{
+	const char *cmd = spec->argv[0];
+	const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+	char buf[4096];
+	int r = -ENOENT;
+
+	for (char **e = spec->envp; *e; e++)
+		if (!strncmp(*e, "PATH=", 5))
+			path = *e + 5;
+	if (strchr(cmd, '/'))
+		return exec_start_init(t, cmd, spec->argv, spec->envp);
+	while (*path) {
+		const char *end = strchr(path, ':');
+		size_t n = end ? (size_t)(end - path) : strlen(path);
+		snprintf(buf, sizeof(buf), "%.*s/%s", (int)n, n ? path : ".", cmd);
+		int rr = exec_start_init(t, buf, spec->argv, spec->envp);
+		if (rr == 0)
+			return 0;
+		if (rr != -ENOENT && rr != -ENOTDIR)
+			r = rr;
+		path += n;
+		if (*path == ':')
+			path++;
+	}
+	return r;
+}
+
+int sandbox_run(const struct sandbox_spec *spec)
+{
+	struct plat_spawn sp;
+	struct sock_fprog prog;
+	struct vfs_mntns *ns = NULL;
+	struct thread_group *tg;
+	struct task *t;
+	int chan[2], r;
+	pid_t tid;
+
+	sentry_host_pid = getpid();
+	sandbox.strace = spec->strace;
+	if (spec->hostname)
+		snprintf(sentry_hostname, sizeof(sentry_hostname), "%s", spec->hostname);
+	if (spec->debug_log && (r = log_open(spec->debug_log, LOG_DEBUG)) < 0) {
+		fprintf(stderr, "cvisor: --debug-log %s: %s\n", spec->debug_log, strerror(-r));
+		return r;
+	}
+	if (spec->strace)
+		strace_fd = log_fd() >= 0 ? log_fd() : 2;
+	sentry_crash_handler_install();
+	vfs_set_host_ops(&host_ops);
+	if ((r = plat->init()) < 0 || (r = loop_init()) < 0) {
+		fprintf(stderr, "cvisor: platform %s: %s\n", plat->name, strerror(-r));
+		return r;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)
+		return -errno;
+	sentry_channel_fd = chan[0];
+	sentry_channel_peer_fd = chan[1];
+	sp.channel_fd = chan[1];
+	sp.loader_fd = loader_memfd();
+	if (sp.loader_fd < 0)
+		return sp.loader_fd;
+	if ((r = syscall_filter_build(&prog)) < 0) {
+		fprintf(stderr, "cvisor: cannot build the stub filter: %s\n", strerror(-r));
+		return r;
+	}
+	sp.filter = &prog;
+	if ((r = build_mntns(spec, &ns)) < 0)
+		return r;
+
+	tg = tg_new();
+	if (!tg)
+		return -ENOMEM;
+	tg->vpid = pid_alloc();
+	tg->pgid = tg->sid = tg->vpid;
+	init_creds(tg, spec);
+	tg->mntns = ns;
+	tg->fs = vfs_fs_ctx_new(ns);
+	tg->fdt = vfs_fdtable_new();
+	tg->sighand = sighand_new();
+	if (!tg->fs || !tg->fdt || !tg->sighand)
+		return -ENOMEM;
+	vfs_fdtable_set_limit(tg->fdt, tg->rlim[RLIMIT_NOFILE].rlim_cur);
+	if ((r = init_stdio(tg)) < 0)
+		return r;
+	init_tg = tg;
+
+	r = plat->spawn(&sp, &tid);
+	plat_filter_free(&prog);
+	close(sp.loader_fd);
+	if (r < 0) {
+		fprintf(stderr, "cvisor: cannot start the sandbox's first process: %s\n",
+			strerror(-r));
+		return r;
+	}
+	tg->host_pid = tid;
+	t = task_new(tid, tg, tg->vpid);
+	if (!t)
+		return -ENOMEM;
+	if (spec->cwd) {
+		/* resolve through the VFS like chdir(2) would */
+		extern int vfs_fs_ctx_chdir_path(struct vfs_ctx *c, const char *path)
+			__attribute__((weak));
+		struct vfs_ctx c;
+		task_vfs_ctx(t, &c);
+		if (vfs_fs_ctx_chdir_path && (r = vfs_fs_ctx_chdir_path(&c, spec->cwd)) < 0) {
+			fprintf(stderr, "cvisor: --cwd %s: %s\n", spec->cwd, strerror(-r));
+			kill(tid, SIGKILL);
+			return r;
+		}
+	}
+	r = start_init(t, spec);
+	if (r < 0) {
+		fprintf(stderr, "cvisor: %s: %s\n", spec->argv[0], strerror(-r));
+		kill(tid, SIGKILL);
+		waitpid(tid, NULL, __WALL);
+		return r == -ENOENT ? -ENOENT : r;
+	}
+	r = loop_run();
+	if (r < 0) {
+		fprintf(stderr, "cvisor: sentry loop failed: %s\n", strerror(-r));
+		return r;
+	}
+	if (WIFEXITED(r))
+		return WEXITSTATUS(r);
+	if (WIFSIGNALED(r))
+		return 128 + WTERMSIG(r);
+	return 255;
+}

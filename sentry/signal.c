@@ -1,0 +1,268 @@
+/* sentry/signal.c - signals as the app sees them. The Sentry keeps the virtual siginfo
+ * (sender's virtual pid and uid) and the actions; the host kernel does the delivery
+ * (frames, masks, default actions) because every signal reaches a stub as a host signal
+ * the Sentry sent: at the host's signal-delivery-stop the Sentry swaps in the virtual
+ * siginfo. Host-generated asynchronous signals (SIGCHLD of host children...) are dropped;
+ * synchronous faults (SIGSEGV...) go through unchanged.
+ * Must not resume tasks except through dispatch.c's functions. */
+#include "sentry/task.h"
+#include "common/log.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SIGBIT(sig) (1ULL << ((sig)-1))
+
+struct sighand *sighand_new(void)
+{
+	struct sighand *sh = calloc(1, sizeof(*sh));
+	if (sh)
+		sh->refs = 1;
+	return sh;
+}
+
+struct sighand *sighand_copy(const struct sighand *sh)
+{
+	struct sighand *n = malloc(sizeof(*n));
+	if (!n)
+		return NULL;
+	*n = *sh;
+	n->refs = 1;
+	return n;
+}
+
+void sighand_put(struct sighand *sh)
+{
+	if (sh && --sh->refs == 0)
+		free(sh);
+}
+
+void signal_exec_reset(struct thread_group *tg)
+{
+	struct sighand *sh = tg->sighand;
+	if (sh->refs > 1) {
+		struct sighand *n = sighand_copy(sh);
+		if (!n)
+			return;
+		sighand_put(sh);
+		tg->sighand = sh = n;
+	}
+	for (int i = 1; i < SENTRY_NSIG; i++) {
+		if (sh->action[i].handler > 1) /* handled: back to default; SIG_IGN stays */
+			memset(&sh->action[i], 0, sizeof(sh->action[i]));
+		sh->action[i].flags &= ~SA_ONSTACK;
+	}
+}
+
+static bool default_ignored(int sig)
+{
+	return sig == SIGCHLD || sig == SIGURG || sig == SIGWINCH || sig == SIGCONT;
+}
+
+bool signal_is_ignored(struct thread_group *tg, int sig)
+{
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return false;
+	if (!tg->sighand)
+		return true;
+	uint64_t h = tg->sighand->action[sig].handler;
+	return h == 1 || (h == 0 && default_ignored(sig));
+}
+
+void signal_info_user(siginfo_t *info, int sig, int code, struct task *sender)
+{
+	memset(info, 0, sizeof(*info));
+	info->si_signo = sig;
+	info->si_code = code;
+	if (sender) {
+		info->si_pid = sender->tg->vpid;
+		info->si_uid = sender->tg->cred.uid;
+	}
+}
+
+static int queue_info(struct list_head *q, const siginfo_t *info)
+{
+	/* Standard signals coalesce: keep one entry; real-time ones queue. */
+	if (info->si_signo < SIGRTMIN) {
+		struct sigqueue_entry *e;
+		list_for_each_entry(e, q, link)
+			if (e->info.si_signo == info->si_signo)
+				return 0;
+	}
+	struct sigqueue_entry *e = malloc(sizeof(*e));
+	if (!e)
+		return -EAGAIN;
+	e->info = *info;
+	list_add_tail(&e->link, q);
+	return 0;
+}
+
+static bool pop_info(struct list_head *q, int sig, siginfo_t *out)
+{
+	struct sigqueue_entry *e;
+	list_for_each_entry(e, q, link) {
+		if (e->info.si_signo == sig) {
+			*out = e->info;
+			list_del(&e->link);
+			free(e);
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool queue_has(struct list_head *q, int sig)
+{
+	struct sigqueue_entry *e;
+	list_for_each_entry(e, q, link)
+		if (e->info.si_signo == sig)
+			return true;
+	return false;
+}
+
+static bool task_blocks(struct task *t, int sig)
+{
+	uint64_t mask = 0;
+	if (sig == SIGKILL || sig == SIGSTOP)
+		return false;
+	if (plat->sigmask_get(t->host_tid, &mask) < 0)
+		return false;
+	return mask & SIGBIT(sig);
+}
+
+bool task_has_deliverable_signal(struct task *t)
+{
+	uint64_t pend = t->sent_pending | t->tg->sent_pending, mask = 0;
+	if (!pend)
+		return false;
+	plat->sigmask_get(t->host_tid, &mask);
+	pend &= ~mask;
+	for (int sig = 1; sig < SENTRY_NSIG; sig++)
+		if ((pend & SIGBIT(sig)) && !signal_is_ignored(t->tg, sig))
+			return true;
+	return false;
+}
+
+static void group_continue(struct thread_group *tg)
+{
+	struct task *t;
+	bool was_stopped = false;
+	list_for_each_entry(t, &tg->threads, tg_link) {
+		if (t->state == TASK_GROUP_STOPPED) {
+			was_stopped = true;
+			task_resume(t, 0);
+		}
+	}
+	if (was_stopped && tg->parent) {
+		tg->stopped_report = false;
+		tg->continued_report = true;
+		waitq_wake(&tg->parent->child_wq, 1);
+	}
+}
+
+int signal_send_task(struct task *t, const siginfo_t *info)
+{
+	int sig = info->si_signo;
+	if (t->state == TASK_DEAD)
+		return -ESRCH;
+	if (sig == 0)
+		return 0;
+	if (sig == SIGCONT)
+		group_continue(t->tg);
+	if (sig == SIGKILL) {
+		plat->kill(t->host_tid, SIGKILL);
+		return 0;
+	}
+	if (signal_is_ignored(t->tg, sig))
+		return 0;
+	if (queue_info(&t->sigqueue, info) < 0)
+		return -EAGAIN;
+	t->sent_pending |= SIGBIT(sig);
+	plat->kill(t->host_tid, sig);
+	if (t->state == TASK_PARKED && !task_blocks(t, sig))
+		task_interrupt_with(t, sig);
+	return 0;
+}
+
+int signal_send_group(struct thread_group *tg, const siginfo_t *info)
+{
+	int sig = info->si_signo;
+	struct task *t;
+
+	if (tg->zombie)
+		return 0;
+	if (sig == 0)
+		return 0;
+	if (sig == SIGCONT)
+		group_continue(tg);
+	if (sig == SIGKILL) {
+		tg->group_exiting = true;
+		list_for_each_entry(t, &tg->threads, tg_link)
+			if (t->state != TASK_DEAD)
+				plat->kill(t->host_tid, SIGKILL);
+		return 0;
+	}
+	if (signal_is_ignored(tg, sig))
+		return 0;
+	if (queue_info(&tg->sigqueue, info) < 0)
+		return -EAGAIN;
+	tg->sent_pending |= SIGBIT(sig);
+	if (kill(tg->host_pid, sig) < 0)
+		return 0;
+	list_for_each_entry(t, &tg->threads, tg_link)
+		if (t->state == TASK_RUNNING)
+			return 0; /* the host picks a running thread that does not block it */
+	list_for_each_entry(t, &tg->threads, tg_link) {
+		if (t->state == TASK_PARKED && !task_blocks(t, sig)) {
+			task_interrupt_with(t, sig);
+			break;
+		}
+	}
+	return 0;
+}
+
+int task_signal_self(struct task *t, int sig)
+{
+	siginfo_t si;
+	signal_info_user(&si, sig, SI_USER, t);
+	return signal_send_task(t, &si);
+}
+
+static bool is_sync_fault(int sig)
+{
+	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
+	       sig == SIGTRAP || sig == SIGSYS || sig == SIGXCPU || sig == SIGXFSZ ||
+	       sig == SIGVTALRM || sig == SIGPROF;
+}
+
+void signal_on_host_stop(struct task *t, const struct plat_event *ev)
+{
+	int sig = ev->sig;
+	const siginfo_t *hi = &ev->info;
+	siginfo_t vi;
+
+	if (hi->si_pid == sentry_host_pid && (hi->si_code == SI_USER || hi->si_code == SI_TKILL)) {
+		bool found = pop_info(&t->sigqueue, sig, &vi);
+		if (!found)
+			found = pop_info(&t->tg->sigqueue, sig, &vi);
+		if (!queue_has(&t->sigqueue, sig))
+			t->sent_pending &= ~SIGBIT(sig);
+		if (!queue_has(&t->tg->sigqueue, sig))
+			t->tg->sent_pending &= ~SIGBIT(sig);
+		if (!found)
+			signal_info_user(&vi, sig, SI_KERNEL, NULL);
+		plat->siginfo_set(t->host_tid, &vi);
+		task_resume(t, sig);
+		return;
+	}
+	if (hi->si_code > 0 && is_sync_fault(sig)) {
+		task_resume(t, sig);
+		return;
+	}
+	if (sig == SIGSTOP && t->state == TASK_NEW) {
+		task_resume(t, 0);
+		return;
+	}
+	log_debug("dropping host signal %d (code %d) for tid %d", sig, hi->si_code, t->vtid);
+	task_resume(t, 0);
+}

@@ -1,0 +1,205 @@
+/* sentry/syscalls/sys_info.c - system information as the sandbox sees it: uname and the
+ * virtual hostname, sysinfo, rlimits, CPU affinity and getcpu, getrusage, times. */
+#include "sentry/task.h"
+#include <errno.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/sysinfo.h>
+#include <sys/times.h>
+#include <time.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <stdio.h>
+
+#define MIN_RL(x) ((x) > 1048576 ? 1048576 : (x))
+
+char sentry_hostname[65] = "cvisor";
+char sentry_domainname[65] = "(none)";
+
+/* implements uname(2): the host's kernel identity, the sandbox's hostname */
+long sys_uname(struct task *t, const struct syscall_args *a)
+{
+	struct utsname u;
+	if (uname(&u) < 0)
+		return -EFAULT;
+	snprintf(u.nodename, sizeof(u.nodename), "%s", sentry_hostname);
+	snprintf(u.domainname, sizeof(u.domainname), "%s", sentry_domainname);
+	return guest_copy_out(&t->mem, a->a[0], &u, sizeof(u)) < 0 ? -EFAULT : 0;
+}
+
+static long set_name(struct task *t, char *dst, uint64_t gaddr, uint64_t len)
+{
+	char buf[65];
+	if (!(t->tg->cred.cap_effective & (1ULL << 21 /* CAP_SYS_ADMIN */)))
+		return -EPERM;
+	if (len > 64)
+		return -EINVAL;
+	if (guest_copy_in(&t->mem, buf, gaddr, len) < 0)
+		return -EFAULT;
+	buf[len] = 0;
+	memcpy(dst, buf, len + 1);
+	return 0;
+}
+
+/* implements sethostname(2) */
+long sys_sethostname(struct task *t, const struct syscall_args *a)
+{
+	return set_name(t, sentry_hostname, a->a[0], a->a[1]);
+}
+
+/* implements setdomainname(2) */
+long sys_setdomainname(struct task *t, const struct syscall_args *a)
+{
+	return set_name(t, sentry_domainname, a->a[0], a->a[1]);
+}
+
+/* implements sysinfo(2): memory from the host, processes from the sandbox */
+long sys_sysinfo(struct task *t, const struct syscall_args *a)
+{
+	struct sysinfo si;
+	struct thread_group *tg;
+	int procs = 0;
+	if (sysinfo(&si) < 0)
+		return -EFAULT;
+	list_for_each_entry(tg, &all_groups, all_link)
+		procs += tg->nlive;
+	si.procs = procs;
+	return guest_copy_out(&t->mem, a->a[0], &si, sizeof(si)) < 0 ? -EFAULT : 0;
+}
+
+static long rlimit_get(struct task *t, struct thread_group *tg, int res, uint64_t out)
+{
+	if (res < 0 || res >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (out && guest_copy_out(&t->mem, out, &tg->rlim[res], sizeof(struct rlimit)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+static long rlimit_set(struct task *t, struct thread_group *tg, int res, const struct rlimit *nl)
+{
+	if (res < 0 || res >= RLIM_NLIMITS)
+		return -EINVAL;
+	if (nl->rlim_cur > nl->rlim_max)
+		return -EINVAL;
+	if (nl->rlim_max > tg->rlim[res].rlim_max &&
+	    !(t->tg->cred.cap_effective & (1ULL << 24 /* CAP_SYS_RESOURCE */)))
+		return -EPERM;
+	if (res == RLIMIT_NOFILE && nl->rlim_max > 1048576)
+		return -EPERM; /* fs.nr_open */
+	tg->rlim[res] = *nl;
+	if (res == RLIMIT_NOFILE)
+		vfs_fdtable_set_limit(tg->fdt, (unsigned)MIN_RL(nl->rlim_cur));
+	return 0;
+}
+
+/* implements getrlimit(2) */
+long sys_getrlimit(struct task *t, const struct syscall_args *a)
+{
+	if (!a->a[1])
+		return -EFAULT;
+	return rlimit_get(t, t->tg, (int)a->a[0], a->a[1]);
+}
+
+/* implements setrlimit(2) */
+long sys_setrlimit(struct task *t, const struct syscall_args *a)
+{
+	struct rlimit nl;
+	if (guest_copy_in(&t->mem, &nl, a->a[1], sizeof(nl)) < 0)
+		return -EFAULT;
+	return rlimit_set(t, t->tg, (int)a->a[0], &nl);
+}
+
+/* implements prlimit64(2) */
+long sys_prlimit64(struct task *t, const struct syscall_args *a)
+{
+	int pid = (int)a->a[0], res = (int)a->a[1];
+	struct thread_group *tg = pid ? tg_by_vpid(pid) : t->tg;
+	struct rlimit nl, old;
+	if (!tg || tg->zombie)
+		return -ESRCH;
+	if (res < 0 || res >= RLIM_NLIMITS)
+		return -EINVAL;
+	old = tg->rlim[res];
+	if (a->a[2]) {
+		if (guest_copy_in(&t->mem, &nl, a->a[2], sizeof(nl)) < 0)
+			return -EFAULT;
+		long r = rlimit_set(t, tg, res, &nl);
+		if (r < 0)
+			return r;
+	}
+	if (a->a[3] && guest_copy_out(&t->mem, a->a[3], &old, sizeof(old)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* implements sched_getaffinity(2): the CPUs the Sentry may use */
+long sys_sched_getaffinity(struct task *t, const struct syscall_args *a)
+{
+	cpu_set_t set;
+	size_t len = a->a[1];
+	if (len < sizeof(unsigned long) || (len & (sizeof(unsigned long) - 1)))
+		return -EINVAL;
+	if ((int)a->a[0] && !task_by_vtid((int)a->a[0]))
+		return -ESRCH;
+	CPU_ZERO(&set);
+	if (sched_getaffinity(0, sizeof(set), &set) < 0)
+		return -EINVAL;
+	size_t n = len < sizeof(set) ? len : sizeof(set);
+	size_t used = (CPU_COUNT(&set) ? (size_t)((sysconf(_SC_NPROCESSORS_CONF) + 63) / 64) * 8 : 8);
+	if (used > n)
+		used = n;
+	if (guest_copy_out(&t->mem, a->a[2], &set, used) < 0)
+		return -EFAULT;
+	return (long)used;
+}
+
+/* implements sched_setaffinity(2): accepted and kept by the host scheduler's choice */
+long sys_sched_setaffinity(struct task *t, const struct syscall_args *a)
+{
+	cpu_set_t set;
+	size_t n = a->a[1] < sizeof(set) ? a->a[1] : sizeof(set);
+	if ((int)a->a[0] && !task_by_vtid((int)a->a[0]))
+		return -ESRCH;
+	CPU_ZERO(&set);
+	if (guest_copy_in(&t->mem, &set, a->a[2], n) < 0)
+		return -EFAULT;
+	if (!CPU_COUNT(&set))
+		return -EINVAL;
+	return 0;
+}
+
+/* implements getcpu(2) */
+long sys_getcpu(struct task *t, const struct syscall_args *a)
+{
+	unsigned cpu = (unsigned)sched_getcpu(), node = 0;
+	if (a->a[0] && guest_copy_out(&t->mem, a->a[0], &cpu, sizeof(cpu)) < 0)
+		return -EFAULT;
+	if (a->a[1] && guest_copy_out(&t->mem, a->a[1], &node, sizeof(node)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* implements getrusage(2): zero except for what the Sentry knows (partial) */
+long sys_getrusage(struct task *t, const struct syscall_args *a)
+{
+	int who = (int)a->a[0];
+	struct rusage ru;
+	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
+		return -EINVAL;
+	memset(&ru, 0, sizeof(ru));
+	return guest_copy_out(&t->mem, a->a[1], &ru, sizeof(ru)) < 0 ? -EFAULT : 0;
+}
+
+/* implements times(2): elapsed clock ticks since the sandbox's boot (CPU times zero) */
+long sys_times(struct task *t, const struct syscall_args *a)
+{
+	struct tms tm;
+	struct timespec ts;
+	memset(&tm, 0, sizeof(tm));
+	if (a->a[0] && guest_copy_out(&t->mem, a->a[0], &tm, sizeof(tm)) < 0)
+		return -EFAULT;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)(ts.tv_sec * 100 + ts.tv_nsec / 10000000);
+}

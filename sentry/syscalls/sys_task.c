@@ -1,0 +1,360 @@
+/* sentry/syscalls/sys_task.c - processes and threads: ids, fork/vfork/clone, execve,
+ * wait4/waitid, set_tid_address, process groups and sessions. */
+#include "sentry/task.h"
+#include "common/log.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <sched.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+
+void clone_exit_fixup(struct task *t);
+
+/* implements getpid(2) */
+long sys_getpid(struct task *t, const struct syscall_args *a)
+{
+	return t->tg->vpid;
+}
+
+/* implements gettid(2) */
+long sys_gettid(struct task *t, const struct syscall_args *a)
+{
+	return t->vtid;
+}
+
+/* implements getppid(2) */
+long sys_getppid(struct task *t, const struct syscall_args *a)
+{
+	return t->tg->parent ? t->tg->parent->vpid : 0;
+}
+
+#define NS_FLAGS                                                                                   \
+	(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUSER | \
+	 CLONE_NEWCGROUP)
+#define HOST_FLAGS                                                                                 \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |        \
+	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID |          \
+	 CLONE_VFORK)
+
+static long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
+		     uint64_t ctid, uint64_t tls)
+{
+	uint64_t hflags;
+	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
+		return -EINVAL;
+	if ((flags & CLONE_SIGHAND) && !(flags & CLONE_VM))
+		return -EINVAL;
+	if ((flags & CLONE_FS) && (flags & CLONE_NEWNS))
+		return -EINVAL;
+	if (flags & NS_FLAGS)
+		return -EPERM; /* namespaces are not emulated yet (see the table note) */
+	if (flags & (CLONE_PIDFD | CLONE_PTRACE | CLONE_UNTRACED | CLONE_IO | CLONE_NEWTIME))
+		return -EINVAL;
+	if ((flags & CLONE_PARENT) && t->tg == init_tg)
+		return -EINVAL;
+	hflags = flags & HOST_FLAGS;
+	if (!(flags & CLONE_THREAD))
+		hflags |= CLONE_PARENT | SIGCHLD; /* every stub is the Sentry's host child */
+	t->clone.active = true;
+	t->clone.flags = flags;
+	t->clone.exit_signal = (int)(flags & CSIGNAL);
+	t->clone.ptid_gaddr = ptid;
+	t->clone.ctid_gaddr = ctid;
+	t->regs.r.orig_rax = SYS_clone;
+	t->regs.r.rdi = hflags;
+	t->regs.r.rsi = stack;
+	t->regs.r.rdx = ptid;
+	t->regs.r.r10 = ctid;
+	t->regs.r.r8 = tls;
+	t->regs_dirty = true;
+	t->exit_fixup = clone_exit_fixup;
+	return SYSRET_PASS;
+}
+
+/* implements clone(2) (x86-64 argument order: flags, stack, ptid, ctid, tls) */
+long sys_clone(struct task *t, const struct syscall_args *a)
+{
+	return do_clone(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+}
+
+/* implements fork(2) */
+long sys_fork(struct task *t, const struct syscall_args *a)
+{
+	return do_clone(t, SIGCHLD, 0, 0, 0, 0);
+}
+
+/* implements vfork(2) */
+long sys_vfork(struct task *t, const struct syscall_args *a)
+{
+	return do_clone(t, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+}
+
+static void tid_exit_fixup(struct task *t)
+{
+	t->regs.r.rax = (uint64_t)t->vtid;
+	t->regs_dirty = true;
+}
+
+/* implements set_tid_address(2): the host keeps the pointer (it clears it and wakes the
+ * futex at exit); the Sentry answers with the virtual tid. */
+long sys_set_tid_address(struct task *t, const struct syscall_args *a)
+{
+	t->clear_child_tid = a->a[0];
+	t->exit_fixup = tid_exit_fixup;
+	return SYSRET_PASS;
+}
+
+/* implements execve(2) */
+long sys_execve(struct task *t, const struct syscall_args *a)
+{
+	char path[4096];
+	long r = guest_strncpy_in(&t->mem, path, a->a[0], sizeof(path));
+	if (r < 0)
+		return r;
+	if (!path[0])
+		return -ENOENT;
+	return exec_start(t, AT_FDCWD, path, a->a[1], a->a[2], 0);
+}
+
+/* implements execveat(2) */
+long sys_execveat(struct task *t, const struct syscall_args *a)
+{
+	char path[4096];
+	int flags = (int)a->a[4];
+	if (flags & ~(AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	long r = guest_strncpy_in(&t->mem, path, a->a[1], sizeof(path));
+	if (r < 0)
+		return r;
+	if (!path[0] && !(flags & AT_EMPTY_PATH))
+		return -ENOENT;
+	return exec_start(t, (int)a->a[0], path, a->a[2], a->a[3], flags);
+}
+
+/* ---- wait ---- */
+
+static bool wait_matches(struct task *t, struct thread_group *c, int idtype, int id)
+{
+	switch (idtype) {
+	case P_PID:
+		return c->vpid == id;
+	case P_PGID:
+		return c->pgid == (id ? id : t->tg->pgid);
+	default:
+		return true;
+	}
+}
+
+struct wait_result {
+	int pid, status, code, sigstatus, uid;
+};
+
+/* Looks for a child to report. Returns 1 found, 0 none ready, -ECHILD none at all. */
+static int wait_find(struct task *t, int idtype, int id, int options, struct wait_result *res)
+{
+	struct thread_group *c, *tmp;
+	bool any = false;
+	list_for_each_entry_safe(c, tmp, &t->tg->children, sibling) {
+		if (!wait_matches(t, c, idtype, id))
+			continue;
+		bool clone_child = c->exit_signal != SIGCHLD;
+		if (!(options & __WALL) && clone_child != !!(options & __WCLONE))
+			continue;
+		any = true;
+		res->pid = c->vpid;
+		res->uid = c->cred.uid;
+		if (c->zombie && (options & WEXITED)) {
+			res->status = c->wait_status;
+			if (WIFEXITED(c->wait_status)) {
+				res->code = CLD_EXITED;
+				res->sigstatus = WEXITSTATUS(c->wait_status);
+			} else {
+				res->code = WCOREDUMP(c->wait_status) ? CLD_DUMPED : CLD_KILLED;
+				res->sigstatus = WTERMSIG(c->wait_status);
+			}
+			if (!(options & WNOWAIT))
+				tg_reap(c);
+			return 1;
+		}
+		if (c->stopped_report && (options & WUNTRACED)) {
+			res->status = (c->stop_sig << 8) | 0x7f;
+			res->code = CLD_STOPPED;
+			res->sigstatus = c->stop_sig;
+			if (!(options & WNOWAIT))
+				c->stopped_report = false;
+			return 1;
+		}
+		if (c->continued_report && (options & WCONTINUED)) {
+			res->status = 0xffff;
+			res->code = CLD_CONTINUED;
+			res->sigstatus = SIGCONT;
+			if (!(options & WNOWAIT))
+				c->continued_report = false;
+			return 1;
+		}
+	}
+	return any ? 0 : -ECHILD;
+}
+
+static long do_wait(struct task *t, int idtype, int id, int options, struct wait_result *res)
+{
+	int r = wait_find(t, idtype, id, options, res);
+	if (r != 0)
+		return r;
+	if (options & WNOHANG)
+		return 0;
+	task_wait_on(t, &t->tg->child_wq, 0);
+	return task_block(t, 0, -ERESTARTSYS);
+}
+
+/* implements wait4(2); rusage is reported as zeros (table note) */
+long sys_wait4(struct task *t, const struct syscall_args *a)
+{
+	int pid = (int)a->a[0], options = (int)a->a[2], idtype, id;
+	struct wait_result res = {0};
+	long r;
+
+	if (options & ~(WNOHANG | WUNTRACED | WCONTINUED | __WCLONE | __WALL | __WNOTHREAD))
+		return -EINVAL;
+	if (pid == INT32_MIN)
+		return -ESRCH;
+	if (pid > 0) {
+		idtype = P_PID;
+		id = pid;
+	} else if (pid == 0) {
+		idtype = P_PGID;
+		id = 0;
+	} else if (pid == -1) {
+		idtype = P_ALL;
+		id = 0;
+	} else {
+		idtype = P_PGID;
+		id = -pid;
+	}
+	r = do_wait(t, idtype, id, options | WEXITED, &res);
+	if (r <= 0 || r == SYSRET_PARK)
+		return r;
+	if (a->a[1] && guest_copy_out(&t->mem, a->a[1], &res.status, sizeof(int)) < 0)
+		return -EFAULT;
+	if (a->a[3]) {
+		struct rusage ru;
+		memset(&ru, 0, sizeof(ru));
+		if (guest_copy_out(&t->mem, a->a[3], &ru, sizeof(ru)) < 0)
+			return -EFAULT;
+	}
+	return res.pid;
+}
+
+/* implements waitid(2) */
+long sys_waitid(struct task *t, const struct syscall_args *a)
+{
+	int idtype = (int)a->a[0], id = (int)a->a[1], options = (int)a->a[3];
+	struct wait_result res = {0};
+	siginfo_t si;
+	long r;
+
+	if (options & ~(WNOHANG | WNOWAIT | WEXITED | WSTOPPED | WCONTINUED | __WCLONE | __WALL |
+			__WNOTHREAD))
+		return -EINVAL;
+	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
+		return -EINVAL;
+	if (idtype != P_ALL && idtype != P_PID && idtype != P_PGID)
+		return -EINVAL;
+	if (idtype == P_PID && id <= 0)
+		return -EINVAL;
+	r = do_wait(t, idtype, id, options, &res);
+	if (r < 0 || r == SYSRET_PARK)
+		return r;
+	memset(&si, 0, sizeof(si));
+	if (r > 0) {
+		si.si_signo = SIGCHLD;
+		si.si_code = res.code;
+		si.si_pid = res.pid;
+		si.si_uid = res.uid;
+		si.si_status = res.sigstatus;
+	}
+	if (a->a[2] && guest_copy_out(&t->mem, a->a[2], &si, sizeof(si)) < 0)
+		return -EFAULT;
+	if (a->a[4]) {
+		struct rusage ru;
+		memset(&ru, 0, sizeof(ru));
+		if (guest_copy_out(&t->mem, a->a[4], &ru, sizeof(ru)) < 0)
+			return -EFAULT;
+	}
+	return 0;
+}
+
+/* ---- process groups and sessions ---- */
+
+/* implements getpgid(2) */
+long sys_getpgid(struct task *t, const struct syscall_args *a)
+{
+	int pid = (int)a->a[0];
+	struct thread_group *tg = pid ? tg_by_vpid(pid) : t->tg;
+	if (!tg || tg->zombie)
+		return -ESRCH;
+	return tg->pgid;
+}
+
+/* implements getpgrp(2) */
+long sys_getpgrp(struct task *t, const struct syscall_args *a)
+{
+	return t->tg->pgid;
+}
+
+/* implements getsid(2) */
+long sys_getsid(struct task *t, const struct syscall_args *a)
+{
+	int pid = (int)a->a[0];
+	struct thread_group *tg = pid ? tg_by_vpid(pid) : t->tg;
+	if (!tg)
+		return -ESRCH;
+	return tg->sid;
+}
+
+static bool pgrp_in_session(int pgid, int sid)
+{
+	struct thread_group *g;
+	list_for_each_entry(g, &all_groups, all_link)
+		if (g->pgid == pgid && g->sid == sid && !g->zombie)
+			return true;
+	return false;
+}
+
+/* implements setpgid(2) */
+long sys_setpgid(struct task *t, const struct syscall_args *a)
+{
+	int pid = (int)a->a[0], pgid = (int)a->a[1];
+	struct thread_group *tg;
+	if (pgid < 0)
+		return -EINVAL;
+	tg = pid ? tg_by_vpid(pid) : t->tg;
+	if (!tg || tg->zombie)
+		return -ESRCH;
+	if (tg != t->tg && tg->parent != t->tg)
+		return -ESRCH;
+	if (tg->sid == tg->vpid)
+		return -EPERM; /* a session leader */
+	if (tg != t->tg && tg->sid != t->tg->sid)
+		return -EPERM;
+	if (!pgid)
+		pgid = tg->vpid;
+	if (pgid != tg->vpid && !pgrp_in_session(pgid, t->tg->sid))
+		return -EPERM;
+	tg->pgid = pgid;
+	return 0;
+}
+
+/* implements setsid(2) */
+long sys_setsid(struct task *t, const struct syscall_args *a)
+{
+	struct thread_group *g;
+	list_for_each_entry(g, &all_groups, all_link)
+		if (g->pgid == t->tg->vpid && !g->zombie)
+			return -EPERM;
+	t->tg->sid = t->tg->vpid;
+	t->tg->pgid = t->tg->vpid;
+	return t->tg->sid;
+}

@@ -1,0 +1,236 @@
+/* sentry/task.h - tasks (app threads), thread groups (processes), and the Sentry's view of
+ * them: virtual pids, parents and children, process groups and sessions, credentials,
+ * signal actions, rlimits, and the per-call state of a trapped syscall.
+ *
+ * Ownership: the pid table (task.c) owns every struct task and struct thread_group.
+ * A thread group lives until its parent reaps it (or it is auto-reaped); a task lives
+ * until its host thread is gone. fdt/fs/mntns/sighand are reference counted and shared
+ * according to the clone flags (CLONE_FILES, CLONE_FS, CLONE_SIGHAND). */
+#ifndef CVISOR_SENTRY_TASK_H
+#define CVISOR_SENTRY_TASK_H
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/resource.h>
+#include <sys/types.h>
+#include "common/list.h"
+#include "common/timer.h"
+#include "common/waitq.h"
+#include "platform/guest_mem.h"
+#include "platform/platform.h"
+#include "sentry/syscall.h"
+#include "vfs/vfs.h"
+
+struct exec_state;
+
+#define SENTRY_NSIG 65 /* signals 1..64 */
+
+enum task_state {
+	TASK_NEW,          /* created at the parent's clone event; first stop not seen */
+	TASK_RUNNING,      /* resumed: running app code or a native syscall */
+	TASK_STOPPED,      /* stopped at an event the Sentry is handling */
+	TASK_PARKED,       /* stopped in an emulated blocking syscall */
+	TASK_GROUP_STOPPED,/* stopped by a stop signal (job control) */
+	TASK_EXEC_LOADING, /* exec'd the loader; waiting for its entry trap */
+	TASK_DEAD,         /* the host thread is gone */
+};
+
+struct sigqueue_entry {
+	struct list_head link;
+	siginfo_t info;
+};
+
+/* Signal actions: shared by CLONE_SIGHAND. */
+struct sighand {
+	int refs;
+	struct {
+		uint64_t handler; /* SIG_DFL 0, SIG_IGN 1, else a guest address */
+		uint64_t flags;
+		uint64_t restorer;
+		uint64_t mask;
+	} action[SENTRY_NSIG];
+};
+
+struct thread_group {
+	int vpid;              /* tgid as the app sees it */
+	pid_t host_pid;        /* host tgid */
+	struct task *leader;
+	struct list_head threads;      /* struct task.tg_link */
+	int nlive;                     /* threads whose host thread still exists */
+	struct thread_group *parent;   /* NULL for init */
+	struct list_head children;     /* struct thread_group.sibling */
+	struct list_head sibling;
+	struct list_head all_link;     /* in the pid table's list of groups */
+	int pgid, sid;
+	int exit_signal;               /* sent to the parent on death (SIGCHLD usually) */
+	bool zombie;                   /* dead, not yet reaped */
+	bool group_exiting;
+	int wait_status;               /* Linux wait status once zombie */
+	bool stopped_report;           /* a stop not yet reported to wait(WUNTRACED) */
+	bool continued_report;
+	int stop_sig;
+	bool subreaper;
+	struct waitq child_wq;         /* woken when a child changes state */
+	struct vfs_fdtable *fdt;
+	struct vfs_fs_ctx *fs;
+	struct vfs_mntns *mntns;
+	struct sighand *sighand;
+	struct vfs_cred cred;
+	struct rlimit rlim[RLIM_NLIMITS];
+	struct list_head sigqueue;     /* process-directed signals: struct sigqueue_entry */
+	uint64_t sent_pending;         /* process-directed signals sent to the host, undelivered */
+	char comm[16];
+	char exe_path[4096];
+	uint64_t arg_start, arg_end, env_start, env_end;
+	int64_t start_time_ns;
+	struct stimer alarm_timer;     /* alarm(2) / ITIMER_REAL */
+	int64_t itimer_real_interval_ns;
+	bool no_new_privs;
+	int dumpable;
+	uint64_t cap_bounding, cap_permitted, cap_inheritable, cap_ambient;
+	bool keepcaps;
+};
+
+struct task_clone_req {
+	bool active;
+	uint64_t flags;        /* as the app asked */
+	int exit_signal;
+	uint64_t ptid_gaddr, ctid_gaddr;
+	pid_t child_tid;       /* set at the clone event */
+};
+
+struct task {
+	pid_t host_tid;
+	int vtid;
+	struct thread_group *tg;
+	struct list_head tg_link;
+	struct list_head hash_link;    /* host tid hash */
+	struct list_head run_link;     /* on the loop's run queue (woken from a park) */
+	bool queued;
+	enum task_state state;
+	struct guest_mem mem;
+	struct plat_regs regs;         /* valid while stopped */
+	bool regs_dirty;
+
+	/* the syscall being handled */
+	struct syscall_args call;
+	uint64_t scratch[8];
+	int nwaiters;
+	struct waiter *waiters;        /* task_wait_on; removed on wake */
+	int cap_waiters;
+	struct stimer park_timer;
+	bool timed_out;
+	long park_intr;
+	void (*exit_fixup)(struct task *t); /* run at PLAT_EV_SYSCALL_EXIT */
+	struct task_clone_req clone;
+	bool sigmask_saved;            /* ppoll/pselect/epoll_pwait temporary mask */
+	uint64_t saved_sigmask;
+
+	struct list_head sigqueue;     /* thread-directed signals */
+	int deferred_sig;              /* host signal seen during an injection */
+	uint64_t sent_pending;         /* thread-directed signals sent to the host, undelivered */
+	uint64_t clear_child_tid;
+	int pdeath_sig;
+	char comm[16];
+	/* exec in progress (sentry/exec.c) */
+	struct exec_state *exec;
+	bool vfork_parent_waiting;
+};
+
+/* ---- the pid table ---- */
+struct task *task_by_host_tid(pid_t tid);
+struct task *task_by_vtid(int vtid);
+struct thread_group *tg_by_vpid(int vpid);
+/* Allocates a virtual pid. */
+int pid_alloc(void);
+/* Creates the task for host thread @tid in group @tg (new group when @tg is NULL). */
+struct task *task_new(pid_t host_tid, struct thread_group *tg, int vtid);
+struct thread_group *tg_new(void);
+/* Every live thread group, for kill(-1), /proc and the end of the sandbox. */
+extern struct list_head all_groups;
+extern struct thread_group *init_tg;
+
+/* ---- lifecycle (task.c) ---- */
+/* The host thread of @t is gone with @status: updates the group, reparents, notifies. */
+void task_host_dead(struct task *t, int status);
+/* Reaps zombie @tg (wait4 returned it or auto-reap). */
+void tg_reap(struct thread_group *tg);
+void tg_put_resources(struct thread_group *tg);
+void task_rehash(struct task *t, pid_t tid);
+
+/* ---- dispatch and resumption (dispatch.c) ---- */
+void task_dispatch_syscall(struct task *t);
+/* Finishes the trapped syscall of @t with @ret and resumes it. */
+void task_syscall_complete(struct task *t, long ret);
+/* Resumes @t from whatever stop it is in, delivering host signal @sig. */
+void task_resume(struct task *t, int sig);
+/* Ends a park: drops waiters and the timer. */
+void task_unpark(struct task *t);
+/* Re-runs the parked syscall of @t (a wait queue or the deadline woke it). */
+void task_rerun(struct task *t);
+/* Queues @t to re-run its parked syscall from the loop (never nested in a handler). */
+void task_wake(struct task *t);
+/* Signal @sig arrived for parked @t: ends the call as its park_intr says. */
+void task_interrupt_with(struct task *t, int sig);
+/* Whether a signal the Sentry sent is pending for @t and not blocked or ignored. */
+bool task_has_deliverable_signal(struct task *t);
+/* Sends @sig to @t itself (SIGPIPE from a write, SIGXFSZ...). */
+int task_signal_self(struct task *t, int sig);
+/* Runs every queued wake-up (loop.c calls it after each event). */
+void task_run_queue(void);
+/* Live host threads of the sandbox. */
+extern int live_host_threads;
+void strace_print(struct task *t, long ret);
+void strace_exec(struct task *t, const char *path);
+extern int strace_fd;
+int task_regs_sync(struct task *t);
+
+/* ---- signals (signal.c) ---- */
+/* Sends @info->si_signo to thread group @tg (process-directed) or task @t. */
+int signal_send_group(struct thread_group *tg, const siginfo_t *info);
+int signal_send_task(struct task *t, const siginfo_t *info);
+/* A host signal-delivery-stop of @t. */
+void signal_on_host_stop(struct task *t, const struct plat_event *ev);
+void signal_exec_reset(struct thread_group *tg);
+struct sighand *sighand_new(void);
+struct sighand *sighand_copy(const struct sighand *sh);
+void sighand_put(struct sighand *sh);
+bool signal_is_ignored(struct thread_group *tg, int sig);
+/* Simple siginfo for a signal sent by @sender (NULL: the kernel). */
+void signal_info_user(siginfo_t *info, int sig, int code, struct task *sender);
+
+/* ---- exec (exec.c) ---- */
+long exec_start(struct task *t, int dirfd, const char *path, uint64_t argv_gaddr,
+		uint64_t envp_gaddr, int flags);
+/* The first exec of a sandbox: @argv/@envp are Sentry strings. */
+int exec_start_init(struct task *t, const char *path, char *const argv[], char *const envp[]);
+void exec_on_host_exec(struct task *t, pid_t former_tid);
+void exec_on_loader_trap(struct task *t);
+
+/* ---- event loop (loop.c) ---- */
+int loop_init(void);
+int loop_run(void);
+int loop_watch_fd(int fd, uint32_t events, struct waitq *wq);
+void loop_unwatch_fd(int fd);
+void loop_request_exit(int status);
+
+/* ---- sandbox-wide settings (sandbox.c) ---- */
+struct sandbox_config {
+	bool strace;
+	const char *hostname;
+	int stdio[3];
+};
+extern struct sandbox_config sandbox;
+extern pid_t sentry_host_pid;
+extern char sentry_hostname[65];
+extern char sentry_domainname[65];
+/* channel: the Sentry end of the fd-passing socket (platform/stub_layout.h). */
+extern int sentry_channel_fd;
+/* Installs host fd @host_fd into stopped task @t's host fd table (via the channel);
+ * returns the stub's fd number or -errno. The caller closes it with stub_close_fd. */
+int stub_install_fd(struct task *t, int host_fd);
+int stub_close_fd(struct task *t, int stub_fd);
+long stub_inject(struct task *t, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+		 uint64_t a4, uint64_t a5);
+
+#endif

@@ -1,0 +1,49 @@
+# tests/compat/compat.mk - builds and runs the syscall compatibility suite.
+#
+# Included by the top Makefile. Owns build/compat/ (one binary per tests/compat/*.c),
+# build/compat-tools/, bin/cvisor-compat and docs/compat.md. Defines only compat-* targets
+# and `compat`; it must not define all, check, unit, integration or bench.
+
+COMPAT_DIR     := tests/compat
+COMPAT_SRCS    := $(wildcard $(COMPAT_DIR)/*.c)
+COMPAT_BINS    := $(COMPAT_SRCS:$(COMPAT_DIR)/%.c=$(BUILD)/compat/%)
+COMPAT_CFLAGS  := $(filter-out -O%,$(CFLAGS)) -O1 -g -pthread
+COMPAT_LDLIBS  := -lrt -lutil
+COMPAT_RUNNER_SRCS := $(wildcard $(COMPAT_DIR)/runner/*.c)
+COMPAT_RUNNER_MAIN := $(filter-out $(COMPAT_DIR)/runner/gen_docs.c,$(COMPAT_RUNNER_SRCS))
+COMPAT_DOCS_TOOL   := $(BUILD)/compat-tools/compat-docs
+COMPAT_RESULTS     := $(BUILD)/compat-results.json
+COMPAT_KNOWN       := $(COMPAT_DIR)/known-failures.txt
+
+.PHONY: compat compat-build compat-native compat-docs compat-coverage
+
+compat-build: $(COMPAT_BINS) $(BIN)/cvisor-compat $(COMPAT_DOCS_TOOL)
+
+$(BUILD)/compat/%: $(COMPAT_DIR)/%.c $(COMPAT_DIR)/tap.h
+	@mkdir -p $(BUILD)/compat $(BUILD)/compat-deps
+	$(CC) $(COMPAT_CFLAGS) -MF $(BUILD)/compat-deps/$*.d -o $@ $< $(COMPAT_LDLIBS)
+
+$(BIN)/cvisor-compat: $(COMPAT_RUNNER_MAIN) $(wildcard $(COMPAT_DIR)/runner/*.h)
+	@mkdir -p $(BIN) $(BUILD)/compat-deps
+	$(CC) $(CFLAGS) -MF $(BUILD)/compat-deps/cvisor-compat.d -o $@ $(COMPAT_RUNNER_MAIN) -ljansson
+
+$(COMPAT_DOCS_TOOL): $(COMPAT_DIR)/runner/gen_docs.c
+	@mkdir -p $(dir $@) $(BUILD)/compat-deps
+	$(CC) $(CFLAGS) -MF $(BUILD)/compat-deps/compat-docs.d -o $@ $< -ljansson
+
+# Every full/partial syscall of `bin/cvisor syscalls --json` must be named by a test.
+compat-coverage: $(BIN)/cvisor $(COMPAT_DOCS_TOOL)
+	sh $(COMPAT_DIR)/check_coverage.sh
+
+compat: compat-build $(BIN)/cvisor
+	sh $(COMPAT_DIR)/check_coverage.sh; cov=$$?; \
+	$(BIN)/cvisor-compat --known-failures $(COMPAT_KNOWN) --json $(COMPAT_RESULTS); \
+	rc=$$?; [ $$rc -eq 0 ] && [ $$cov -eq 0 ]
+
+compat-native: compat-build
+	$(BIN)/cvisor-compat --only native
+
+compat-docs: $(COMPAT_DOCS_TOOL)
+	sh $(COMPAT_DIR)/gen_docs.sh > docs/compat.md.tmp && mv docs/compat.md.tmp docs/compat.md
+
+-include $(wildcard $(BUILD)/compat-deps/*.d)
