@@ -29,7 +29,8 @@ static int add_env(char ***env, size_t *n, const char *kv)
 
 int cmd_do(struct global_opts *g, int argc, char **argv)
 {
-	struct sandbox_spec spec = {.cwd = NULL, .strace = g->strace, .debug_log = g->debug_log};
+	struct sandbox_spec spec = {.cwd = NULL, .strace = g->strace, .debug_log = g->debug_log,
+				    .ready_fd = -1, .start_fd = -1};
 	char **env = NULL;
 	size_t nenv = 0;
 	int i;

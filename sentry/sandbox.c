@@ -226,6 +226,22 @@ int sandbox_run(const struct sandbox_spec *spec)
 			return r;
 		}
 	}
+	if (spec->setup_hook && (r = spec->setup_hook(spec->setup_arg, t)) < 0) {
+		kill(tid, SIGKILL);
+		return r;
+	}
+	if (spec->ready_fd >= 0) {
+		char b = 'r';
+		(void)!write(spec->ready_fd, &b, 1);
+	}
+	if (spec->start_fd >= 0) {
+		char b;
+		if (read(spec->start_fd, &b, 1) != 1) {
+			/* create without start: the container is deleted */
+			kill(tid, SIGKILL);
+			return -ECANCELED;
+		}
+	}
 	r = start_init(t, spec);
 	if (r < 0) {
 		fprintf(stderr, "cvisor: %s: %s\n", spec->argv[0], strerror(-r));

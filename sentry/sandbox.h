@@ -3,6 +3,8 @@
 #define CVISOR_SENTRY_SANDBOX_H
 #include <stdbool.h>
 
+struct task;
+
 struct sandbox_spec {
 	const char *rootfs;      /* host directory; NULL: the host root through an overlay */
 	bool rootfs_overlay;     /* writes to the rootfs stay in memory */
@@ -13,7 +15,16 @@ struct sandbox_spec {
 	bool strace;
 	const char *debug_log;
 	unsigned uid, gid;
+	/* OCI create/start: when ready_fd >= 0 the Sentry writes one byte to it once the
+	 * sandbox is set up (init's stub exists, nothing of the app has run) and then waits
+	 * for one byte on start_fd before it execs the app. -1: start at once. */
+	int ready_fd, start_fd;
+	/* Extra set-up hook run after the mount namespace and init task exist and before
+	 * start (bind mounts, rlimits, OCI process fields). Returns 0 or -errno. */
+	int (*setup_hook)(void *arg, struct task *init);
+	void *setup_arg;
 };
+
 
 /* Runs the sandbox to completion. Returns the exit status of its init (0-255, 128+N for
  * death by signal N), or a negative errno when it could not start (message printed). */

@@ -133,7 +133,8 @@ static long select_common(struct task *t, int nfds, const uint64_t set_gaddr[3],
 	struct vfs_fdtable *fdt = task_fdt(t);
 	if (nfds < 0)
 		return -EINVAL;
-	unsigned size = vfs_fdtable_size(fdt);
+	/* Linux ignores bits at or past the table's max_fds (at least BITS_PER_LONG). */
+	unsigned size = MAX((vfs_fdtable_size(fdt) + 63) / 64 * 64, 64u);
 	if ((unsigned)nfds > size)
 		nfds = (int)size;
 	size_t words = ((size_t)nfds + 63) / 64, bytes = words * sizeof(unsigned long);

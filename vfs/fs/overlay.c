@@ -1,0 +1,910 @@
+/* vfs/fs/overlay.c - a writable upper layer over a read-only lower layer (overlayfs).
+ *
+ * An overlay inode holds references on its upper and/or lower dentries (real dentries of
+ * the layer filesystems, reached through their own ops, never through a path). Writes
+ * copy the object up first, keeping mode, owner, times and xattrs. Deleting a lower
+ * entry leaves a whiteout (a 0:0 character device) in the upper directory; a directory
+ * created over a whiteout is opaque (xattr trusted.overlay.opaque=y). Renaming a
+ * directory that exists in the lower layer is -EXDEV (as Linux without redirect_dir).
+ * The lower layer is never modified. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/fs.h>
+#include <sys/sysmacros.h>
+#include <sys/xattr.h>
+#include "vfs/internal.h"
+#include "vfs/ops.h"
+
+#define OVL_OPAQUE "trusted.overlay.opaque"
+#define OVERLAYFS_MAGIC 0x794c7630
+
+struct ovl_sb {
+	struct vfs_path lower, upper;
+};
+
+struct ovl_inode {
+	struct vfs_dentry *upper, *lower;
+	bool opaque;
+};
+
+static const struct vfs_inode_ops ovl_iops;
+static const struct vfs_file_ops ovl_file_ops, ovl_dir_ops;
+
+static struct ovl_sb *OS(struct vfs_sb *sb)
+{
+	return sb->priv;
+}
+
+static struct ovl_inode *OI(struct vfs_inode *i)
+{
+	return i->priv;
+}
+
+static struct vfs_dentry *real(struct vfs_dentry *d)
+{
+	struct ovl_inode *oi = OI(d->inode);
+	return oi->upper ? oi->upper : oi->lower;
+}
+
+static bool is_whiteout(struct vfs_dentry *d)
+{
+	return d->inode && S_ISCHR(d->inode->mode) && d->inode->rdev == makedev(0, 0);
+}
+
+static bool is_opaque(struct vfs_dentry *u)
+{
+	char v;
+	const struct vfs_inode_ops *ops = u->inode->iops;
+	return ops->getxattr && ops->getxattr(u, OVL_OPAQUE, &v, 1) == 1 && v == 'y';
+}
+
+static struct vfs_inode *ovl_new_inode(struct vfs_sb *sb, struct vfs_dentry *u,
+				       struct vfs_dentry *l)
+{
+	struct ovl_inode *oi = calloc(1, sizeof(*oi));
+	struct vfs_dentry *top = u ? u : l;
+	if (!oi)
+		return NULL;
+	struct vfs_inode *i = vfs_inode_new(sb, top->inode->mode);
+	if (!i) {
+		free(oi);
+		return NULL;
+	}
+	oi->upper = u;
+	oi->lower = l;
+	if (u)
+		vfs_dentry_get(u);
+	if (l)
+		vfs_dentry_get(l);
+	i->priv = oi;
+	i->iops = &ovl_iops;
+	i->fops = S_ISDIR(i->mode) ? &ovl_dir_ops : &ovl_file_ops;
+	i->rdev = top->inode->rdev;
+	i->ino = l ? l->inode->ino : top->inode->ino;
+	return i;
+}
+
+static void ovl_evict(struct vfs_inode *i)
+{
+	struct ovl_inode *oi = OI(i);
+	if (!oi)
+		return;
+	vfs_dentry_put(oi->upper);
+	vfs_dentry_put(oi->lower);
+	free(oi);
+}
+
+static void ovl_put_super(struct vfs_sb *sb)
+{
+	struct ovl_sb *os = OS(sb);
+	vfs_path_put(&os->lower);
+	vfs_path_put(&os->upper);
+	free(os);
+}
+
+static int ovl_statfs(struct vfs_sb *sb, struct statfs *st)
+{
+	struct vfs_sb *usb = OS(sb)->upper.dentry->sb;
+	int err = usb->ops && usb->ops->statfs ? usb->ops->statfs(usb, st) : 0;
+	st->f_type = OVERLAYFS_MAGIC;
+	return err;
+}
+
+static const struct vfs_sb_ops ovl_sb_ops = {
+	.statfs = ovl_statfs,
+	.evict = ovl_evict,
+	.put_super = ovl_put_super,
+};
+
+/* See internal.h: references on both layers are taken. */
+int overlay_create_sb(struct vfs_path *lower, struct vfs_path *upper, struct vfs_sb **out)
+{
+	struct ovl_sb *os = calloc(1, sizeof(*os));
+	struct vfs_sb *sb = os ? vfs_sb_new("overlay", &ovl_sb_ops, os) : NULL;
+	if (!sb) {
+		free(os);
+		return -ENOMEM;
+	}
+	vfs_path_set(&os->lower, lower);
+	vfs_path_set(&os->upper, upper);
+	sb->magic = OVERLAYFS_MAGIC;
+	struct vfs_inode *root = ovl_new_inode(sb, upper->dentry, lower->dentry);
+	int err = root ? vfs_sb_set_root(sb, root) : -ENOMEM;
+	if (err) {
+		vfs_sb_put(sb);
+		return err;
+	}
+	*out = sb;
+	return 0;
+}
+
+/* ---- lookup ---- */
+static int ovl_lookup(struct vfs_dentry *dir, struct vfs_dentry *d)
+{
+	struct ovl_inode *od = OI(dir->inode);
+	struct vfs_dentry *u = NULL, *l = NULL;
+	int err = 0;
+	bool want_lower = od->lower && !od->opaque;
+	if (od->upper) {
+		err = vfs_lookup_one(od->upper, d->name, d->namelen, &u);
+		if (err)
+			return err;
+		if (is_whiteout(u)) {
+			vfs_dentry_put(u);
+			return -ENOENT;
+		}
+		if (u->inode && (!S_ISDIR(u->inode->mode) || is_opaque(u)))
+			want_lower = false;
+	}
+	if (want_lower && S_ISDIR(od->lower->inode->mode)) {
+		err = vfs_lookup_one(od->lower, d->name, d->namelen, &l);
+		if (err)
+			goto out;
+		if (!l->inode || (u && u->inode && !S_ISDIR(l->inode->mode))) {
+			vfs_dentry_put(l);
+			l = NULL;
+		}
+	}
+	if (u && !u->inode) {
+		vfs_dentry_put(u);
+		u = NULL;
+	}
+	if (!u && !l) {
+		err = -ENOENT;
+		goto out;
+	}
+	d->inode = ovl_new_inode(d->sb, u, l);
+	if (!d->inode)
+		err = -ENOMEM;
+	else if (u && S_ISDIR(u->inode->mode) && (!l || is_opaque(u)))
+		OI(d->inode)->opaque = true;
+out:
+	vfs_dentry_put(u);
+	vfs_dentry_put(l);
+	return err;
+}
+
+static int ovl_getattr(struct vfs_dentry *d, struct stat *st)
+{
+	int err = vfs_getattr(real(d), st);
+	if (err)
+		return err;
+	st->st_dev = d->sb->dev;
+	st->st_ino = d->inode->ino;
+	d->inode->mode = st->st_mode;
+	d->inode->uid = st->st_uid;
+	d->inode->gid = st->st_gid;
+	return 0;
+}
+
+/* ---- copy-up ---- */
+static int copy_data(struct vfs_sb *sb, struct vfs_dentry *l, struct vfs_dentry *u)
+{
+	struct vfs_file *in, *out;
+	int err = vfs_open_dentry(OS(sb)->lower.mnt, l, O_RDONLY, &in);
+	if (err)
+		return err;
+	err = vfs_open_dentry(OS(sb)->upper.mnt, u, O_WRONLY, &out);
+	if (err) {
+		vfs_file_put(in);
+		return err;
+	}
+	char *buf = malloc(65536);
+	err = buf ? 0 : -ENOMEM;
+	while (!err) {
+		ssize_t n = vfs_file_read(in, buf, 65536);
+		if (n <= 0) {
+			err = (int)n;
+			break;
+		}
+		ssize_t w = vfs_file_write(out, buf, (size_t)n);
+		if (w != n)
+			err = w < 0 ? (int)w : -EIO;
+	}
+	free(buf);
+	vfs_file_put(in);
+	vfs_file_put(out);
+	return err;
+}
+
+static void copy_xattrs(struct vfs_dentry *l, struct vfs_dentry *u)
+{
+	const struct vfs_inode_ops *lo = l->inode->iops, *uo = u->inode->iops;
+	char names[4096], val[4096];
+	if (!lo->listxattr || !lo->getxattr || !uo->setxattr)
+		return;
+	ssize_t n = lo->listxattr(l, names, sizeof(names));
+	for (ssize_t i = 0; i > -1 && i < n; i += (ssize_t)strlen(names + i) + 1) {
+		ssize_t vl = lo->getxattr(l, names + i, val, sizeof(val));
+		if (vl >= 0)
+			uo->setxattr(u, names + i, val, (size_t)vl, 0);
+	}
+}
+
+/* Removes a whiteout at negative-or-whiteout upper dentry @u in @udir. */
+static int clear_whiteout(struct vfs_dentry *udir, struct vfs_dentry *u, bool *had)
+{
+	*had = is_whiteout(u);
+	if (!*had)
+		return u->inode ? -EEXIST : 0;
+	int err = udir->inode->iops->unlink(udir, u);
+	if (!err)
+		vfs_d_delete(u);
+	return err;
+}
+
+static int upper_child(struct vfs_dentry *udir, const char *name, struct vfs_dentry **u, bool *wh)
+{
+	int err = vfs_lookup_one(udir, name, strlen(name), u);
+	if (err)
+		return err;
+	bool dummy;
+	err = clear_whiteout(udir, *u, wh ? wh : &dummy);
+	if (err) {
+		vfs_dentry_put(*u);
+		return err;
+	}
+	if ((wh && *wh) || (*u)->dead) {
+		vfs_dentry_put(*u);
+		return vfs_lookup_one(udir, name, strlen(name), u);
+	}
+	return 0;
+}
+
+static int copy_up(struct vfs_dentry *d)
+{
+	struct ovl_inode *oi = OI(d->inode);
+	if (oi->upper)
+		return 0;
+	int err = copy_up(d->parent);
+	if (err)
+		return err;
+	struct vfs_dentry *pu = OI(d->parent->inode)->upper, *l = oi->lower, *u;
+	const struct vfs_inode_ops *ops = pu->inode->iops;
+	struct stat st;
+	err = vfs_getattr(l, &st);
+	if (!err)
+		err = upper_child(pu, d->name, &u, NULL);
+	if (err)
+		return err;
+	if (S_ISREG(st.st_mode)) {
+		err = ops->mknod(pu, u, S_IFREG | 0600, 0, st.st_uid, st.st_gid);
+		if (!err)
+			err = copy_data(d->sb, l, u);
+	} else if (S_ISDIR(st.st_mode)) {
+		err = ops->mkdir(pu, u, S_IFDIR | 0700, st.st_uid, st.st_gid);
+	} else if (S_ISLNK(st.st_mode)) {
+		char target[VFS_PATH_MAX + 1];
+		ssize_t n = l->inode->iops->readlink(l, target, VFS_PATH_MAX);
+		err = n < 0 ? (int)n : 0;
+		if (!err) {
+			target[n] = 0;
+			err = ops->symlink(pu, u, target, st.st_uid, st.st_gid);
+		}
+	} else {
+		err = ops->mknod(pu, u, st.st_mode, st.st_rdev, st.st_uid, st.st_gid);
+	}
+	if (!err) {
+		copy_xattrs(l, u);
+		struct vfs_iattr ia = { .valid = VFS_ATTR_UID | VFS_ATTR_GID | VFS_ATTR_ATIME |
+						 VFS_ATTR_MTIME,
+					.uid = st.st_uid, .gid = st.st_gid,
+					.atime = st.st_atim, .mtime = st.st_mtim };
+		if (!S_ISLNK(st.st_mode)) {
+			ia.valid |= VFS_ATTR_MODE;
+			ia.mode = st.st_mode & 07777;
+		}
+		err = u->inode->iops->setattr(u, &ia);
+	}
+	if (err) {
+		if (u->inode) {
+			if (S_ISDIR(u->inode->mode))
+				ops->rmdir(pu, u);
+			else
+				ops->unlink(pu, u);
+			vfs_d_delete(u);
+		}
+		vfs_dentry_put(u);
+		return err;
+	}
+	oi->upper = u;
+	return 0;
+}
+
+/* ---- creation and removal ---- */
+static int make_whiteout(struct vfs_dentry *udir, const char *name)
+{
+	struct vfs_dentry *w;
+	int err = vfs_lookup_one(udir, name, strlen(name), &w);
+	if (err)
+		return err;
+	if (!w->inode)
+		err = udir->inode->iops->mknod(udir, w, S_IFCHR | 0, makedev(0, 0), 0, 0);
+	vfs_dentry_put(w);
+	return err;
+}
+
+static int set_opaque(struct vfs_dentry *u)
+{
+	return u->inode->iops->setxattr ? u->inode->iops->setxattr(u, OVL_OPAQUE, "y", 1, 0)
+					: -EOPNOTSUPP;
+}
+
+static int create_common(struct vfs_dentry *dir, struct vfs_dentry *d, mode_t mode, dev_t rdev,
+			 const char *target, uint32_t uid, uint32_t gid)
+{
+	int err = copy_up(dir);
+	if (err)
+		return err;
+	struct vfs_dentry *pu = OI(dir->inode)->upper, *u;
+	bool wh;
+	err = upper_child(pu, d->name, &u, &wh);
+	if (err)
+		return err;
+	const struct vfs_inode_ops *ops = pu->inode->iops;
+	if (target)
+		err = ops->symlink(pu, u, target, uid, gid);
+	else if (S_ISDIR(mode))
+		err = ops->mkdir(pu, u, mode, uid, gid);
+	else
+		err = ops->mknod(pu, u, mode, rdev, uid, gid);
+	if (!err && S_ISDIR(mode) && wh)
+		err = set_opaque(u);
+	if (!err) {
+		struct vfs_inode *i = ovl_new_inode(d->sb, u, NULL);
+		if (!i)
+			err = -ENOMEM;
+		else {
+			if (S_ISDIR(mode))
+				OI(i)->opaque = true;
+			vfs_d_instantiate(d, i);
+		}
+	}
+	vfs_dentry_put(u);
+	return err;
+}
+
+static int ovl_mknod(struct vfs_dentry *dir, struct vfs_dentry *d, mode_t mode, dev_t rdev,
+		     uint32_t uid, uint32_t gid)
+{
+	return create_common(dir, d, mode, rdev, NULL, uid, gid);
+}
+
+static int ovl_mkdir(struct vfs_dentry *dir, struct vfs_dentry *d, mode_t mode, uint32_t uid,
+		     uint32_t gid)
+{
+	return create_common(dir, d, mode, 0, NULL, uid, gid);
+}
+
+static int ovl_symlink(struct vfs_dentry *dir, struct vfs_dentry *d, const char *target,
+		       uint32_t uid, uint32_t gid)
+{
+	return create_common(dir, d, S_IFLNK | 0777, 0, target, uid, gid);
+}
+
+static int ovl_link(struct vfs_dentry *old, struct vfs_dentry *dir, struct vfs_dentry *d)
+{
+	int err = copy_up(old);
+	if (!err)
+		err = copy_up(dir);
+	if (err)
+		return err;
+	struct vfs_dentry *pu = OI(dir->inode)->upper, *u;
+	err = upper_child(pu, d->name, &u, NULL);
+	if (err)
+		return err;
+	err = pu->inode->iops->link(OI(old->inode)->upper, pu, u);
+	if (!err) {
+		struct vfs_inode *i = ovl_new_inode(d->sb, u, OI(old->inode)->lower);
+		if (!i)
+			err = -ENOMEM;
+		else
+			vfs_d_instantiate(d, i);
+	}
+	vfs_dentry_put(u);
+	return err;
+}
+
+/* Names in merged directory @d (upper minus whiteouts, then lower not hidden). */
+struct ovl_ent {
+	char *name;
+	uint64_t ino;
+	unsigned char type;
+};
+struct ovl_dirlist {
+	struct ovl_ent *e;
+	size_t n, cap;
+};
+
+static bool list_has(struct ovl_dirlist *l, const char *name)
+{
+	for (size_t i = 0; i < l->n; i++)
+		if (!strcmp(l->e[i].name, name))
+			return true;
+	return false;
+}
+
+static int list_add_ent(struct ovl_dirlist *l, const char *name, uint64_t ino, unsigned char type)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct ovl_ent *e = realloc(l->e, cap * sizeof(*e));
+		if (!e)
+			return -ENOMEM;
+		l->e = e;
+		l->cap = cap;
+	}
+	l->e[l->n].name = strdup(name);
+	if (!l->e[l->n].name)
+		return -ENOMEM;
+	l->e[l->n].ino = ino;
+	l->e[l->n].type = type;
+	l->n++;
+	return 0;
+}
+
+static void list_free(struct ovl_dirlist *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->e[i].name);
+	free(l->e);
+	free(l);
+}
+
+/* Reads layer directory @dir; whiteouts (upper) go to @hidden. */
+static int read_layer(struct vfs_mount *mnt, struct vfs_dentry *dir, struct ovl_dirlist *out,
+		      struct ovl_dirlist *hidden, bool upper)
+{
+	struct vfs_file *f;
+	int err = vfs_open_dentry(mnt, dir, O_RDONLY | O_DIRECTORY, &f);
+	if (err)
+		return err;
+	char *buf = malloc(32768);
+	if (!buf) {
+		vfs_file_put(f);
+		return -ENOMEM;
+	}
+	for (;;) {
+		ssize_t n = vfs_file_getdents64(f, buf, 32768);
+		if (n <= 0) {
+			err = (int)n;
+			break;
+		}
+		for (ssize_t o = 0; o < n;) {
+			uint64_t ino;
+			uint16_t reclen;
+			memcpy(&ino, buf + o, 8);
+			memcpy(&reclen, buf + o + 16, 2);
+			unsigned char type = (unsigned char)buf[o + 18];
+			const char *name = buf + o + 19;
+			o += reclen;
+			if (list_has(out, name) || list_has(hidden, name))
+				continue;
+			if (upper && type == DT_CHR) {
+				struct vfs_dentry *c;
+				if (!vfs_lookup_one(dir, name, strlen(name), &c)) {
+					bool wh = is_whiteout(c);
+					vfs_dentry_put(c);
+					if (wh) {
+						list_add_ent(hidden, name, 0, 0);
+						continue;
+					}
+				}
+			}
+			if (list_add_ent(out, name, ino, type))
+				break;
+		}
+	}
+	free(buf);
+	vfs_file_put(f);
+	return err;
+}
+
+static int merged_list(struct vfs_dentry *d, struct ovl_dirlist **out)
+{
+	struct ovl_inode *oi = OI(d->inode);
+	struct ovl_dirlist *l = calloc(1, sizeof(*l)), hidden = { 0 };
+	if (!l)
+		return -ENOMEM;
+	int err = 0;
+	if (oi->upper)
+		err = read_layer(OS(d->sb)->upper.mnt, oi->upper, l, &hidden, true);
+	if (!err && oi->lower && !oi->opaque)
+		err = read_layer(OS(d->sb)->lower.mnt, oi->lower, l, &hidden, false);
+	for (size_t i = 0; i < hidden.n; i++)
+		free(hidden.e[i].name);
+	free(hidden.e);
+	if (err) {
+		list_free(l);
+		return err;
+	}
+	*out = l;
+	return 0;
+}
+
+static int check_empty(struct vfs_dentry *d)
+{
+	struct ovl_dirlist *l;
+	int err = merged_list(d, &l);
+	if (err)
+		return err;
+	for (size_t i = 0; i < l->n && !err; i++)
+		if (strcmp(l->e[i].name, ".") && strcmp(l->e[i].name, ".."))
+			err = -ENOTEMPTY;
+	list_free(l);
+	return err;
+}
+
+/* Empties upper directory @u of its whiteouts so that it can be removed. */
+static int clear_upper_dir(struct vfs_sb *sb, struct vfs_dentry *u)
+{
+	struct ovl_dirlist *l = calloc(1, sizeof(*l)), hidden = { 0 };
+	if (!l)
+		return -ENOMEM;
+	int err = read_layer(OS(sb)->upper.mnt, u, l, &hidden, true);
+	for (size_t i = 0; !err && i < hidden.n; i++) {
+		struct vfs_dentry *w;
+		err = vfs_lookup_one(u, hidden.e[i].name, strlen(hidden.e[i].name), &w);
+		if (!err && w->inode) {
+			err = u->inode->iops->unlink(u, w);
+			if (!err)
+				vfs_d_delete(w);
+		}
+		if (!err)
+			vfs_dentry_put(w);
+	}
+	for (size_t i = 0; i < hidden.n; i++)
+		free(hidden.e[i].name);
+	free(hidden.e);
+	list_free(l);
+	return err;
+}
+
+static int remove_common(struct vfs_dentry *dir, struct vfs_dentry *d, bool isdir)
+{
+	struct ovl_inode *oi = OI(d->inode);
+	int err = isdir ? check_empty(d) : 0;
+	if (!err)
+		err = copy_up(dir);
+	if (err)
+		return err;
+	struct vfs_dentry *pu = OI(dir->inode)->upper;
+	if (oi->upper) {
+		if (isdir)
+			err = clear_upper_dir(d->sb, oi->upper);
+		if (!err)
+			err = isdir ? pu->inode->iops->rmdir(pu, oi->upper)
+				    : pu->inode->iops->unlink(pu, oi->upper);
+		if (err)
+			return err;
+		vfs_d_delete(oi->upper);
+	}
+	if (oi->lower)
+		err = make_whiteout(pu, d->name);
+	return err;
+}
+
+static int ovl_unlink(struct vfs_dentry *dir, struct vfs_dentry *d)
+{
+	return remove_common(dir, d, false);
+}
+
+static int ovl_rmdir(struct vfs_dentry *dir, struct vfs_dentry *d)
+{
+	return remove_common(dir, d, true);
+}
+
+static int ovl_rename(struct vfs_dentry *olddir, struct vfs_dentry *od, struct vfs_dentry *newdir,
+		      struct vfs_dentry *nd, unsigned flags)
+{
+	struct ovl_inode *oo = OI(od->inode), *no = nd->inode ? OI(nd->inode) : NULL;
+	if ((S_ISDIR(od->inode->mode) && oo->lower) ||
+	    (no && S_ISDIR(nd->inode->mode) && no->lower && (flags & RENAME_EXCHANGE)))
+		return -EXDEV;
+	int err = 0;
+	if (no && S_ISDIR(nd->inode->mode))
+		err = check_empty(nd);
+	if (!err)
+		err = copy_up(od);
+	if (!err && no)
+		err = copy_up(nd);
+	if (!err)
+		err = copy_up(olddir);
+	if (!err)
+		err = copy_up(newdir);
+	if (err)
+		return err;
+	struct vfs_dentry *opu = OI(olddir->inode)->upper, *npu = OI(newdir->inode)->upper, *nu;
+	bool wh = false;
+	err = upper_child(npu, nd->name, &nu, no ? NULL : &wh);
+	if (err == -EEXIST)
+		err = 0;
+	if (err)
+		return err;
+	if (no && S_ISDIR(nd->inode->mode) && !(flags & RENAME_EXCHANGE))
+		err = clear_upper_dir(od->sb, nu);
+	if (!err)
+		err = opu->inode->iops->rename(opu, oo->upper, npu, nu, flags);
+	if (!err) {
+		if (flags & RENAME_EXCHANGE) {
+			vfs_d_exchange(oo->upper, nu);
+		} else {
+			vfs_d_delete(nu);
+			vfs_d_move(oo->upper, npu, nd->name);
+			if (S_ISDIR(od->inode->mode) && (wh || (no && no->lower)))
+				set_opaque(oo->upper);
+			if (oo->lower)
+				err = make_whiteout(opu, od->name);
+		}
+	}
+	vfs_dentry_put(nu);
+	return err;
+}
+
+static ssize_t ovl_readlink(struct vfs_dentry *d, char *buf, size_t size)
+{
+	struct vfs_dentry *r = real(d);
+	return r->inode->iops->readlink(r, buf, size);
+}
+
+static int ovl_setattr(struct vfs_dentry *d, const struct vfs_iattr *ia)
+{
+	int err = copy_up(d);
+	if (err)
+		return err;
+	struct vfs_dentry *u = OI(d->inode)->upper;
+	return u->inode->iops->setattr(u, ia);
+}
+
+static ssize_t ovl_getxattr(struct vfs_dentry *d, const char *name, void *buf, size_t size)
+{
+	struct vfs_dentry *r = real(d);
+	if (!strncmp(name, "trusted.overlay.", 16))
+		return -ENODATA;
+	return r->inode->iops->getxattr ? r->inode->iops->getxattr(r, name, buf, size) : -ENODATA;
+}
+
+static int ovl_setxattr(struct vfs_dentry *d, const char *name, const void *val, size_t size,
+			int flags)
+{
+	if (!strncmp(name, "trusted.overlay.", 16))
+		return -EPERM;
+	int err = copy_up(d);
+	if (err)
+		return err;
+	struct vfs_dentry *u = OI(d->inode)->upper;
+	return u->inode->iops->setxattr(u, name, val, size, flags);
+}
+
+static ssize_t ovl_listxattr(struct vfs_dentry *d, char *buf, size_t size)
+{
+	struct vfs_dentry *r = real(d);
+	char tmp[4096];
+	if (!r->inode->iops->listxattr)
+		return 0;
+	ssize_t n = r->inode->iops->listxattr(r, tmp, sizeof(tmp));
+	if (n < 0)
+		return n;
+	size_t total = 0;
+	for (ssize_t i = 0; i < n; i += (ssize_t)strlen(tmp + i) + 1) {
+		size_t l = strlen(tmp + i) + 1;
+		if (!strncmp(tmp + i, "trusted.overlay.", 16))
+			continue;
+		if (size) {
+			if (total + l > size)
+				return -ERANGE;
+			memcpy(buf + total, tmp + i, l);
+		}
+		total += l;
+	}
+	return (ssize_t)total;
+}
+
+static int ovl_removexattr(struct vfs_dentry *d, const char *name)
+{
+	int err = copy_up(d);
+	if (err)
+		return err;
+	struct vfs_dentry *u = OI(d->inode)->upper;
+	return u->inode->iops->removexattr(u, name);
+}
+
+static int ovl_open(struct vfs_dentry *d, struct vfs_file *f)
+{
+	if (S_ISDIR(d->inode->mode)) {
+		f->ops = &ovl_dir_ops;
+		return 0;
+	}
+	if ((f->flags & O_ACCMODE) != O_RDONLY) {
+		int err = copy_up(d);
+		if (err)
+			return err;
+	}
+	struct ovl_inode *oi = OI(d->inode);
+	struct vfs_mount *m = oi->upper ? OS(d->sb)->upper.mnt : OS(d->sb)->lower.mnt;
+	struct vfs_file *in;
+	int err = vfs_open_dentry(m, real(d), f->flags, &in);
+	if (err)
+		return err;
+	f->priv = in;
+	f->ops = &ovl_file_ops;
+	return 0;
+}
+
+static const struct vfs_inode_ops ovl_iops = {
+	.lookup = ovl_lookup,
+	.mknod = ovl_mknod,
+	.mkdir = ovl_mkdir,
+	.symlink = ovl_symlink,
+	.link = ovl_link,
+	.unlink = ovl_unlink,
+	.rmdir = ovl_rmdir,
+	.rename = ovl_rename,
+	.readlink = ovl_readlink,
+	.getattr = ovl_getattr,
+	.setattr = ovl_setattr,
+	.open = ovl_open,
+	.getxattr = ovl_getxattr,
+	.setxattr = ovl_setxattr,
+	.listxattr = ovl_listxattr,
+	.removexattr = ovl_removexattr,
+};
+
+/* ---- open files: forwarded to the real file ---- */
+#define IN(f) ((struct vfs_file *)(f)->priv)
+
+static ssize_t of_read(struct vfs_file *f, void *buf, size_t len, off_t *pos)
+{
+	struct vfs_file *in = IN(f);
+	if (pos != &f->pos)
+		return in->ops->read(in, buf, len, pos);
+	in->pos = f->pos;
+	ssize_t r = in->ops->read(in, buf, len, &in->pos);
+	f->pos = in->pos;
+	return r;
+}
+
+static ssize_t of_write(struct vfs_file *f, const void *buf, size_t len, off_t *pos)
+{
+	struct vfs_file *in = IN(f);
+	if (!in->ops->write)
+		return -EINVAL;
+	if (pos != &f->pos)
+		return in->ops->write(in, buf, len, pos);
+	in->pos = f->pos;
+	ssize_t r = in->ops->write(in, buf, len, &in->pos);
+	f->pos = in->pos;
+	return r;
+}
+
+static off_t of_llseek(struct vfs_file *f, off_t off, int whence)
+{
+	struct vfs_file *in = IN(f);
+	in->pos = f->pos;
+	off_t r = in->ops->llseek ? in->ops->llseek(in, off, whence) : -ESPIPE;
+	if (r >= 0)
+		f->pos = in->pos;
+	return r;
+}
+
+static int of_truncate(struct vfs_file *f, off_t len)
+{
+	struct vfs_file *in = IN(f);
+	return in->ops->truncate ? in->ops->truncate(in, len) : -EINVAL;
+}
+
+static int of_fsync(struct vfs_file *f, bool datasync)
+{
+	struct vfs_file *in = IN(f);
+	return in->ops->fsync ? in->ops->fsync(in, datasync) : 0;
+}
+
+static int of_fallocate(struct vfs_file *f, int mode, off_t off, off_t len)
+{
+	struct vfs_file *in = IN(f);
+	return in->ops->fallocate ? in->ops->fallocate(in, mode, off, len) : -EOPNOTSUPP;
+}
+
+static int of_host_fd(struct vfs_file *f, bool writable)
+{
+	return vfs_file_host_fd(IN(f), writable);
+}
+
+static int of_setfl(struct vfs_file *f, int flags)
+{
+	IN(f)->flags = flags;
+	return 0;
+}
+
+static void of_release(struct vfs_file *f)
+{
+	if (f->priv)
+		vfs_file_put(IN(f));
+}
+
+static const struct vfs_file_ops ovl_file_ops = {
+	.read = of_read,
+	.write = of_write,
+	.llseek = of_llseek,
+	.truncate = of_truncate,
+	.fsync = of_fsync,
+	.fallocate = of_fallocate,
+	.host_fd = of_host_fd,
+	.setfl = of_setfl,
+	.release = of_release,
+};
+
+/* Merged directories: the list is built at the first getdents and kept until rewind. */
+static ssize_t od_getdents64(struct vfs_file *f, void *buf, size_t len)
+{
+	struct ovl_dirlist *l = f->priv;
+	if (!l || f->pos == 0) {
+		if (l)
+			list_free(l);
+		f->priv = NULL;
+		int err = merged_list(f->dentry, &l);
+		if (err)
+			return err;
+		f->priv = l;
+	}
+	size_t used = 0;
+	while ((size_t)f->pos < l->n) {
+		struct ovl_ent *e = &l->e[f->pos];
+		uint64_t ino = e->ino;
+		if (!strcmp(e->name, "."))
+			ino = f->dentry->inode->ino;
+		size_t n = vfs_dirent_pack((char *)buf + used, len - used, e->name, strlen(e->name),
+					   ino, e->type, f->pos + 1);
+		if (!n)
+			return used ? (ssize_t)used : -EINVAL;
+		used += n;
+		f->pos++;
+	}
+	return (ssize_t)used;
+}
+
+static off_t od_llseek(struct vfs_file *f, off_t off, int whence)
+{
+	if (whence == SEEK_CUR)
+		off += f->pos;
+	else if (whence != SEEK_SET)
+		return -EINVAL;
+	if (off < 0)
+		return -EINVAL;
+	return f->pos = off;
+}
+
+static void od_release(struct vfs_file *f)
+{
+	if (f->priv)
+		list_free(f->priv);
+}
+
+static const struct vfs_file_ops ovl_dir_ops = {
+	.getdents64 = od_getdents64,
+	.llseek = od_llseek,
+	.release = od_release,
+};

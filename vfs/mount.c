@@ -1,0 +1,295 @@
+/* vfs/mount.c - mounts, mount trees and mount namespaces; the filesystem type table.
+ *
+ * A namespace owns its tree: every attached mount holds one "attached" reference taken
+ * by the tree, plus references on its parent mount and mountpoint dentry. Detaching
+ * (umount, namespace teardown) drops those; open files keep a detached mount alive.
+ * Must not know the inside of any filesystem. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mount.h>
+#include "vfs/internal.h"
+
+long vfs_live_mounts;
+
+/* Returns a new mount (one reference) of @sb at its dentry @root (references taken). */
+struct vfs_mount *vfs_mount_new(struct vfs_sb *sb, struct vfs_dentry *root, unsigned long flags)
+{
+	static uint64_t next_id = 20;
+	struct vfs_mount *m = calloc(1, sizeof(*m));
+	if (!m)
+		return NULL;
+	m->refs = 1;
+	m->sb = sb;
+	vfs_sb_get(sb);
+	m->root = root;
+	vfs_dentry_get(root);
+	m->flags = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME);
+	m->id = next_id++;
+	list_init(&m->children);
+	list_init(&m->sibling);
+	vfs_live_mounts++;
+	return m;
+}
+
+void vfs_mount_get(struct vfs_mount *m)
+{
+	m->refs++;
+}
+
+void vfs_mount_put(struct vfs_mount *m)
+{
+	if (!m || --m->refs > 0)
+		return;
+	vfs_dentry_put(m->root);
+	vfs_sb_put(m->sb);
+	vfs_live_mounts--;
+	free(m);
+}
+
+/* Takes references on @parent and @mp; the tree keeps the caller's reference on @child. */
+void vfs_mount_attach(struct vfs_mount *child, struct vfs_mount *parent, struct vfs_dentry *mp)
+{
+	child->parent = parent;
+	vfs_mount_get(parent);
+	child->mountpoint = mp;
+	vfs_dentry_get(mp);
+	mp->mounted++;
+	child->ns = parent->ns;
+	child->attached = true;
+	list_add_tail(&child->sibling, &parent->children);
+}
+
+/* Detaches @m and everything below it, dropping the tree's references. */
+void vfs_mount_detach_tree(struct vfs_mount *m)
+{
+	while (!list_empty(&m->children))
+		vfs_mount_detach_tree(list_first_entry(&m->children, struct vfs_mount, sibling));
+	list_del(&m->sibling);
+	if (m->parent) {
+		m->mountpoint->mounted--;
+		vfs_dentry_put(m->mountpoint);
+		vfs_mount_put(m->parent);
+		m->parent = NULL;
+		m->mountpoint = NULL;
+	}
+	m->ns = NULL;
+	if (m->attached) {
+		m->attached = false;
+		vfs_mount_put(m);
+	}
+}
+
+struct vfs_mount *vfs_mount_lookup(struct vfs_mount *m, struct vfs_dentry *d)
+{
+	struct vfs_mount *c, *found = NULL;
+	if (!d->mounted)
+		return NULL;
+	list_for_each_entry(c, &m->children, sibling)
+	{
+		if (c->mountpoint == d)
+			found = c; /* the last one mounted covers the others */
+	}
+	return found;
+}
+
+bool vfs_mount_is_rdonly(const struct vfs_mount *m)
+{
+	return (m->flags & MS_RDONLY) || (m->sb->flags & VFS_SB_RDONLY);
+}
+
+/* Returns a namespace (one reference) whose tree is rooted at @root (the tree takes the
+ * caller's reference on @root). */
+struct vfs_mntns *vfs_mntns_new(struct vfs_mount *root)
+{
+	struct vfs_mntns *ns = calloc(1, sizeof(*ns));
+	if (!ns)
+		return NULL;
+	ns->refs = 1;
+	ns->root = root;
+	root->ns = ns;
+	root->attached = true;
+	return ns;
+}
+
+void vfs_mntns_get(struct vfs_mntns *ns)
+{
+	ns->refs++;
+}
+
+void vfs_mntns_put(struct vfs_mntns *ns)
+{
+	if (!ns || --ns->refs > 0)
+		return;
+	vfs_mount_detach_tree(ns->root);
+	free(ns);
+}
+
+static int mntns_from_sb(struct vfs_sb *sb, struct vfs_mntns **out)
+{
+	struct vfs_mount *m = vfs_mount_new(sb, sb->root, 0);
+	vfs_sb_kill(sb);
+	if (!m)
+		return -ENOMEM;
+	*out = vfs_mntns_new(m);
+	if (!*out) {
+		vfs_mount_put(m);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* See vfs.h. */
+int vfs_mntns_new_host(int host_dirfd, bool readonly, struct vfs_mntns **out)
+{
+	struct vfs_sb *sb;
+	int err = hostfs_create_sb(host_dirfd, readonly, &sb);
+	if (err)
+		return err;
+	return mntns_from_sb(sb, out);
+}
+
+/* See vfs.h: hostfs (read-only) below, tmpfs above, overlay on top. */
+int vfs_mntns_new_overlay_host(int host_dirfd, struct vfs_mntns **out)
+{
+	struct vfs_sb *lower, *upper, *ovl;
+	int err = hostfs_create_sb(host_dirfd, true, &lower);
+	if (err)
+		return err;
+	err = tmpfs_create_sb(0, "mode=0755", &upper);
+	if (err) {
+		vfs_sb_kill(lower);
+		return err;
+	}
+	struct vfs_mount *lm = vfs_mount_new(lower, lower->root, MS_RDONLY);
+	struct vfs_mount *um = vfs_mount_new(upper, upper->root, 0);
+	struct vfs_path lp = { lm, lower->root }, up = { um, upper->root };
+	err = (lm && um) ? overlay_create_sb(&lp, &up, &ovl) : -ENOMEM;
+	vfs_mount_put(lm);
+	vfs_mount_put(um);
+	vfs_sb_kill(lower);
+	vfs_sb_kill(upper);
+	if (err)
+		return err;
+	return mntns_from_sb(ovl, out);
+}
+
+static int parse_overlay_opts(const char *data, struct vfs_ctx *c, struct vfs_sb **out)
+{
+	char lower[VFS_PATH_MAX] = "", upper[VFS_PATH_MAX] = "";
+	char *copy = strdup(data ? data : ""), *save = NULL;
+	if (!copy)
+		return -ENOMEM;
+	for (char *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+		if (!strncmp(o, "lowerdir=", 9))
+			snprintf(lower, sizeof(lower), "%s", o + 9);
+		else if (!strncmp(o, "upperdir=", 9))
+			snprintf(upper, sizeof(upper), "%s", o + 9);
+	}
+	free(copy);
+	if (!lower[0] || strchr(lower, ':') || !c)
+		return -EINVAL; /* one lower layer for now */
+	struct vfs_path lp, up = { 0 };
+	int err = vfs_walk(c, AT_FDCWD, lower, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &lp, NULL);
+	if (err)
+		return err;
+	if (upper[0]) {
+		err = vfs_walk(c, AT_FDCWD, upper, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &up, NULL);
+		if (err) {
+			vfs_path_put(&lp);
+			return err;
+		}
+	} else {
+		struct vfs_sb *t;
+		err = tmpfs_create_sb(0, NULL, &t);
+		if (!err) {
+			up.dentry = t->root;
+			vfs_dentry_get(up.dentry);
+			up.mnt = vfs_mount_new(t, t->root, 0);
+			vfs_sb_kill(t);
+		}
+	}
+	if (!err)
+		err = overlay_create_sb(&lp, &up, out);
+	vfs_path_put(&lp);
+	vfs_path_put(&up);
+	return err;
+}
+
+/* See internal.h. */
+int vfs_fs_create(const char *fstype, unsigned long flags, const char *data, struct vfs_ctx *c,
+		  struct vfs_sb **out)
+{
+	if (!strcmp(fstype, "tmpfs"))
+		return tmpfs_create_sb(flags, data, out);
+	if (!strcmp(fstype, "devfs") || !strcmp(fstype, "devtmpfs"))
+		return devfs_create_sb(out);
+	if (!strcmp(fstype, "overlay"))
+		return parse_overlay_opts(data, c, out);
+	return -ENODEV;
+}
+
+/* Mounts @sb (a reference taken) on the directory @at. Returns 0 or -errno. */
+int vfs_mount_sb_at(struct vfs_path *at, struct vfs_sb *sb, unsigned long flags)
+{
+	if (!at->dentry->inode || !S_ISDIR(at->dentry->inode->mode))
+		return -ENOTDIR;
+	if (!at->mnt->attached)
+		return -EINVAL;
+	struct vfs_mount *m = vfs_mount_new(sb, sb->root, flags);
+	if (!m)
+		return -ENOMEM;
+	vfs_mount_attach(m, at->mnt, at->dentry);
+	if (!strcmp(sb->type, "devfs")) {
+		/* /dev/shm is a tmpfs of its own */
+		struct vfs_dentry *shm;
+		struct vfs_sb *t;
+		if (!vfs_lookup_one(sb->root, "shm", 3, &shm)) {
+			if (shm->inode && !tmpfs_create_sb(0, "mode=1777", &t)) {
+				struct vfs_path p = { m, shm };
+				vfs_mount_sb_at(&p, t, 0);
+				vfs_sb_kill(t);
+			}
+			vfs_dentry_put(shm);
+		}
+	}
+	return 0;
+}
+
+/* umount(2) of the mount whose root is @p. -EINVAL when @p is not a mount root,
+ * -EBUSY for the namespace root or (without MNT_DETACH) a mount with submounts. */
+int vfs_umount_path(struct vfs_path *p, int flags)
+{
+	struct vfs_mount *m = p->mnt;
+	if (p->dentry != m->root || !m->attached)
+		return -EINVAL;
+	if (!m->parent)
+		return -EBUSY;
+	if (!(flags & MNT_DETACH) && !list_empty(&m->children))
+		return -EBUSY;
+	vfs_mount_detach_tree(m);
+	return 0;
+}
+
+/* See vfs.h. The path is walked from the namespace root, following symlinks inside it. */
+int vfs_mount_at(struct vfs_mntns *ns, const char *path, const char *fstype, unsigned long flags,
+		 const char *data)
+{
+	struct vfs_path root = { ns->root, ns->root->root }, at;
+	struct vfs_cred cr = { .cap_effective = ~0ULL };
+	struct vfs_fs_ctx fs = { .refs = 1, .root = root, .cwd = root, .umask = 022 };
+	struct vfs_ctx c = { .cred = &cr, .fs = &fs };
+	int err = vfs_walk_from(&c, &root, &root, path, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &at, NULL);
+	if (err)
+		return err;
+	struct vfs_sb *sb;
+	err = vfs_fs_create(fstype, flags, data, &c, &sb);
+	if (!err) {
+		err = vfs_mount_sb_at(&at, sb, flags);
+		vfs_sb_kill(sb);
+	}
+	vfs_path_put(&at);
+	return err;
+}

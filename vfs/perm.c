@@ -1,0 +1,82 @@
+/* vfs/perm.c - permission checks against struct vfs_cred: mode bits, supplementary
+ * groups, CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH / CAP_FOWNER, sticky directories.
+ * Pure functions of credentials and attributes: must not change anything. */
+#include <errno.h>
+#include "vfs/internal.h"
+
+bool vfs_in_group(const struct vfs_cred *cr, uint32_t gid)
+{
+	if (cr->fsgid == gid)
+		return true;
+	for (uint32_t i = 0; i < cr->ngroups && i < 64; i++)
+		if (cr->groups[i] == gid)
+			return true;
+	return false;
+}
+
+/* True when the caller owns @uid's object or has CAP_FOWNER. */
+bool vfs_is_owner_or_cap(const struct vfs_cred *cr, uint32_t uid)
+{
+	return cr->fsuid == uid || vfs_capable(cr, VFS_CAP_FOWNER);
+}
+
+/* generic_permission: returns 0 or -EACCES for @mask (MAY_READ|MAY_WRITE|MAY_EXEC). */
+int vfs_permission(const struct vfs_cred *cr, const struct stat *st, int mask)
+{
+	mode_t m = st->st_mode;
+	unsigned bits;
+	if (!cr)
+		return 0;
+	if (cr->fsuid == st->st_uid)
+		bits = (m >> 6) & 7;
+	else if (vfs_in_group(cr, st->st_gid))
+		bits = (m >> 3) & 7;
+	else
+		bits = m & 7;
+	if ((mask & ~bits & 7) == 0)
+		return 0;
+	bool isdir = S_ISDIR(m);
+	if (vfs_capable(cr, VFS_CAP_DAC_OVERRIDE)) {
+		if (!(mask & MAY_EXEC) || isdir || (m & 0111))
+			return 0;
+	}
+	if (vfs_capable(cr, VFS_CAP_DAC_READ_SEARCH)) {
+		if (!(mask & MAY_WRITE) && (!(mask & MAY_EXEC) || isdir))
+			return 0;
+	}
+	return -EACCES;
+}
+
+int vfs_dentry_permission(const struct vfs_cred *cr, struct vfs_dentry *d, int mask)
+{
+	struct stat st;
+	int err = vfs_getattr(d, &st);
+	if (err)
+		return err;
+	return vfs_permission(cr, &st, mask);
+}
+
+/* May @cr remove or rename @victim out of @dir? Write+search on @dir, and with the
+ * sticky bit only the owner of the file or of the directory (or CAP_FOWNER). */
+int vfs_may_delete(const struct vfs_cred *cr, struct vfs_dentry *dir, struct vfs_dentry *victim,
+		   bool isdir)
+{
+	struct stat dst, vst;
+	int err = vfs_getattr(dir, &dst);
+	if (err)
+		return err;
+	err = vfs_permission(cr, &dst, MAY_WRITE | MAY_EXEC);
+	if (err)
+		return err;
+	if (!victim || !victim->inode)
+		return 0;
+	if (cr && (dst.st_mode & S_ISVTX)) {
+		err = vfs_getattr(victim, &vst);
+		if (err)
+			return err;
+		if (cr->fsuid != vst.st_uid && cr->fsuid != dst.st_uid &&
+		    !vfs_capable(cr, VFS_CAP_FOWNER))
+			return -EPERM;
+	}
+	return 0;
+}
