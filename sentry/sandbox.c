@@ -61,7 +61,7 @@ static int build_mntns(const struct sandbox_spec *spec, struct vfs_mntns **ns)
 	if (!spec->rootfs || spec->rootfs_overlay)
 		r = vfs_mntns_new_overlay_host(fd, ns);
 	else
-		r = vfs_mntns_new_host(fd, false, ns);
+		r = vfs_mntns_new_host(fd, spec->rootfs_readonly, ns); /* OCI root.readonly */
 	if (r < 0) {
 		fprintf(stderr, "cvisor: cannot set up the root filesystem: %s\n", strerror(-r));
 		return r;

@@ -8,6 +8,7 @@ struct task;
 struct sandbox_spec {
 	const char *rootfs;      /* host directory; NULL: the host root through an overlay */
 	bool rootfs_overlay;     /* writes to the rootfs stay in memory */
+	bool rootfs_readonly;    /* OCI root.readonly (runtime/cmd_create.c) */
 	const char *cwd;         /* in the sandbox; default "/" */
 	char **argv;             /* argv[0] is resolved through PATH when it has no '/' */
 	char **envp;

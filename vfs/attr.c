@@ -47,6 +47,15 @@ int vfs_statat(struct vfs_ctx *c, int dirfd, const char *path, int flags, struct
 	struct vfs_path p;
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH | AT_NO_AUTOMOUNT | AT_STATX_SYNC_TYPE))
 		return -EINVAL;
+	if (path && !*path && (flags & AT_EMPTY_PATH) && dirfd != AT_FDCWD) {
+		/* fstat(2) as glibc does it: any file, anonymous ones too */
+		struct vfs_file *f = c->fdt ? vfs_fdtable_lookup(c->fdt, dirfd) : NULL;
+		if (!f)
+			return -EBADF;
+		int err = vfs_file_stat(f, st);
+		vfs_file_put(f);
+		return err;
+	}
 	int err = resolve(c, dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), flags & AT_EMPTY_PATH,
 			  true, &p);
 	if (err)

@@ -117,6 +117,11 @@ ssize_t vfs_file_pwrite(struct vfs_file *f, const void *buf, size_t len, off_t o
 		return -ESPIPE;
 	if (off < 0)
 		return -EINVAL;
+	if (f->flags & O_APPEND) { /* Linux: pwrite on O_APPEND appends */
+		struct stat st;
+		if (!vfs_file_stat(f, &st))
+			off = st.st_size;
+	}
 	return f->ops->write(f, buf, len, &off);
 }
 

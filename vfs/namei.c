@@ -307,6 +307,8 @@ int vfs_path_to_string(const struct vfs_path *p, const struct vfs_path *root, ch
 		pos -= d->namelen;
 		memcpy(tmp + pos, d->name, d->namelen);
 		tmp[--pos] = '/';
+		if (d->parent == d)
+			break; /* an unnamed file (memfd, O_TMPFILE) */
 		d = d->parent;
 	}
 	if (!tmp[pos])

@@ -277,6 +277,10 @@ int vfs_renameat2(struct vfs_ctx *c, int olddirfd, const char *oldpath, int newd
 	}
 	if (od == nd)
 		goto out;
+	if ((flags & RENAME_NOREPLACE) && nd->inode) {
+		err = -EEXIST;
+		goto out;
+	}
 	if (nd->inode && nd->inode == od->inode && !(flags & RENAME_EXCHANGE))
 		goto out; /* hard links of one inode: nothing to do */
 	err = rename_checks(c, &op, od, &np, nd, flags, ol.trailing_slash || nl.trailing_slash);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <unistd.h>
@@ -93,6 +94,14 @@ static int open_tmpfile(struct vfs_ctx *c, int dirfd, const char *path, int flag
 			err = -ENOMEM;
 		} else {
 			/* an unnamed dentry whose path reads "/#ino (deleted)" */
+			char nm[32];
+			int l = snprintf(nm, sizeof(nm), "#%llu", (unsigned long long)inode->ino);
+			char *n = strdup(nm);
+			if (n) {
+				free(d->name);
+				d->name = n;
+				d->namelen = (size_t)l;
+			}
 			d->dead = true;
 			err = vfs_open_dentry(p.mnt, d, flags & ~(O_TMPFILE | O_CREAT | O_EXCL), out);
 			vfs_dentry_put(d);

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
+#include "common/cleanup.h"
 #include "platform/guest_mem.h"
 #include "sentry/syscall.h"
 #include "vfs/fdtable.h"

@@ -63,9 +63,36 @@ static struct hostfs_inode *HI(struct vfs_inode *i)
 	return i->priv;
 }
 
+static uint64_t mnt_id(int fd)
+{
+	struct statx sx;
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0)
+		return 0;
+	return sx.stx_mnt_id;
+}
+
+/* Without openat2 (older kernels, valgrind): one name, O_NOFOLLOW, and a mount id check
+ * instead of RESOLVE_NO_XDEV. */
+static int host_open_compat(int dirfd, const char *name, int flags, mode_t mode)
+{
+	if (strchr(name, '/') || !strcmp(name, ".."))
+		return -EXDEV;
+	int fd = openat(dirfd, name, flags | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY, mode);
+	if (fd < 0)
+		return -errno;
+	if (strcmp(name, ".") && mnt_id(fd) != mnt_id(dirfd)) {
+		close(fd);
+		return -EXDEV;
+	}
+	return fd;
+}
+
 /* openat2 of one name beneath @dirfd; never follows a symlink, never crosses a mount. */
 static int host_open(int dirfd, const char *name, int flags, mode_t mode)
 {
+	static bool no_openat2;
+	if (no_openat2)
+		return host_open_compat(dirfd, name, flags, (flags & O_CREAT) ? mode : 0);
 	struct open_how how = {
 		/* openat2 rejects O_PATH combined with anything but O_DIRECTORY|O_NOFOLLOW|O_CLOEXEC */
 		.flags = (uint64_t)(flags | O_CLOEXEC | O_NOFOLLOW | ((flags & O_PATH) ? 0 : O_NOCTTY)),
@@ -74,6 +101,10 @@ static int host_open(int dirfd, const char *name, int flags, mode_t mode)
 			   RESOLVE_NO_XDEV,
 	};
 	long fd = syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+	if (fd < 0 && errno == ENOSYS) {
+		no_openat2 = true;
+		return host_open(dirfd, name, flags, mode);
+	}
 	return fd < 0 ? -errno : (int)fd;
 }
 
@@ -456,7 +487,7 @@ static int hostfs_setattr(struct vfs_dentry *d, const struct vfs_iattr *ia)
 static int xattr_fd(struct vfs_dentry *d)
 {
 	mode_t m = d->inode->mode;
-	if (!S_ISREG(m) && !S_ISDIR(m))
+	if ((!S_ISREG(m) && !S_ISDIR(m)) || HI(d->inode)->xdev)
 		return -EOPNOTSUPP;
 	return open_self(d, O_RDONLY | O_NONBLOCK | (S_ISDIR(m) ? O_DIRECTORY : 0));
 }

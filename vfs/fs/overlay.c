@@ -17,49 +17,9 @@
 #include <sys/xattr.h>
 #include "vfs/internal.h"
 #include "vfs/ops.h"
-
-#define OVL_OPAQUE "trusted.overlay.opaque"
-#define OVERLAYFS_MAGIC 0x794c7630
-
-struct ovl_sb {
-	struct vfs_path lower, upper;
-};
-
-struct ovl_inode {
-	struct vfs_dentry *upper, *lower;
-	bool opaque;
-};
+#include "vfs/fs/overlay.h"
 
 static const struct vfs_inode_ops ovl_iops;
-static const struct vfs_file_ops ovl_file_ops, ovl_dir_ops;
-
-static struct ovl_sb *OS(struct vfs_sb *sb)
-{
-	return sb->priv;
-}
-
-static struct ovl_inode *OI(struct vfs_inode *i)
-{
-	return i->priv;
-}
-
-static struct vfs_dentry *real(struct vfs_dentry *d)
-{
-	struct ovl_inode *oi = OI(d->inode);
-	return oi->upper ? oi->upper : oi->lower;
-}
-
-static bool is_whiteout(struct vfs_dentry *d)
-{
-	return d->inode && S_ISCHR(d->inode->mode) && d->inode->rdev == makedev(0, 0);
-}
-
-static bool is_opaque(struct vfs_dentry *u)
-{
-	char v;
-	const struct vfs_inode_ops *ops = u->inode->iops;
-	return ops->getxattr && ops->getxattr(u, OVL_OPAQUE, &v, 1) == 1 && v == 'y';
-}
 
 static struct vfs_inode *ovl_new_inode(struct vfs_sb *sb, struct vfs_dentry *u,
 				       struct vfs_dentry *l)
@@ -428,165 +388,10 @@ static int ovl_link(struct vfs_dentry *old, struct vfs_dentry *dir, struct vfs_d
 	return err;
 }
 
-/* Names in merged directory @d (upper minus whiteouts, then lower not hidden). */
-struct ovl_ent {
-	char *name;
-	uint64_t ino;
-	unsigned char type;
-};
-struct ovl_dirlist {
-	struct ovl_ent *e;
-	size_t n, cap;
-};
-
-static bool list_has(struct ovl_dirlist *l, const char *name)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (!strcmp(l->e[i].name, name))
-			return true;
-	return false;
-}
-
-static int list_add_ent(struct ovl_dirlist *l, const char *name, uint64_t ino, unsigned char type)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 16;
-		struct ovl_ent *e = realloc(l->e, cap * sizeof(*e));
-		if (!e)
-			return -ENOMEM;
-		l->e = e;
-		l->cap = cap;
-	}
-	l->e[l->n].name = strdup(name);
-	if (!l->e[l->n].name)
-		return -ENOMEM;
-	l->e[l->n].ino = ino;
-	l->e[l->n].type = type;
-	l->n++;
-	return 0;
-}
-
-static void list_free(struct ovl_dirlist *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->e[i].name);
-	free(l->e);
-	free(l);
-}
-
-/* Reads layer directory @dir; whiteouts (upper) go to @hidden. */
-static int read_layer(struct vfs_mount *mnt, struct vfs_dentry *dir, struct ovl_dirlist *out,
-		      struct ovl_dirlist *hidden, bool upper)
-{
-	struct vfs_file *f;
-	int err = vfs_open_dentry(mnt, dir, O_RDONLY | O_DIRECTORY, &f);
-	if (err)
-		return err;
-	char *buf = malloc(32768);
-	if (!buf) {
-		vfs_file_put(f);
-		return -ENOMEM;
-	}
-	for (;;) {
-		ssize_t n = vfs_file_getdents64(f, buf, 32768);
-		if (n <= 0) {
-			err = (int)n;
-			break;
-		}
-		for (ssize_t o = 0; o < n;) {
-			uint64_t ino;
-			uint16_t reclen;
-			memcpy(&ino, buf + o, 8);
-			memcpy(&reclen, buf + o + 16, 2);
-			unsigned char type = (unsigned char)buf[o + 18];
-			const char *name = buf + o + 19;
-			o += reclen;
-			if (list_has(out, name) || list_has(hidden, name))
-				continue;
-			if (upper && type == DT_CHR) {
-				struct vfs_dentry *c;
-				if (!vfs_lookup_one(dir, name, strlen(name), &c)) {
-					bool wh = is_whiteout(c);
-					vfs_dentry_put(c);
-					if (wh) {
-						list_add_ent(hidden, name, 0, 0);
-						continue;
-					}
-				}
-			}
-			if (list_add_ent(out, name, ino, type))
-				break;
-		}
-	}
-	free(buf);
-	vfs_file_put(f);
-	return err;
-}
-
-static int merged_list(struct vfs_dentry *d, struct ovl_dirlist **out)
-{
-	struct ovl_inode *oi = OI(d->inode);
-	struct ovl_dirlist *l = calloc(1, sizeof(*l)), hidden = { 0 };
-	if (!l)
-		return -ENOMEM;
-	int err = 0;
-	if (oi->upper)
-		err = read_layer(OS(d->sb)->upper.mnt, oi->upper, l, &hidden, true);
-	if (!err && oi->lower && !oi->opaque)
-		err = read_layer(OS(d->sb)->lower.mnt, oi->lower, l, &hidden, false);
-	for (size_t i = 0; i < hidden.n; i++)
-		free(hidden.e[i].name);
-	free(hidden.e);
-	if (err) {
-		list_free(l);
-		return err;
-	}
-	*out = l;
-	return 0;
-}
-
-static int check_empty(struct vfs_dentry *d)
-{
-	struct ovl_dirlist *l;
-	int err = merged_list(d, &l);
-	if (err)
-		return err;
-	for (size_t i = 0; i < l->n && !err; i++)
-		if (strcmp(l->e[i].name, ".") && strcmp(l->e[i].name, ".."))
-			err = -ENOTEMPTY;
-	list_free(l);
-	return err;
-}
-
-/* Empties upper directory @u of its whiteouts so that it can be removed. */
-static int clear_upper_dir(struct vfs_sb *sb, struct vfs_dentry *u)
-{
-	struct ovl_dirlist *l = calloc(1, sizeof(*l)), hidden = { 0 };
-	if (!l)
-		return -ENOMEM;
-	int err = read_layer(OS(sb)->upper.mnt, u, l, &hidden, true);
-	for (size_t i = 0; !err && i < hidden.n; i++) {
-		struct vfs_dentry *w;
-		err = vfs_lookup_one(u, hidden.e[i].name, strlen(hidden.e[i].name), &w);
-		if (!err && w->inode) {
-			err = u->inode->iops->unlink(u, w);
-			if (!err)
-				vfs_d_delete(w);
-		}
-		if (!err)
-			vfs_dentry_put(w);
-	}
-	for (size_t i = 0; i < hidden.n; i++)
-		free(hidden.e[i].name);
-	free(hidden.e);
-	list_free(l);
-	return err;
-}
-
 static int remove_common(struct vfs_dentry *dir, struct vfs_dentry *d, bool isdir)
 {
 	struct ovl_inode *oi = OI(d->inode);
-	int err = isdir ? check_empty(d) : 0;
+	int err = isdir ? ovl_check_empty(d) : 0;
 	if (!err)
 		err = copy_up(dir);
 	if (err)
@@ -594,7 +399,7 @@ static int remove_common(struct vfs_dentry *dir, struct vfs_dentry *d, bool isdi
 	struct vfs_dentry *pu = OI(dir->inode)->upper;
 	if (oi->upper) {
 		if (isdir)
-			err = clear_upper_dir(d->sb, oi->upper);
+			err = ovl_clear_upper_dir(d->sb, oi->upper);
 		if (!err)
 			err = isdir ? pu->inode->iops->rmdir(pu, oi->upper)
 				    : pu->inode->iops->unlink(pu, oi->upper);
@@ -626,7 +431,7 @@ static int ovl_rename(struct vfs_dentry *olddir, struct vfs_dentry *od, struct v
 		return -EXDEV;
 	int err = 0;
 	if (no && S_ISDIR(nd->inode->mode))
-		err = check_empty(nd);
+		err = ovl_check_empty(nd);
 	if (!err)
 		err = copy_up(od);
 	if (!err && no)
@@ -645,7 +450,7 @@ static int ovl_rename(struct vfs_dentry *olddir, struct vfs_dentry *od, struct v
 	if (err)
 		return err;
 	if (no && S_ISDIR(nd->inode->mode) && !(flags & RENAME_EXCHANGE))
-		err = clear_upper_dir(od->sb, nu);
+		err = ovl_clear_upper_dir(od->sb, nu);
 	if (!err)
 		err = opu->inode->iops->rename(opu, oo->upper, npu, nu, flags);
 	if (!err) {
@@ -773,138 +578,3 @@ static const struct vfs_inode_ops ovl_iops = {
 	.removexattr = ovl_removexattr,
 };
 
-/* ---- open files: forwarded to the real file ---- */
-#define IN(f) ((struct vfs_file *)(f)->priv)
-
-static ssize_t of_read(struct vfs_file *f, void *buf, size_t len, off_t *pos)
-{
-	struct vfs_file *in = IN(f);
-	if (pos != &f->pos)
-		return in->ops->read(in, buf, len, pos);
-	in->pos = f->pos;
-	ssize_t r = in->ops->read(in, buf, len, &in->pos);
-	f->pos = in->pos;
-	return r;
-}
-
-static ssize_t of_write(struct vfs_file *f, const void *buf, size_t len, off_t *pos)
-{
-	struct vfs_file *in = IN(f);
-	if (!in->ops->write)
-		return -EINVAL;
-	if (pos != &f->pos)
-		return in->ops->write(in, buf, len, pos);
-	in->pos = f->pos;
-	ssize_t r = in->ops->write(in, buf, len, &in->pos);
-	f->pos = in->pos;
-	return r;
-}
-
-static off_t of_llseek(struct vfs_file *f, off_t off, int whence)
-{
-	struct vfs_file *in = IN(f);
-	in->pos = f->pos;
-	off_t r = in->ops->llseek ? in->ops->llseek(in, off, whence) : -ESPIPE;
-	if (r >= 0)
-		f->pos = in->pos;
-	return r;
-}
-
-static int of_truncate(struct vfs_file *f, off_t len)
-{
-	struct vfs_file *in = IN(f);
-	return in->ops->truncate ? in->ops->truncate(in, len) : -EINVAL;
-}
-
-static int of_fsync(struct vfs_file *f, bool datasync)
-{
-	struct vfs_file *in = IN(f);
-	return in->ops->fsync ? in->ops->fsync(in, datasync) : 0;
-}
-
-static int of_fallocate(struct vfs_file *f, int mode, off_t off, off_t len)
-{
-	struct vfs_file *in = IN(f);
-	return in->ops->fallocate ? in->ops->fallocate(in, mode, off, len) : -EOPNOTSUPP;
-}
-
-static int of_host_fd(struct vfs_file *f, bool writable)
-{
-	return vfs_file_host_fd(IN(f), writable);
-}
-
-static int of_setfl(struct vfs_file *f, int flags)
-{
-	IN(f)->flags = flags;
-	return 0;
-}
-
-static void of_release(struct vfs_file *f)
-{
-	if (f->priv)
-		vfs_file_put(IN(f));
-}
-
-static const struct vfs_file_ops ovl_file_ops = {
-	.read = of_read,
-	.write = of_write,
-	.llseek = of_llseek,
-	.truncate = of_truncate,
-	.fsync = of_fsync,
-	.fallocate = of_fallocate,
-	.host_fd = of_host_fd,
-	.setfl = of_setfl,
-	.release = of_release,
-};
-
-/* Merged directories: the list is built at the first getdents and kept until rewind. */
-static ssize_t od_getdents64(struct vfs_file *f, void *buf, size_t len)
-{
-	struct ovl_dirlist *l = f->priv;
-	if (!l || f->pos == 0) {
-		if (l)
-			list_free(l);
-		f->priv = NULL;
-		int err = merged_list(f->dentry, &l);
-		if (err)
-			return err;
-		f->priv = l;
-	}
-	size_t used = 0;
-	while ((size_t)f->pos < l->n) {
-		struct ovl_ent *e = &l->e[f->pos];
-		uint64_t ino = e->ino;
-		if (!strcmp(e->name, "."))
-			ino = f->dentry->inode->ino;
-		size_t n = vfs_dirent_pack((char *)buf + used, len - used, e->name, strlen(e->name),
-					   ino, e->type, f->pos + 1);
-		if (!n)
-			return used ? (ssize_t)used : -EINVAL;
-		used += n;
-		f->pos++;
-	}
-	return (ssize_t)used;
-}
-
-static off_t od_llseek(struct vfs_file *f, off_t off, int whence)
-{
-	if (whence == SEEK_CUR)
-		off += f->pos;
-	else if (whence != SEEK_SET)
-		return -EINVAL;
-	if (off < 0)
-		return -EINVAL;
-	return f->pos = off;
-}
-
-static void od_release(struct vfs_file *f)
-{
-	if (f->priv)
-		list_free(f->priv);
-}
-
-static const struct vfs_file_ops ovl_dir_ops = {
-	.getdents64 = od_getdents64,
-	.llseek = od_llseek,
-	.release = od_release,
-};

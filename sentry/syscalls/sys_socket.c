@@ -1,0 +1,449 @@
+/* sentry/syscalls/sys_socket.c - socket(2), socketpair(2), bind(2), listen(2), accept(2),
+ * accept4(2), connect(2), getsockname(2), getpeername(2), shutdown(2), setsockopt(2),
+ * getsockopt(2); and the helpers the message calls (sys_sockmsg.c) share: finding the
+ * socket behind an fd, the caller's credentials, parking with SO_RCVTIMEO/SO_SNDTIMEO.
+ *
+ * Owns no state: sockets live in netstack/. These handlers copy arguments in and out of
+ * guest memory and turn the netstack's -EAGAIN into a park on the queue it names.
+ * Must not: look inside a family's socket object. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include "netstack/socket.h"
+#include "platform/guest_mem.h"
+#include "sentry/syscall.h"
+#include "sentry/task.h"
+#include "vfs/fdtable.h"
+#include "vfs/file.h"
+
+#define SOCK_TYPE_MASK 0xf
+#define SOCK_MAX 11
+#define OPT_MAX 512
+
+/* ---- shared with sys_sockmsg.c ---- */
+
+/* Fills @c for a socket call of @t; @vc receives the VFS context (path names). */
+void sys_sock_call(struct task *t, struct net_call *c, struct vfs_ctx *vc)
+{
+	memset(c, 0, sizeof(*c));
+	task_vfs_ctx(t, vc);
+	c->vc = vc;
+	c->cred.pid = task_vpid(t);
+	c->cred.uid = t->tg->cred.uid;
+	c->cred.gid = t->tg->cred.gid;
+	c->cred.euid = t->tg->cred.euid;
+	c->cred.egid = t->tg->cred.egid;
+}
+
+/* The socket at @fd of @t: returns it (borrowed from *@fp, a new file reference the caller
+ * puts), or NULL with *@err = -EBADF / -ENOTSOCK. Records @c's credentials as the
+ * socket's last caller. */
+struct net_socket *sys_sock_lookup(struct task *t, int fd, struct net_call *c, struct vfs_file **fp,
+				   long *err)
+{
+	struct vfs_file *f = vfs_fdtable_lookup(task_fdt(t), fd);
+	if (!f) {
+		*err = -EBADF;
+		return NULL;
+	}
+	struct net_socket *s = net_socket_from_file(f);
+	if (!s) {
+		vfs_file_put(f);
+		*err = -ENOTSOCK;
+		return NULL;
+	}
+	s->last = c->cred;
+	*fp = f;
+	return s;
+}
+
+/* Parks @t until the socket (or the queue the op named in @c) reports @events, with a
+ * deadline @timeo_ns after the call began (kept in scratch word @slot across re-runs).
+ * @done: what a signal makes the call return when something was already transferred
+ * (0: nothing; the call restarts or fails with EINTR as Linux's sock_intr_errno).
+ * Returns SYSRET_PARK, or -EAGAIN / @done when the timeout has passed. */
+long sys_sock_park(struct task *t, struct net_socket *s, struct net_call *c, uint32_t events,
+		   int64_t timeo_ns, int slot, long done)
+{
+	uint64_t *scratch = task_call_scratch(t);
+	if (timeo_ns == 0 || task_timed_out(t))
+		return done ? done : -EAGAIN;
+	int64_t deadline = 0;
+	if (timeo_ns != NET_TIMEO_INF) {
+		if (!scratch[slot])
+			scratch[slot] = (uint64_t)(sentry_now_ns() + timeo_ns);
+		deadline = (int64_t)scratch[slot];
+	}
+	struct waitq *wq = c->wait ? c->wait : &s->wq;
+	task_wait_on(t, wq, c->wait ? c->wait_events : events);
+	long intr = done ? done : (timeo_ns == NET_TIMEO_INF ? -ERESTARTSYS : -EINTR);
+	long r = task_block(t, deadline, intr);
+	if (r == -ETIMEDOUT)
+		return done ? done : -EAGAIN;
+	return r;
+}
+
+/* Copies a socket address in (move_addr_to_kernel). */
+int sys_sockaddr_in(struct task *t, uint64_t gaddr, uint64_t len, struct sockaddr_storage *ss)
+{
+	if ((int64_t)(int32_t)len < 0 || (uint32_t)len > sizeof(*ss))
+		return -EINVAL;
+	memset(ss, 0, sizeof(*ss));
+	if (len && guest_copy_in(task_mem(t), ss, gaddr, (size_t)(uint32_t)len))
+		return -EFAULT;
+	return 0;
+}
+
+/* Copies @klen bytes of @ss out to (@addr_gaddr, *@len_gaddr) (move_addr_to_user):
+ * at most the length the app offered; the real length is written back. */
+int sys_sockaddr_out(struct task *t, const struct sockaddr_storage *ss, int klen,
+		     uint64_t addr_gaddr, uint64_t len_gaddr)
+{
+	int32_t len;
+	if (guest_copy_in(task_mem(t), &len, len_gaddr, sizeof(len)))
+		return -EFAULT;
+	if (len > klen)
+		len = klen;
+	if (len < 0)
+		return -EINVAL;
+	if (len && guest_copy_out(task_mem(t), addr_gaddr, ss, (size_t)len))
+		return -EFAULT;
+	if (guest_copy_out(task_mem(t), len_gaddr, &klen, sizeof(klen)))
+		return -EFAULT;
+	return 0;
+}
+
+/* ---- creating sockets ---- */
+
+static int check_type(int domain, int *type, int *fflags, bool *cloexec)
+{
+	int flags = *type & ~SOCK_TYPE_MASK;
+	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
+		return -EINVAL;
+	*type &= SOCK_TYPE_MASK;
+	if (domain < 0 || domain >= AF_MAX)
+		return -EAFNOSUPPORT;
+	if (*type < 0 || *type >= SOCK_MAX)
+		return -EINVAL;
+	*fflags = (flags & SOCK_NONBLOCK) ? O_NONBLOCK : 0;
+	*cloexec = flags & SOCK_CLOEXEC;
+	return 0;
+}
+
+/* Families Linux has that the netstack does not implement yet: socketpair(2) answers
+ * EOPNOTSUPP for them as Linux does (none of them pairs). */
+static bool is_unpaired_family(int domain)
+{
+	return domain == AF_INET || domain == AF_INET6 || domain == AF_NETLINK ||
+	       domain == AF_PACKET;
+}
+
+/* implements socket(2) */
+long sys_socket(struct task *t, const struct syscall_args *a)
+{
+	int domain = (int)a->a[0], type = (int)a->a[1], protocol = (int)a->a[2];
+	int fflags;
+	bool cloexec;
+	struct net_socket *s;
+	struct net_call c;
+	struct vfs_ctx vc;
+	int err = check_type(domain, &type, &fflags, &cloexec);
+	if (err)
+		return err;
+	err = net_socket_create(domain, type, protocol, &s);
+	if (err)
+		return err;
+	sys_sock_call(t, &c, &vc);
+	s->owner = s->last = c.cred;
+	struct vfs_file *f = net_socket_file_new(s, fflags);
+	if (!f)
+		return -ENOMEM;
+	int fd = vfs_fdtable_install(task_fdt(t), f, 0, cloexec);
+	vfs_file_put(f);
+	return fd;
+}
+
+/* implements socketpair(2): both fds installed, then copied out (closed on EFAULT) */
+long sys_socketpair(struct task *t, const struct syscall_args *a)
+{
+	int domain = (int)a->a[0], type = (int)a->a[1], protocol = (int)a->a[2];
+	int fflags;
+	bool cloexec;
+	struct net_socket *s1, *s2;
+	struct net_call c;
+	struct vfs_ctx vc;
+	int err = check_type(domain, &type, &fflags, &cloexec);
+	if (err)
+		return err;
+	err = net_socket_create(domain, type, protocol, &s1);
+	if (err)
+		return err == -EAFNOSUPPORT && is_unpaired_family(domain) ? -EOPNOTSUPP : err;
+	if (!s1->ops->socketpair) {
+		net_socket_put(s1);
+		return -EOPNOTSUPP;
+	}
+	err = net_socket_create(domain, type, protocol, &s2);
+	if (err) {
+		net_socket_put(s1);
+		return err;
+	}
+	sys_sock_call(t, &c, &vc);
+	s1->owner = s1->last = s2->owner = s2->last = c.cred;
+	err = s1->ops->socketpair(s1, s2, &c);
+	struct vfs_file *f1 = net_socket_file_new(s1, fflags);
+	struct vfs_file *f2 = net_socket_file_new(s2, fflags);
+	if (!err && (!f1 || !f2))
+		err = -ENOMEM;
+	int fds[2] = {-1, -1};
+	if (!err && (fds[0] = vfs_fdtable_install(task_fdt(t), f1, 0, cloexec)) < 0)
+		err = fds[0];
+	if (!err && (fds[1] = vfs_fdtable_install(task_fdt(t), f2, 0, cloexec)) < 0)
+		err = fds[1];
+	if (!err && guest_copy_out(task_mem(t), a->a[3], fds, sizeof(fds)))
+		err = -EFAULT;
+	if (err) {
+		for (int i = 0; i < 2; i++)
+			if (fds[i] >= 0)
+				vfs_fdtable_close(task_fdt(t), fds[i]);
+	}
+	vfs_file_put(f1);
+	vfs_file_put(f2);
+	return err;
+}
+
+/* ---- addresses and connections ---- */
+
+/* implements bind(2) */
+long sys_bind(struct task *t, const struct syscall_args *a)
+{
+	struct sockaddr_storage ss;
+	struct net_call c;
+	struct vfs_ctx vc;
+	struct vfs_file *f;
+	long err;
+	sys_sock_call(t, &c, &vc);
+	struct net_socket *s = sys_sock_lookup(t, (int)a->a[0], &c, &f, &err);
+	if (!s)
+		return err;
+	err = sys_sockaddr_in(t, a->a[1], a->a[2], &ss);
+	if (!err)
+		err = s->ops->bind ? s->ops->bind(s, &c, &ss, (socklen_t)a->a[2]) : -EOPNOTSUPP;
+	vfs_file_put(f);
+	return err;
+}
+
+/* implements listen(2) */
+long sys_listen(struct task *t, const struct syscall_args *a)
+{
+	struct net_call c;
+	struct vfs_ctx vc;
+	struct vfs_file *f;
+	long err;
+	int backlog = (int)a->a[1];
+	sys_sock_call(t, &c, &vc);
+	struct net_socket *s = sys_sock_lookup(t, (int)a->a[0], &c, &f, &err);
+	if (!s)
+		return err;
+	if ((unsigned)backlog > NET_SOMAXCONN)
+		backlog = NET_SOMAXCONN;
+	err = s->ops->listen ? s->ops->listen(s, &c, backlog) : -EOPNOTSUPP;
+	vfs_file_put(f);
+	return err;
+}
+
+static long do_accept(struct task *t, int fd, uint64_t addr_gaddr, uint64_t len_gaddr, int flags)
+{
+	struct net_call c;
+	struct vfs_ctx vc;
+	struct vfs_file *f;
+	struct net_socket *ns;
+	long err;
+	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
+		return -EINVAL;
+	sys_sock_call(t, &c, &vc);
+	struct net_socket *s = sys_sock_lookup(t, fd, &c, &f, &err);
+	if (!s)
+		return err;
+	err = s->ops->accept ? s->ops->accept(s, &c, &ns) : -EOPNOTSUPP;
+	if (err == -EAGAIN && !(f->flags & O_NONBLOCK)) {
+		err = sys_sock_park(t, s, &c, EPOLLIN | EPOLLERR | EPOLLHUP, s->rcvtimeo_ns, 1, 0);
+		vfs_file_put(f);
+		return err;
+	}
+	vfs_file_put(f);
+	if (err)
+		return err;
+	ns->owner = ns->last = c.cred;
+	struct vfs_file *nf = net_socket_file_new(ns, (flags & SOCK_NONBLOCK) ? O_NONBLOCK : 0);
+	if (!nf)
+		return -ENOMEM;
+	if (addr_gaddr) {
+		struct sockaddr_storage ss;
+		int len = ns->ops->getname(ns, &ss, true);
+		err =
+		    len < 0 ? -ECONNABORTED : sys_sockaddr_out(t, &ss, len, addr_gaddr, len_gaddr);
+		if (err) {
+			vfs_file_put(nf);
+			return err;
+		}
+	}
+	int nfd = vfs_fdtable_install(task_fdt(t), nf, 0, flags & SOCK_CLOEXEC);
+	vfs_file_put(nf);
+	return nfd;
+}
+
+/* implements accept(2) */
+long sys_accept(struct task *t, const struct syscall_args *a)
+{
+	return do_accept(t, (int)a->a[0], a->a[1], a->a[2], 0);
+}
+
+/* implements accept4(2) */
+long sys_accept4(struct task *t, const struct syscall_args *a)
+{
+	return do_accept(t, (int)a->a[0], a->a[1], a->a[2], (int)a->a[3]);
+}
+
+/* implements connect(2); a blocking connect to a full backlog parks (SO_SNDTIMEO) */
+long sys_connect(struct task *t, const struct syscall_args *a)
+{
+	struct sockaddr_storage ss;
+	struct net_call c;
+	struct vfs_ctx vc;
+	struct vfs_file *f;
+	long err;
+	sys_sock_call(t, &c, &vc);
+	struct net_socket *s = sys_sock_lookup(t, (int)a->a[0], &c, &f, &err);
+	if (!s)
+		return err;
+	err = sys_sockaddr_in(t, a->a[1], a->a[2], &ss);
+	if (!err)
+		err =
+		    s->ops->connect ? s->ops->connect(s, &c, &ss, (socklen_t)a->a[2]) : -EOPNOTSUPP;
+	if (err == -EAGAIN && !(f->flags & O_NONBLOCK))
+		err = sys_sock_park(t, s, &c, EPOLLOUT, s->sndtimeo_ns, 1, 0);
+	vfs_file_put(f);
+	return err;
+}
+
+static long do_getname(struct task *t, const struct syscall_args *a, bool peer)
+{
+	struct sockaddr_storage ss;
+	struct net_call c;
+	struct vfs_ctx vc;
+	struct vfs_file *f;
+	long err;
+	sys_sock_call(t, &c, &vc);
+	struct net_socket *s = sys_sock_lookup(t, (int)a->a[0], &c, &f, &err);
+	if (!s)
+		return err;
+	int len = s->ops->getname ? s->ops->getname(s, &ss, peer) : -EOPNOTSUPP;
+	vfs_file_put(f);
+	if (len < 0)
+		return len;
+	return sys_sockaddr_out(t, &ss, len, a->a[1], a->a[2]);
+}
+
+/* implements getsockname(2) */
+long sys_getsockname(struct task *t, const struct syscall_args *a)
+{
+	return do_getname(t, a, false);
+}
+
+/* implements getpeername(2) */
+long sys_getpeername(struct task *t, const struct syscall_args *a)
+{
+	return do_getname(t, a, true);
+}
+
+/* implements shutdown(2) */
+long sys_shutdown(struct task *t, const struct syscall_args *a)
+{
+	struct net_call c;
+	struct vfs_ctx vc;
+	struct vfs_file *f;
+	long err;
+	int how = (int)a->a[1];
+	sys_sock_call(t, &c, &vc);
+	struct net_socket *s = sys_sock_lookup(t, (int)a->a[0], &c, &f, &err);
+	if (!s)
+		return err;
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		err = -EINVAL;
+	else
+		err = s->ops->shutdown ? s->ops->shutdown(s, how) : -EOPNOTSUPP;
+	vfs_file_put(f);
+	return err;
+}
+
+/* ---- options ---- */
+
+/* implements setsockopt(2) */
+long sys_setsockopt(struct task *t, const struct syscall_args *a)
+{
+	struct net_call c;
+	struct vfs_ctx vc;
+	struct vfs_file *f;
+	long err;
+	char buf[OPT_MAX];
+	int level = (int)a->a[1], name = (int)a->a[2];
+	int len = (int)a->a[4];
+	sys_sock_call(t, &c, &vc);
+	struct net_socket *s = sys_sock_lookup(t, (int)a->a[0], &c, &f, &err);
+	if (!s)
+		return err;
+	if (len < 0) {
+		err = -EINVAL;
+		goto out;
+	}
+	size_t n = (size_t)len < sizeof(buf) ? (size_t)len : sizeof(buf);
+	memset(buf, 0, sizeof(buf));
+	if (n && guest_copy_in(task_mem(t), buf, a->a[3], n)) {
+		err = -EFAULT;
+		goto out;
+	}
+	err = net_socket_setsockopt(s, &c, level, name, buf, (socklen_t)len);
+out:
+	vfs_file_put(f);
+	return err;
+}
+
+/* implements getsockopt(2) */
+long sys_getsockopt(struct task *t, const struct syscall_args *a)
+{
+	struct net_call c;
+	struct vfs_ctx vc;
+	struct vfs_file *f;
+	long err;
+	char buf[OPT_MAX];
+	int32_t len;
+	int level = (int)a->a[1], name = (int)a->a[2];
+	sys_sock_call(t, &c, &vc);
+	struct net_socket *s = sys_sock_lookup(t, (int)a->a[0], &c, &f, &err);
+	if (!s)
+		return err;
+	if (guest_copy_in(task_mem(t), &len, a->a[4], sizeof(len))) {
+		err = -EFAULT;
+		goto out;
+	}
+	if (len < 0) {
+		err = -EINVAL;
+		goto out;
+	}
+	socklen_t sl = (size_t)len < sizeof(buf) ? (socklen_t)len : sizeof(buf);
+	memset(buf, 0, sizeof(buf));
+	err = net_socket_getsockopt(s, &c, level, name, buf, &sl);
+	if (err)
+		goto out;
+	len = (int32_t)sl;
+	if ((sl && guest_copy_out(task_mem(t), a->a[3], buf, sl)) ||
+	    guest_copy_out(task_mem(t), a->a[4], &len, sizeof(len)))
+		err = -EFAULT;
+out:
+	vfs_file_put(f);
+	return err;
+}
