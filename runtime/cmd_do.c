@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static int add_env(char ***env, size_t *n, const char *kv)
 {
@@ -82,6 +83,10 @@ int cmd_do(struct global_opts *g, int argc, char **argv)
 	}
 	if (i >= argc)
 		return cli_error("do: no command given (usage: cvisor do [flags] -- CMD [ARGS])");
+	/* like runsc do: the sandbox starts in the caller's directory (over the host root) */
+	static char cwd[4096];
+	if (!spec.cwd && !spec.rootfs && getcwd(cwd, sizeof(cwd)))
+		spec.cwd = cwd;
 	spec.argv = argv + i;
 	spec.envp = env;
 	int r = sandbox_run(&spec);

@@ -100,8 +100,22 @@ void clone_on_event(struct task *parent, pid_t child_tid)
 	loop_new_task_ready(child);
 }
 
+static void restore_args(struct task *t, const uint64_t *a)
+{
+	struct user_regs_struct *r = &t->regs.r;
+	r->rdi = a[0];
+	r->rsi = a[1];
+	r->rdx = a[2];
+	r->r10 = a[3];
+	r->r8 = a[4];
+	r->r9 = a[5];
+	t->regs_dirty = true;
+}
+
 void clone_on_child_stop(struct task *child)
 {
+	if (plat->regs_get(child->host_tid, &child->regs) == 0)
+		restore_args(child, child->clone.app_args);
 	if (child->clone.flags & CLONE_CHILD_SETTID) {
 		int v = child->vtid;
 		guest_copy_out(&child->mem, child->clone.ctid_gaddr, &v, sizeof(v));
@@ -121,6 +135,7 @@ void clone_exit_fixup(struct task *t)
 		t->regs.r.rax = (uint64_t)v;
 		t->regs_dirty = true;
 	}
+	restore_args(t, t->clone.app_args);
 	t->clone.active = false;
 	if (sandbox.strace)
 		strace_print(t, (long)t->regs.r.rax);

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+struct task *sentry_current_task;
 static struct list_head run_queue = LIST_HEAD_INIT(run_queue);
 static uint8_t enosys_logged[SYSCALL_TABLE_SIZE];
 
@@ -88,7 +89,9 @@ static void run_handler(struct task *t)
 		}
 		ret = -ENOSYS;
 	} else {
+		sentry_current_task = t;
 		ret = e->fn(t, &t->call);
+		sentry_current_task = NULL;
 	}
 	finish(t, ret);
 }

@@ -7,6 +7,8 @@
 #include "platform/platform.h"
 #include "common/log.h"
 #include "vfs/vfs.h"
+#include "vfs/ops.h"
+#include "vfs/tty.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -43,9 +45,11 @@ static int host_watch(int fd, uint32_t events, struct waitq *wq)
 	return loop_watch_fd(fd, events, wq);
 }
 
+extern const struct vfs_proc_ops sentry_proc_ops;
 static const struct vfs_host_ops host_ops = {
 	.watch_fd = host_watch,
 	.unwatch_fd = loop_unwatch_fd,
+	.proc = &sentry_proc_ops,
 };
 
 static int build_mntns(const struct sandbox_spec *spec, struct vfs_mntns **ns)
@@ -214,13 +218,12 @@ int sandbox_run(const struct sandbox_spec *spec)
 	t = task_new(tid, tg, tg->vpid);
 	if (!t)
 		return -ENOMEM;
+	tty_ctl_sandbox_start(tg);
 	if (spec->cwd) {
 		/* resolve through the VFS like chdir(2) would */
-		extern int vfs_fs_ctx_chdir_path(struct vfs_ctx *c, const char *path)
-			__attribute__((weak));
 		struct vfs_ctx c;
 		task_vfs_ctx(t, &c);
-		if (vfs_fs_ctx_chdir_path && (r = vfs_fs_ctx_chdir_path(&c, spec->cwd)) < 0) {
+		if ((r = vfs_chdir(&c, spec->cwd)) < 0) {
 			fprintf(stderr, "cvisor: --cwd %s: %s\n", spec->cwd, strerror(-r));
 			kill(tid, SIGKILL);
 			return r;

@@ -2,6 +2,7 @@
  * creation, death of host threads, zombies, reparenting, reaping.
  * Must not resume tasks itself (dispatch.c does) nor deliver signals (signal.c does). */
 #include "sentry/task.h"
+#include "vfs/tty.h"
 #include "common/log.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -220,6 +221,7 @@ static void tg_died(struct thread_group *tg, int status)
 
 	tg->zombie = true;
 	tg->wait_status = status;
+	tty_ctl_group_exit(tg);
 	log_debug("pid %d exited, status 0x%x", tg->vpid, status);
 	if (tg->alarm_timer.fn)
 		stimer_cancel(&tg->alarm_timer);

@@ -97,6 +97,8 @@ struct task_clone_req {
 	int exit_signal;
 	uint64_t ptid_gaddr, ctid_gaddr;
 	pid_t child_tid;       /* set at the clone event */
+	uint64_t app_args[6];  /* the app's argument registers: restored in parent and child
+	                        * (glibc's vfork keeps its return address in rdi) */
 };
 
 struct task {

@@ -21,6 +21,7 @@
 #include "platform/guest_mem.h"
 #include "vfs/internal.h"
 #include "vfs/ops.h"
+#include "vfs/tty.h"
 
 enum { HOSTFD_REG, HOSTFD_STREAM, HOSTFD_SOCK };
 
@@ -29,6 +30,7 @@ struct hostfd {
 	int kind;
 	bool nonblock; /* fd is our own O_NONBLOCK description */
 	bool tty;
+	struct tty *term; /* the host terminal's emulated job control (vfs/tty.c) */
 	struct waitq wq;
 	uint32_t watched;
 };
@@ -67,10 +69,22 @@ static ssize_t hfd_read(struct vfs_file *f, void *buf, size_t len, off_t *pos)
 	struct hostfd *h = H(f);
 	ssize_t n;
 	if (h->kind == HOSTFD_REG) {
+		/* read(2) moves the offset cvisor's caller shares (`cmd < file; cmd2`) */
+		if (pos == &f->pos) {
+			n = read(h->fd, buf, len);
+			if (n >= 0)
+				f->pos = lseek(h->fd, 0, SEEK_CUR);
+			return n < 0 ? -errno : n;
+		}
 		n = pread(h->fd, buf, len, *pos);
 		if (n > 0)
 			*pos += n;
 		return n < 0 ? -errno : n;
+	}
+	if (h->term) {
+		int r = tty_check_read(h->term);
+		if (r)
+			return r == -EINTR && !(f->flags & O_NONBLOCK) ? -EAGAIN : r;
 	}
 	if (h->kind == HOSTFD_SOCK)
 		n = recv(h->fd, buf, len, MSG_DONTWAIT);
@@ -92,15 +106,23 @@ static ssize_t hfd_write(struct vfs_file *f, const void *buf, size_t len, off_t 
 	struct hostfd *h = H(f);
 	ssize_t n;
 	if (h->kind == HOSTFD_REG) {
-		if ((f->flags & O_APPEND) && pos == &f->pos) {
-			struct stat st;
-			if (fstat(h->fd, &st) == 0)
-				*pos = st.st_size;
+		/* write(2) uses the host description's own offset, shared with cvisor's caller
+		 * and with every fd of the sandbox dup'd from it (`>file 2>&1` interleaves) */
+		if (pos == &f->pos) {
+			n = write(h->fd, buf, len);
+			if (n >= 0)
+				f->pos = lseek(h->fd, 0, SEEK_CUR);
+			return n < 0 ? -errno : n;
 		}
 		n = pwrite(h->fd, buf, len, *pos);
 		if (n > 0)
 			*pos += n;
 		return n < 0 ? -errno : n;
+	}
+	if (h->term && tty_host_tostop(h->term)) {
+		int r = tty_check_write(h->term, true);
+		if (r)
+			return r == -EINTR && !(f->flags & O_NONBLOCK) ? -EAGAIN : r;
 	}
 	if (h->kind == HOSTFD_SOCK)
 		n = send(h->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL);
@@ -119,8 +141,15 @@ static ssize_t hfd_write(struct vfs_file *f, const void *buf, size_t len, off_t 
 
 static off_t hfd_llseek(struct vfs_file *f, off_t off, int whence)
 {
+	struct hostfd *h = H(f);
+	if (h->kind == HOSTFD_REG) {
+		off_t r = lseek(h->fd, off, whence);
+		if (r < 0)
+			return -errno;
+		return f->pos = r;
+	}
 	struct stat st;
-	if (fstat(H(f)->fd, &st) < 0)
+	if (fstat(h->fd, &st) < 0)
 		return -errno;
 	return vfs_generic_llseek(f, off, whence, st.st_size);
 }
@@ -163,6 +192,8 @@ static long hfd_ioctl(struct vfs_file *f, struct vfs_ctx *c, unsigned int cmd, u
 	struct hostfd *h = H(f);
 	unsigned char buf[64];
 	size_t in = 0, out = 0;
+	if (h->term)
+		return tty_host_ioctl(h->term, h->fd, f, c, cmd, arg);
 	switch (cmd) {
 	case TCGETS:
 		out = 36; /* the kernel's struct termios */
@@ -213,6 +244,10 @@ static void hfd_release(struct vfs_file *f)
 {
 	struct hostfd *h = H(f);
 	unwatch(h);
+	if (h->term) {
+		tty_host_detach(h->term, f);
+		tty_put(h->term);
+	}
 	close(h->fd);
 	free(h);
 }
@@ -274,5 +309,7 @@ struct vfs_file *vfs_hostfd_file_new(int host_fd, int open_flags)
 		free(h);
 		return NULL;
 	}
+	if (h->tty)
+		h->term = tty_host_attach(h->fd, f);
 	return f;
 }

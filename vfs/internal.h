@@ -27,6 +27,7 @@
 struct vfs_sb;
 struct vfs_inode;
 struct vfs_dentry;
+struct vfs_path;
 
 #define VFS_NAME_MAX 255
 #define VFS_PATH_MAX 4096
@@ -107,7 +108,11 @@ struct vfs_inode_ops {
 	/* An unnamed regular file in @dir (O_TMPFILE); sets *@out (new reference). */
 	int (*tmpfile)(struct vfs_dentry *dir, mode_t mode, uint32_t uid, uint32_t gid,
 		       struct vfs_inode **out);
+	/* A "magic link" (procfs): the walk jumps to the path this returns (new references
+	 * in *@out) instead of walking the readlink text. @c is the walker. */
+	int (*get_link)(struct vfs_ctx *c, const struct vfs_path *link, struct vfs_path *out);
 };
+#define VFS_HAVE_GET_LINK 1
 
 struct vfs_sb_ops {
 	int (*statfs)(struct vfs_sb *sb, struct statfs *st);
@@ -337,6 +342,8 @@ int tmpfs_memfd_new(const char *name, int flags, struct vfs_file **out);
 bool vfs_file_is_tmpfs(struct vfs_file *f);
 int hostfs_create_sb(int host_dirfd, bool readonly, struct vfs_sb **out);
 int devfs_create_sb(struct vfs_sb **out);
+int procfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **out);
+int sysfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **out);
 int overlay_create_sb(struct vfs_path *lower, struct vfs_path *upper, struct vfs_sb **out);
 long hostfs_open_fds(void);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <sys/mount.h>
 #include "vfs/internal.h"
+#include "vfs/fs/devpts.h"
 
 long vfs_live_mounts;
 
@@ -228,6 +229,12 @@ int vfs_fs_create(const char *fstype, unsigned long flags, const char *data, str
 		return devfs_create_sb(out);
 	if (!strcmp(fstype, "overlay"))
 		return parse_overlay_opts(data, c, out);
+	if (!strcmp(fstype, "proc"))
+		return procfs_create_sb(flags, data, out);
+	if (!strcmp(fstype, "devpts"))
+		return devpts_create_sb(flags, data, out);
+	if (!strcmp(fstype, "sysfs"))
+		return sysfs_create_sb(flags, data, out);
 	return -ENODEV;
 }
 

@@ -92,6 +92,15 @@ static int follow_link(struct walk *w, struct vfs_path *link, bool is_last)
 	if (++w->nlinks > VFS_MAXSYMLINKS)
 		return -ELOOP;
 	struct vfs_inode *inode = link->dentry->inode;
+	if (inode->iops && inode->iops->get_link) {
+		struct vfs_path p;
+		int err = inode->iops->get_link(w->c, link, &p);
+		if (err)
+			return err;
+		vfs_path_put(&w->cur);
+		w->cur = p;
+		return 0;
+	}
 	if (!inode->iops || !inode->iops->readlink)
 		return -EINVAL;
 	char *target = malloc(VFS_PATH_MAX + 1);

@@ -189,7 +189,8 @@ int vfs_openat(struct vfs_ctx *c, int dirfd, const char *path, int flags, mode_t
 			goto out;
 		}
 	}
-	int fflags = flags & ~(O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_CLOEXEC);
+	/* A terminal's open needs O_NOCTTY (devpts strips it from the status flags). */
+	int fflags = flags & ~(O_CREAT | O_EXCL | O_TRUNC | O_CLOEXEC | (S_ISCHR(m) ? 0 : O_NOCTTY));
 	err = vfs_open_dentry_wait(p.mnt, p.dentry, fflags, out, wait);
 	if (!err && (flags & O_TRUNC) && S_ISREG(m) && !created) {
 		err = do_truncate(p.dentry, 0);

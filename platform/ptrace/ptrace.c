@@ -154,16 +154,21 @@ static int pt_next_event(struct plat_event *ev)
 	int status;
 	pid_t pid;
 
+	bool drained = false;
 	for (;;) {
 		pid = waitpid(-1, &status, __WALL | WNOHANG);
 		if (pid > 0)
 			break;
 		if (pid == 0 || errno == ECHILD) {
 			struct signalfd_siginfo si;
-			/* Drain the signalfd; a SIGCHLD after this point wakes epoll again. */
+			if (drained)
+				return -EAGAIN;
+			/* Drain the signalfd, then look once more: a stop that raced with the
+			 * drain is seen by this second waitpid, any later one re-arms epoll. */
 			while (read(sigchld_fd, &si, sizeof(si)) == sizeof(si))
 				;
-			return -EAGAIN;
+			drained = true;
+			continue;
 		}
 		if (errno != EINTR)
 			return -errno;

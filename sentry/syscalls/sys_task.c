@@ -62,6 +62,7 @@ static long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t pt
 	t->clone.exit_signal = (int)(flags & CSIGNAL);
 	t->clone.ptid_gaddr = ptid;
 	t->clone.ctid_gaddr = ctid;
+	memcpy(t->clone.app_args, t->call.a, sizeof(t->clone.app_args));
 	t->regs.r.orig_rax = SYS_clone;
 	t->regs.r.rdi = hflags;
 	t->regs.r.rsi = stack;
