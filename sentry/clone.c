@@ -40,6 +40,7 @@ static struct thread_group *fork_group(struct task *parent, pid_t child_tid, uin
 	tg->cap_inheritable = ptg->cap_inheritable;
 	tg->cap_ambient = ptg->cap_ambient;
 	tg->keepcaps = ptg->keepcaps;
+	tg->nice = ptg->nice;
 	if (flags & CLONE_FILES) {
 		vfs_fdtable_get(ptg->fdt);
 		tg->fdt = ptg->fdt;

@@ -107,7 +107,8 @@ static void init_creds(struct thread_group *tg, const struct sandbox_spec *spec)
 	struct vfs_cred *c = &tg->cred;
 	c->uid = c->euid = c->suid = c->fsuid = spec->uid;
 	c->gid = c->egid = c->sgid = c->fsgid = spec->gid;
-	c->ngroups = 0;
+	c->ngroups = 1; /* like a login shell and runc: the primary group as a supplementary one */
+	c->groups[0] = spec->gid;
 	tg->cap_bounding = all;
 	tg->cap_permitted = spec->uid == 0 ? all : 0;
 	c->cap_effective = tg->cap_permitted;

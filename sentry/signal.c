@@ -173,13 +173,14 @@ int signal_send_task(struct task *t, const siginfo_t *info)
 		plat->kill(t->host_tid, SIGKILL);
 		return 0;
 	}
-	if (signal_is_ignored(t->tg, sig))
-		return 0;
+	/* An ignored signal is still sent: the host drops it unless the task blocks it
+	 * (a blocked signal is never ignored: sigwaitinfo may take it). */
+	bool ignored = signal_is_ignored(t->tg, sig);
 	if (queue_info(&t->sigqueue, info) < 0)
 		return -EAGAIN;
 	t->sent_pending |= SIGBIT(sig);
 	plat->kill(t->host_tid, sig);
-	if (t->state == TASK_PARKED && !task_blocks(t, sig))
+	if (!ignored && t->state == TASK_PARKED && !task_blocks(t, sig))
 		task_interrupt_with(t, sig);
 	return 0;
 }
@@ -202,12 +203,11 @@ int signal_send_group(struct thread_group *tg, const siginfo_t *info)
 				plat->kill(t->host_tid, SIGKILL);
 		return 0;
 	}
-	if (signal_is_ignored(tg, sig))
-		return 0;
+	bool ignored = signal_is_ignored(tg, sig);
 	if (queue_info(&tg->sigqueue, info) < 0)
 		return -EAGAIN;
 	tg->sent_pending |= SIGBIT(sig);
-	if (kill(tg->host_pid, sig) < 0)
+	if (kill(tg->host_pid, sig) < 0 || ignored)
 		return 0;
 	list_for_each_entry(t, &tg->threads, tg_link)
 		if (t->state == TASK_RUNNING)
@@ -233,6 +233,18 @@ static bool is_sync_fault(int sig)
 	return sig == SIGSEGV || sig == SIGBUS || sig == SIGILL || sig == SIGFPE ||
 	       sig == SIGTRAP || sig == SIGSYS || sig == SIGXCPU || sig == SIGXFSZ ||
 	       sig == SIGVTALRM || sig == SIGPROF;
+}
+
+bool signal_take_queued(struct task *t, int sig, siginfo_t *out)
+{
+	bool found = pop_info(&t->sigqueue, sig, out);
+	if (!found)
+		found = pop_info(&t->tg->sigqueue, sig, out);
+	if (!queue_has(&t->sigqueue, sig))
+		t->sent_pending &= ~SIGBIT(sig);
+	if (!queue_has(&t->tg->sigqueue, sig))
+		t->tg->sent_pending &= ~SIGBIT(sig);
+	return found;
 }
 
 void signal_on_host_stop(struct task *t, const struct plat_event *ev)

@@ -236,7 +236,7 @@ static void tg_died(struct thread_group *tg, int status)
 		tg_reap(tg);
 		return;
 	}
-	if (tg->exit_signal > 0 && !signal_is_ignored(parent, tg->exit_signal)) {
+	if (tg->exit_signal > 0) { /* the host drops it if ignored and not blocked */
 		siginfo_t si;
 		memset(&si, 0, sizeof(si));
 		si.si_signo = tg->exit_signal;

@@ -89,6 +89,7 @@ struct thread_group {
 	int dumpable;
 	uint64_t cap_bounding, cap_permitted, cap_inheritable, cap_ambient;
 	bool keepcaps;
+	int nice;                      /* getpriority/setpriority (not applied on the host) */
 };
 
 struct task_clone_req {
@@ -194,6 +195,8 @@ int signal_send_task(struct task *t, const siginfo_t *info);
 /* A host signal-delivery-stop of @t. */
 void signal_on_host_stop(struct task *t, const struct plat_event *ev);
 void signal_exec_reset(struct thread_group *tg);
+/* Takes the Sentry's siginfo of a signal the host just dequeued for @t (sigtimedwait). */
+bool signal_take_queued(struct task *t, int sig, siginfo_t *out);
 struct sighand *sighand_new(void);
 struct sighand *sighand_copy(const struct sighand *sh);
 void sighand_put(struct sighand *sh);

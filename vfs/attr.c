@@ -381,7 +381,9 @@ static int xattr_permission(struct vfs_ctx *c, struct vfs_path *p, const char *n
 		    !vfs_is_owner_or_cap(c->cred, st.st_uid))
 			return -EPERM;
 	}
-	if (!strncmp(name, "system.", 7) && strncmp(name, "system.posix_acl", 16))
+	/* POSIX ACLs are not implemented: answer as a filesystem mounted without them, so
+	 * cp -a and friends fall back to chmod instead of storing an inert ACL xattr */
+	if (!strncmp(name, "system.", 7))
 		return -EOPNOTSUPP;
 	return vfs_permission(c->cred, &st, mask);
 }

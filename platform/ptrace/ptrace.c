@@ -273,7 +273,8 @@ static int pt_siginfo_set(pid_t tid, const siginfo_t *info)
 
 static int pt_kill(pid_t tid, int sig)
 {
-	return syscall(SYS_tgkill, tid, tid, sig) < 0 ? -errno : 0;
+	/* tkill: @tid may be any thread, not only a group leader */
+	return syscall(SYS_tkill, tid, sig) < 0 ? -errno : 0;
 }
 
 const struct plat_ops plat_ptrace_ops = {

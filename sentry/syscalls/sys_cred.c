@@ -154,6 +154,8 @@ long sys_setfsuid(struct task *t, const struct syscall_args *a)
 {
 	struct vfs_cred *c = &t->tg->cred;
 	uint32_t old = c->fsuid, id = (uint32_t)a->a[0];
+	if (id == (uint32_t)-1)
+		return old; /* an invalid id changes nothing (the probe idiom) */
 	if (capable(t, CAP_SETUID) || id == c->uid || id == c->euid || id == c->suid ||
 	    id == c->fsuid)
 		c->fsuid = id;
@@ -165,6 +167,8 @@ long sys_setfsgid(struct task *t, const struct syscall_args *a)
 {
 	struct vfs_cred *c = &t->tg->cred;
 	uint32_t old = c->fsgid, id = (uint32_t)a->a[0];
+	if (id == (uint32_t)-1)
+		return old; /* an invalid id changes nothing (the probe idiom) */
 	if (capable(t, CAP_SETGID) || id == c->gid || id == c->egid || id == c->sgid ||
 	    id == c->fsgid)
 		c->fsgid = id;

@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 
 /* implements mmap(2) for file-backed mappings */
@@ -41,6 +43,14 @@ long sys_mmap(struct task *t, const struct syscall_args *a)
 		goto out;
 	}
 	int host = vfs_file_host_fd(f, shared_write);
+	struct stat st;
+	if (host == -ENODEV && vfs_file_stat(f, &st) == 0 && S_ISCHR(st.st_mode) &&
+	    st.st_rdev == makedev(1, 5)) {
+		/* /dev/zero: an anonymous mapping (shared ones stay shared across fork) */
+		r = stub_inject(t, SYS_mmap, addr, len, prot, flags | MAP_ANONYMOUS,
+				(uint64_t)-1, 0);
+		goto out;
+	}
 	if (host < 0) {
 		r = host;
 		goto out;

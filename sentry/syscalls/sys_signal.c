@@ -270,3 +270,27 @@ int task_sigmask_swap_for_call(struct task *t, const uint64_t *mask)
 	uint64_t m = *mask & ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1)));
 	return plat->sigmask_set(t->host_tid, m);
 }
+
+/* At the exit of a native rt_sigtimedwait: the host dequeued a signal the Sentry had
+ * sent; the app gets the Sentry's siginfo for it (virtual sender pid and uid). */
+static void sigtimedwait_fixup(struct task *t)
+{
+	long sig = (long)t->regs.r.rax;
+	siginfo_t vi;
+	if (sig <= 0 || sig >= SENTRY_NSIG)
+		return;
+	if (!signal_take_queued(t, (int)sig, &vi))
+		return;
+	if (t->call.a[1])
+		guest_copy_out(&t->mem, t->call.a[1], &vi, sizeof(vi));
+}
+
+/* implements rt_sigtimedwait(2): waits natively (every app signal is a host signal
+ * pending on the stub) and rewrites the siginfo to the Sentry's */
+long sys_rt_sigtimedwait(struct task *t, const struct syscall_args *a)
+{
+	if (a->a[3] != KSIG_SIZE)
+		return -EINVAL;
+	t->exit_fixup = sigtimedwait_fixup;
+	return SYSRET_PASS;
+}
