@@ -130,7 +130,8 @@ static void on_group_stop(struct task *t, int sig)
 	if (!tg->stopped_report && tg->parent) {
 		tg->stopped_report = true;
 		tg->continued_report = false;
-		tg->stop_sig = sig;
+		tg->stop_sig = tg->pending_stop_sig ? tg->pending_stop_sig : sig;
+		tg->pending_stop_sig = 0;
 		struct sighand *psh = tg->parent->sighand;
 		if (psh && !(psh->action[SIGCHLD].flags & SA_NOCLDSTOP)) {
 			siginfo_t si;
@@ -138,7 +139,7 @@ static void on_group_stop(struct task *t, int sig)
 			si.si_signo = SIGCHLD;
 			si.si_code = CLD_STOPPED;
 			si.si_pid = tg->vpid;
-			si.si_status = sig;
+			si.si_status = tg->stop_sig;
 			signal_send_group(tg->parent, &si);
 		}
 		waitq_wake(&tg->parent->child_wq, 1);

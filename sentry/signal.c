@@ -180,6 +180,7 @@ int signal_send_task(struct task *t, const siginfo_t *info)
 		return -EAGAIN;
 	t->sent_pending |= SIGBIT(sig);
 	plat->kill(t->host_tid, sig);
+	signalfd_notify(t->tg);
 	if (!ignored && t->state == TASK_PARKED && !task_blocks(t, sig))
 		task_interrupt_with(t, sig);
 	return 0;
@@ -207,7 +208,10 @@ int signal_send_group(struct thread_group *tg, const siginfo_t *info)
 	if (queue_info(&tg->sigqueue, info) < 0)
 		return -EAGAIN;
 	tg->sent_pending |= SIGBIT(sig);
-	if (kill(tg->host_pid, sig) < 0 || ignored)
+	if (kill(tg->host_pid, sig) < 0)
+		return 0;
+	signalfd_notify(tg);
+	if (ignored)
 		return 0;
 	list_for_each_entry(t, &tg->threads, tg_link)
 		if (t->state == TASK_RUNNING)
@@ -263,6 +267,16 @@ void signal_on_host_stop(struct task *t, const struct plat_event *ev)
 			t->tg->sent_pending &= ~SIGBIT(sig);
 		if (!found)
 			signal_info_user(&vi, sig, SI_KERNEL, NULL);
+		if ((sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) && t->tg->sighand &&
+		    t->tg->sighand->action[sig].handler == 0) {
+			/* Default action: stop. The stubs' host process group is orphaned (they
+			 * run in their own host session), and the host discards these stops for
+			 * orphaned groups; job control is the Sentry's (the tty code checks the
+			 * virtual group), so stop with SIGSTOP and report @sig to the parent. */
+			t->tg->pending_stop_sig = sig;
+			task_resume(t, SIGSTOP);
+			return;
+		}
 		plat->siginfo_set(t->host_tid, &vi);
 		task_resume(t, sig);
 		return;

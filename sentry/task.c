@@ -291,6 +291,7 @@ void tg_reap(struct thread_group *tg)
 	tg_put_resources(tg);
 	if (tg == init_tg)
 		init_tg = NULL;
+	signalfd_group_gone(tg);
 	free(tg);
 }
 

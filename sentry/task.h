@@ -69,6 +69,7 @@ struct thread_group {
 	bool stopped_report;           /* a stop not yet reported to wait(WUNTRACED) */
 	bool continued_report;
 	int stop_sig;
+	int pending_stop_sig;          /* the job-control signal a SIGSTOP stands for */
 	bool subreaper;
 	struct waitq child_wq;         /* woken when a child changes state */
 	struct vfs_fdtable *fdt;
@@ -197,6 +198,9 @@ void signal_on_host_stop(struct task *t, const struct plat_event *ev);
 void signal_exec_reset(struct thread_group *tg);
 /* Takes the Sentry's siginfo of a signal the host just dequeued for @t (sigtimedwait). */
 bool signal_take_queued(struct task *t, int sig, siginfo_t *out);
+/* signalfd.c: wake the signalfds of @tg (a signal was sent); @tg is going away. */
+void signalfd_notify(struct thread_group *tg);
+void signalfd_group_gone(struct thread_group *tg);
 struct sighand *sighand_new(void);
 struct sighand *sighand_copy(const struct sighand *sh);
 void sighand_put(struct sighand *sh);

@@ -444,11 +444,17 @@ static int ovl_rename(struct vfs_dentry *olddir, struct vfs_dentry *od, struct v
 		return err;
 	struct vfs_dentry *opu = OI(olddir->inode)->upper, *npu = OI(newdir->inode)->upper, *nu;
 	bool wh = false;
-	err = upper_child(npu, nd->name, &nu, no ? NULL : &wh);
-	if (err == -EEXIST)
-		err = 0;
-	if (err)
-		return err;
+	if (no) {
+		/* The target was copied up above: replace its own upper dentry. (upper_child
+		 * would answer -EEXIST having dropped its reference, and the put below would
+		 * then steal the one @no holds.) */
+		nu = no->upper;
+		vfs_dentry_get(nu);
+	} else {
+		err = upper_child(npu, nd->name, &nu, &wh);
+		if (err)
+			return err;
+	}
 	if (no && S_ISDIR(nd->inode->mode) && !(flags & RENAME_EXCHANGE))
 		err = ovl_clear_upper_dir(od->sb, nu);
 	if (!err)

@@ -164,6 +164,49 @@ static void test_whiteout_opaque_readdir(void **state)
 	tctx_fini(&t);
 }
 
+/* Renames onto an existing name: the replaced entry's upper dentry is the overlay inode's
+ * reference, not one the rename may drop (it used to be put twice: a double free when the
+ * replaced overlay inode was evicted). */
+static void test_rename_replace(void **state)
+{
+	struct tctx t;
+	struct stat st;
+	char buf[64];
+	init_ovl(&t);
+	/* over a lower-only file */
+	assert_int_equal(vfs_renameat2(&t.c, AT_FDCWD, "/a", AT_FDCWD, "/b", 0), 0);
+	assert_int_equal(stat_path(&t, "/a", &st), -ENOENT);
+	assert_int_equal(get_file(&t, "/b", buf, sizeof(buf)), 7);
+	assert_string_equal(buf, "lower a");
+	/* over a copied-up file */
+	assert_int_equal(vfs_chmodat(&t.c, AT_FDCWD, "/d/x", 0600, 0), 0);
+	assert_int_equal(vfs_renameat2(&t.c, AT_FDCWD, "/d/y", AT_FDCWD, "/d/x", 0), 0);
+	assert_int_equal(stat_path(&t, "/d/y", &st), -ENOENT);
+	assert_int_equal(get_file(&t, "/d/x", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "y");
+	/* over an upper-only file, then again over the result (compat rename_basic) */
+	assert_int_equal(put_file(&t, "/n1", "1", 0644), 0);
+	assert_int_equal(put_file(&t, "/n2", "2", 0644), 0);
+	assert_int_equal(vfs_renameat2(&t.c, AT_FDCWD, "/n1", AT_FDCWD, "/n2", 0), 0);
+	assert_int_equal(get_file(&t, "/n2", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "1");
+	assert_int_equal(vfs_renameat2(&t.c, AT_FDCWD, "/n2", AT_FDCWD, "/b", 0), 0);
+	assert_int_equal(get_file(&t, "/b", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "1");
+	/* an empty upper dir over an empty upper dir; exchange of a file and a lower file */
+	assert_int_equal(vfs_mkdirat(&t.c, AT_FDCWD, "/u1", 0755), 0);
+	assert_int_equal(vfs_mkdirat(&t.c, AT_FDCWD, "/u2", 0755), 0);
+	assert_int_equal(vfs_renameat2(&t.c, AT_FDCWD, "/u1", AT_FDCWD, "/u2", 0), 0);
+	assert_int_equal(stat_path(&t, "/u1", &st), -ENOENT);
+	assert_int_equal(vfs_renameat2(&t.c, AT_FDCWD, "/b", AT_FDCWD, "/lnk", RENAME_EXCHANGE), 0);
+	assert_int_equal(get_file(&t, "/lnk", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "1");
+	assert_int_equal(vfs_readlinkat(&t.c, AT_FDCWD, "/b", buf, sizeof(buf)), 1);
+	host_unchanged();
+	tctx_fini(&t);
+	assert_no_leaks();
+}
+
 static void test_overlay_mount_type(void **state)
 {
 	struct tctx t;
@@ -190,6 +233,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_copy_up),
 		cmocka_unit_test(test_whiteout_opaque_readdir),
+		cmocka_unit_test(test_rename_replace),
 		cmocka_unit_test(test_overlay_mount_type),
 		cmocka_unit_test(test_leaks),
 	};
