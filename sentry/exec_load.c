@@ -314,6 +314,7 @@ void exec_on_loader_trap(struct task *t)
 		vfs_fdtable_exec(tg->fdt);
 	}
 	t->clear_child_tid = 0;
+	t->robust_head = 0;
 	if (sandbox.strace)
 		strace_exec(t, es->execfn);
 	exec_state_free(es);

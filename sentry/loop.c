@@ -204,6 +204,7 @@ static void handle_event(struct plat_event *ev)
 		clone_on_event(t, (pid_t)ev->msg);
 		return;
 	case PLAT_EV_EXITING:
+		robust_on_exit(t);
 		t->state = TASK_RUNNING;
 		plat->resume(t->host_tid, 0);
 		return;

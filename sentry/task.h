@@ -134,6 +134,8 @@ struct task {
 	int deferred_sig;              /* host signal seen during an injection */
 	uint64_t sent_pending;         /* thread-directed signals sent to the host, undelivered */
 	uint64_t clear_child_tid;
+	uint64_t robust_head;          /* set_robust_list (sentry/robust.c) */
+	int futex_kicks;               /* SIGSTOPs sent to end a native futex wait */
 	int pdeath_sig;
 	char comm[16];
 	/* exec in progress (sentry/exec.c) */
@@ -215,6 +217,9 @@ long exec_start(struct task *t, int dirfd, const char *path, uint64_t argv_gaddr
 int exec_start_init(struct task *t, const char *path, char *const argv[], char *const envp[]);
 void exec_on_host_exec(struct task *t, pid_t former_tid);
 void exec_on_loader_trap(struct task *t);
+
+/* ---- robust futexes (robust.c) ---- */
+void robust_on_exit(struct task *t);
 
 /* ---- event loop (loop.c) ---- */
 int loop_init(void);
