@@ -1,5 +1,5 @@
 /* sentry/syscalls/sys_info.c - system information as the sandbox sees it: uname and the
- * virtual hostname, sysinfo, rlimits, CPU affinity and getcpu, getrusage, times. */
+ * virtual hostname, sysinfo, rlimits, CPU affinity (run natively), getrusage, times. */
 #include "sentry/task.h"
 #include <errno.h>
 #include <sched.h>
@@ -134,51 +134,30 @@ long sys_prlimit64(struct task *t, const struct syscall_args *a)
 	return 0;
 }
 
-/* implements sched_getaffinity(2): the CPUs the Sentry may use */
+/* Affinity is the stub thread's own: run natively on the host thread that stands for
+ * the virtual tid (0 = the caller). The host tid is the Sentry's substitution, never a
+ * value the app chose. */
+static long affinity_native(struct task *t, const struct syscall_args *a)
+{
+	int pid = (int)a->a[0];
+	struct task *target = pid ? task_by_vtid(pid) : t;
+	if (pid < 0 || !target)
+		return -ESRCH;
+	t->regs.r.rdi = (uint64_t)target->host_tid;
+	t->regs_dirty = true;
+	return SYSRET_PASS;
+}
+
+/* implements sched_getaffinity(2) */
 long sys_sched_getaffinity(struct task *t, const struct syscall_args *a)
 {
-	cpu_set_t set;
-	size_t len = a->a[1];
-	if (len < sizeof(unsigned long) || (len & (sizeof(unsigned long) - 1)))
-		return -EINVAL;
-	if ((int)a->a[0] && !task_by_vtid((int)a->a[0]))
-		return -ESRCH;
-	CPU_ZERO(&set);
-	if (sched_getaffinity(0, sizeof(set), &set) < 0)
-		return -EINVAL;
-	size_t n = len < sizeof(set) ? len : sizeof(set);
-	size_t used = (CPU_COUNT(&set) ? (size_t)((sysconf(_SC_NPROCESSORS_CONF) + 63) / 64) * 8 : 8);
-	if (used > n)
-		used = n;
-	if (guest_copy_out(&t->mem, a->a[2], &set, used) < 0)
-		return -EFAULT;
-	return (long)used;
+	return affinity_native(t, a);
 }
 
-/* implements sched_setaffinity(2): accepted and kept by the host scheduler's choice */
+/* implements sched_setaffinity(2) */
 long sys_sched_setaffinity(struct task *t, const struct syscall_args *a)
 {
-	cpu_set_t set;
-	size_t n = a->a[1] < sizeof(set) ? a->a[1] : sizeof(set);
-	if ((int)a->a[0] && !task_by_vtid((int)a->a[0]))
-		return -ESRCH;
-	CPU_ZERO(&set);
-	if (guest_copy_in(&t->mem, &set, a->a[2], n) < 0)
-		return -EFAULT;
-	if (!CPU_COUNT(&set))
-		return -EINVAL;
-	return 0;
-}
-
-/* implements getcpu(2) */
-long sys_getcpu(struct task *t, const struct syscall_args *a)
-{
-	unsigned cpu = (unsigned)sched_getcpu(), node = 0;
-	if (a->a[0] && guest_copy_out(&t->mem, a->a[0], &cpu, sizeof(cpu)) < 0)
-		return -EFAULT;
-	if (a->a[1] && guest_copy_out(&t->mem, a->a[1], &node, sizeof(node)) < 0)
-		return -EFAULT;
-	return 0;
+	return affinity_native(t, a);
 }
 
 /* implements getrusage(2): zero except for what the Sentry knows (partial) */
