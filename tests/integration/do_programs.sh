@@ -26,7 +26,7 @@ t_same "coreutils" /bin/bash -c '
 	touch -d "2020-01-02 03:04:05" a/f1 a/b/f2 a/b/c a/b a
 	cp -a a copy && mv copy moved && ls -la --time-style=+%F moved moved/b | tail -n +2 | awk "{print \$1, \$3, (\$1 ~ /^d/ ? \"dir\" : \$5), \$6, \$7}"
 	find . | sort; sort a/b/f2 | uniq -c; wc -l a/b/f2; sha256sum a/f1
-	stat -c "%n %s %F %a" a/f1 a/b; date -d @0 -u; sleep 0.1; rm -r moved a; ls -A; cd /; rmdir "$d"'
+	stat -c "%n %s %F %a" a/f1; stat -c "%n %F %a" a/b; date -d @0 -u; sleep 0.1; rm -r moved a; ls -A; cd /; rmdir "$d"'
 t_same "tar gzip round trip" /bin/bash -c '
 	d=$(mktemp -d); cd "$d" || exit 9
 	mkdir src; for i in $(seq 1 50); do head -c $((i * 997)) /usr/bin/env > src/f$i; done
