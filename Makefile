@@ -63,7 +63,7 @@ format:
 # Sub-makefiles: unit tests, compat suite and runner, integration tests, bench harness.
 -include $(wildcard tests/*/*.mk bench/*.mk)
 
-check: all unit compat integration
+check: all unit compat integration bench-selftest
 
 clean:
 	rm -rf $(BUILD) $(BIN)

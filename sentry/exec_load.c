@@ -311,6 +311,7 @@ void exec_on_loader_trap(struct task *t)
 	snprintf(tg->exe_path, sizeof(tg->exe_path), "%s", es->exe_path);
 	if (!es->boot) {
 		signal_exec_reset(tg);
+		ptimers_release(tg); /* timers do not survive exec */
 		vfs_fdtable_exec(tg->fdt);
 	}
 	t->clear_child_tid = 0;

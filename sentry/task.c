@@ -225,6 +225,7 @@ static void tg_died(struct thread_group *tg, int status)
 	log_debug("pid %d exited, status 0x%x", tg->vpid, status);
 	if (tg->alarm_timer.fn)
 		stimer_cancel(&tg->alarm_timer);
+	ptimers_release(tg);
 	sigqueue_flush(&tg->sigqueue);
 	reparent_children(tg);
 	tg_put_resources(tg);

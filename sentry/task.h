@@ -91,6 +91,7 @@ struct thread_group {
 	uint64_t cap_bounding, cap_permitted, cap_inheritable, cap_ambient;
 	bool keepcaps;
 	int nice;                      /* getpriority/setpriority (not applied on the host) */
+	struct list_head timers;       /* POSIX timers (sys_timer.c); next NULL until first */
 };
 
 struct task_clone_req {
@@ -203,6 +204,8 @@ bool signal_take_queued(struct task *t, int sig, siginfo_t *out);
 /* signalfd.c: wake the signalfds of @tg (a signal was sent); @tg is going away. */
 void signalfd_notify(struct thread_group *tg);
 void signalfd_group_gone(struct thread_group *tg);
+/* sys_timer.c: the POSIX timers of @tg go (exit, exec). */
+void ptimers_release(struct thread_group *tg);
 struct sighand *sighand_new(void);
 struct sighand *sighand_copy(const struct sighand *sh);
 void sighand_put(struct sighand *sh);
