@@ -64,6 +64,9 @@ struct plat_ops {
 	int (*regs_set)(pid_t tid, const struct plat_regs *regs);
 	/* Resume a stopped thread, delivering @sig (0 = none) when the stop allows it. */
 	int (*resume)(pid_t tid, int sig);
+	/* Resume one instruction, delivering @sig: with a signal that has a handler, the
+	 * thread stops (SIGTRAP) at the handler's first instruction, its frame built. */
+	int (*resume_step)(pid_t tid, int sig);
 	/* At a PLAT_EV_SYSCALL stop: let the host run the syscall the regs describe (set them
 	 * first with regs_set); @want_exit asks for a PLAT_EV_SYSCALL_EXIT stop after it. */
 	int (*syscall_run)(pid_t tid, bool want_exit);

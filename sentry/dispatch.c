@@ -108,6 +108,11 @@ void task_dispatch_syscall(struct task *t)
 	t->call.a[5] = r->r9;
 	memset(t->scratch, 0, sizeof(t->scratch));
 	t->timed_out = false;
+	if (t->frame_mask_fix && !t->awaiting_handler_trap) {
+		/* the signal went elsewhere: the call's temporary mask ends now */
+		t->frame_mask_fix = false;
+		plat->sigmask_set(t->host_tid, t->saved_sigmask);
+	}
 	t->exit_fixup = NULL;
 	run_handler(t);
 }
@@ -171,6 +176,11 @@ long task_block(struct task *t, int64_t deadline_ns, long intr)
 	t->park_intr = intr;
 	if (task_has_deliverable_signal(t)) {
 		task_unpark(t);
+		if (t->sigmask_saved) {
+			/* deliver under the call's mask; the frame gets the original (signal.c) */
+			t->sigmask_saved = false;
+			t->frame_mask_fix = true;
+		}
 		return intr == -ERESTARTSYS || intr == -ERESTARTNOHAND ? -EINTR : intr;
 	}
 	if (deadline_ns) {
@@ -252,6 +262,12 @@ void task_interrupt_with(struct task *t, int sig)
 	}
 	task_unpark(t);
 	ret = intr_result(t, has_handler, sh ? sh->action[sig].flags : 0);
+	if (t->sigmask_saved && has_handler) {
+		/* Like Linux's saved_sigmask: the handler runs under the call's mask and
+		 * sigreturn restores the original one (signal.c writes it into the frame). */
+		t->sigmask_saved = false;
+		t->frame_mask_fix = true;
+	}
 	if (ret == -ERESTARTSYS) {
 		/* Re-execute the syscall instruction after the handler (or at once). */
 		if (sandbox.strace)

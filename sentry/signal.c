@@ -251,8 +251,27 @@ bool signal_take_queued(struct task *t, int sig, siginfo_t *out)
 	return found;
 }
 
+/* x86-64 rt_sigframe: pretcode, then ucontext (flags, link, stack, mcontext, sigmask). */
+#define FRAME_UC_SIGMASK_OFF (8 + 8 + 8 + 24 + 256)
+
+/* The SIGTRAP of the single step into a handler: put the original mask in its frame. */
+static bool handler_trap(struct task *t, const struct plat_event *ev)
+{
+	if (!t->awaiting_handler_trap || ev->sig != SIGTRAP)
+		return false;
+	t->awaiting_handler_trap = false;
+	t->frame_mask_fix = false;
+	if (plat->regs_get(t->host_tid, &t->regs) == 0)
+		guest_copy_out(&t->mem, t->regs.r.rsp + FRAME_UC_SIGMASK_OFF, &t->saved_sigmask,
+			       sizeof(t->saved_sigmask));
+	task_resume(t, 0);
+	return true;
+}
+
 void signal_on_host_stop(struct task *t, const struct plat_event *ev)
 {
+	if (handler_trap(t, ev))
+		return;
 	int sig = ev->sig;
 	const siginfo_t *hi = &ev->info;
 	siginfo_t vi;
@@ -284,6 +303,18 @@ void signal_on_host_stop(struct task *t, const struct plat_event *ev)
 			return;
 		}
 		plat->siginfo_set(t->host_tid, &vi);
+		if (t->frame_mask_fix && !(t->tg->sighand && t->tg->sighand->action[sig].handler > 1)) {
+			/* no handler runs: the call's mask simply ends here */
+			t->frame_mask_fix = false;
+			plat->sigmask_set(t->host_tid, t->saved_sigmask);
+		}
+		if (t->frame_mask_fix) {
+			task_regs_sync(t);
+			t->state = TASK_RUNNING;
+			t->awaiting_handler_trap = true;
+			plat->resume_step(t->host_tid, sig);
+			return;
+		}
 		task_resume(t, sig);
 		return;
 	}

@@ -129,6 +129,9 @@ struct task {
 	void (*exit_fixup)(struct task *t); /* run at PLAT_EV_SYSCALL_EXIT */
 	struct task_clone_req clone;
 	bool sigmask_saved;            /* ppoll/pselect/epoll_pwait temporary mask */
+	bool frame_mask_fix;           /* a signal interrupted such a call: the original mask
+	                                * goes into the handler's frame (uc_sigmask) */
+	bool awaiting_handler_trap;
 	uint64_t saved_sigmask;
 
 	struct list_head sigqueue;     /* thread-directed signals */

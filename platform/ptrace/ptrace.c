@@ -199,6 +199,11 @@ static int pt_resume(pid_t tid, int sig)
 	return ptrace(PTRACE_CONT, tid, 0, sig) < 0 ? -errno : 0;
 }
 
+static int pt_resume_step(pid_t tid, int sig)
+{
+	return ptrace(PTRACE_SINGLESTEP, tid, 0, sig) < 0 ? -errno : 0;
+}
+
 static int pt_syscall_run(pid_t tid, bool want_exit)
 {
 	return ptrace(want_exit ? PTRACE_SYSCALL : PTRACE_CONT, tid, 0, 0) < 0 ? -errno : 0;
@@ -286,6 +291,7 @@ const struct plat_ops plat_ptrace_ops = {
 	.regs_get = pt_regs_get,
 	.regs_set = pt_regs_set,
 	.resume = pt_resume,
+	.resume_step = pt_resume_step,
 	.syscall_run = pt_syscall_run,
 	.inject = pt_inject,
 	.sigmask_get = pt_sigmask_get,
