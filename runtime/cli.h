@@ -12,6 +12,7 @@ struct global_opts {
 	const char *platform;   /* --platform ptrace */
 	const char *network;    /* --network sandbox|host|none */
 	bool debug, strace, net_raw, rootless;
+	bool network_set;       /* --network was given (the default is not an explicit ask) */
 	bool systemd_cgroup;    /* --systemd-cgroup: refused by verbs that would need it */
 	bool ignore_cgroups;    /* --ignore-cgroups: no cgroup (freezer) for the Sentry */
 	const char *argv0;      /* /proc/self/exe is used to re-run cvisor; this is for msgs */

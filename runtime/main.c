@@ -206,6 +206,8 @@ int main(int argc, char **argv)
 				return cli_error("flag --%s needs a value", vflags[k].name);
 			if (r > 0) {
 				*vflags[k].dst = v;
+				if (vflags[k].dst == &g.network)
+					g.network_set = true;
 				matched = true;
 				break;
 			}
