@@ -28,38 +28,7 @@ int __wrap_guest_copy_out(struct guest_mem *m, uint64_t dst_gaddr, const void *s
 	return 0;
 }
 
-/* Fake file descriptions (vfs/file.c's contract), so this suite needs only vfs/pipe.c. */
-static long vfs_live_files;
-struct vfs_file *__wrap_vfs_file_new_anon(const struct vfs_file_ops *ops, void *priv, int flags,
-					  const char *name)
-{
-	static uint64_t ino;
-	struct vfs_file *f = calloc(1, sizeof(*f));
-	f->refs = 1;
-	f->ops = ops;
-	f->priv = priv;
-	f->flags = flags;
-	f->anon_name = name;
-	f->anon_ino = ++ino;
-	list_init(&f->epoll_links);
-	vfs_live_files++;
-	return f;
-}
-
-void __wrap_vfs_file_get(struct vfs_file *f)
-{
-	f->refs++;
-}
-
-void __wrap_vfs_file_put(struct vfs_file *f)
-{
-	if (!f || --f->refs > 0)
-		return;
-	if (f->ops->release)
-		f->ops->release(f);
-	free(f);
-	vfs_live_files--;
-}
+#include "fake_file.h"
 
 static char big[200000];
 
@@ -86,14 +55,14 @@ static long base_files;
 
 static int setup(void **state)
 {
-	base_files = vfs_live_files;
+	base_files = live_files;
 	return 0;
 }
 
 static int check_leaks(void **state)
 {
 	assert_int_equal(vfs_live_pipes, 0);
-	assert_int_equal(vfs_live_files, base_files);
+	assert_int_equal(live_files, base_files);
 	return 0;
 }
 
