@@ -90,6 +90,12 @@ void clone_on_event(struct task *parent, pid_t child_tid)
 		return;
 	}
 	memcpy(child->comm, parent->comm, sizeof(child->comm));
+	if (req->flags & CLONE_PARENT_SETTID) {
+		/* Now, while the child is still stopped: once it runs it may exit and have the
+		 * host clear this very word (glibc passes the same address as ctid). */
+		int v = child->vtid;
+		guest_copy_out(&parent->mem, req->ptid_gaddr, &v, sizeof(v));
+	}
 	if (req->flags & CLONE_CHILD_CLEARTID)
 		child->clear_child_tid = req->ctid_gaddr;
 	child->clone = *req; /* the child fixes CLONE_CHILD_SETTID at its first stop */
@@ -130,9 +136,7 @@ void clone_exit_fixup(struct task *t)
 {
 	long r = (long)t->regs.r.rax;
 	if (r > 0) {
-		int v = t->clone.child_tid;
-		if (t->clone.flags & CLONE_PARENT_SETTID)
-			guest_copy_out(&t->mem, t->clone.ptid_gaddr, &v, sizeof(v));
+		int v = t->clone.child_tid; /* ptid was written at the clone event */
 		t->regs.r.rax = (uint64_t)v;
 		t->regs_dirty = true;
 	}
