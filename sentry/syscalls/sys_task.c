@@ -80,6 +80,47 @@ long sys_clone(struct task *t, const struct syscall_args *a)
 	return do_clone(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
 }
 
+/* implements clone3(2) by running the legacy clone natively: the stack becomes
+ * stack + stack_size (x86 grows down); the argument registers are restored afterwards in
+ * parent and child, so glibc's wrapper sees what clone3 would have left. set_tid and
+ * cgroup placement are not supported (EINVAL / ENOSYS as noted in the table). */
+long sys_clone3(struct task *t, const struct syscall_args *a)
+{
+	struct {
+		uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
+			set_tid, set_tid_size, cgroup;
+	} ca;
+	size_t size = a->a[1];
+
+	if (size < 64 || size > 4096)
+		return -EINVAL;
+	memset(&ca, 0, sizeof(ca));
+	if (guest_copy_in(&t->mem, &ca, a->a[0], size < sizeof(ca) ? size : sizeof(ca)) < 0)
+		return -EFAULT;
+	if (size > sizeof(ca)) {
+		/* unknown trailing fields must be zero (E2BIG otherwise, as Linux) */
+		uint8_t rest[64];
+		for (size_t off = sizeof(ca); off < size; off += sizeof(rest)) {
+			size_t n = size - off < sizeof(rest) ? size - off : sizeof(rest);
+			if (guest_copy_in(&t->mem, rest, a->a[0] + off, n) < 0)
+				return -EFAULT;
+			for (size_t i = 0; i < n; i++)
+				if (rest[i])
+					return -E2BIG;
+		}
+	}
+	if (ca.exit_signal & ~CSIGNAL)
+		return -EINVAL;
+	if ((ca.flags & CSIGNAL) || ca.set_tid || ca.set_tid_size)
+		return -EINVAL;
+	if (ca.flags & CLONE_INTO_CGROUP)
+		return -EINVAL;
+	if ((ca.stack == 0) != (ca.stack_size == 0))
+		return -EINVAL;
+	uint64_t sp = ca.stack ? ca.stack + ca.stack_size : 0;
+	return do_clone(t, ca.flags | ca.exit_signal, sp, ca.parent_tid, ca.child_tid, ca.tls);
+}
+
 /* implements fork(2) */
 long sys_fork(struct task *t, const struct syscall_args *a)
 {
