@@ -6,6 +6,7 @@
 #include "sentry/sandbox.h"
 #include <stdio.h>
 #include <stdlib.h>
+#include <sched.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -63,7 +64,14 @@ int cmd_do(struct global_opts *g, int argc, char **argv)
 			spec.rootfs = v;
 		else if (VALUE("cwd"))
 			spec.cwd = v;
-		else if (VALUE("hostname"))
+		else if (VALUE("pin-cpu")) {
+			char *end;
+			long c = strtol(v, &end, 10);
+			if (*end || c < 0 || c >= CPU_SETSIZE)
+				return cli_error("do: --pin-cpu %s: expected a CPU number", v);
+			spec.pin = true;
+			spec.pin_cpu = (int)c;
+		} else if (VALUE("hostname"))
 			spec.hostname = v;
 		else if (VALUE("debug-log"))
 			spec.debug_log = v;

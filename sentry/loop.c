@@ -219,10 +219,17 @@ static void handle_event(struct plat_event *ev)
 	}
 }
 
+static int64_t armed_deadline = -1;
+
+/* Arms the timerfd for the heap's earliest deadline; a no-op when that has not changed
+ * (this runs once per loop turn, i.e. per trapped syscall). */
 static void arm_timerfd(void)
 {
 	int64_t d = stimer_next_deadline();
 	struct itimerspec its;
+	if (d == armed_deadline)
+		return;
+	armed_deadline = d;
 	memset(&its, 0, sizeof(its));
 	if (d >= 0) {
 		if (d <= 0)
@@ -235,6 +242,12 @@ static void arm_timerfd(void)
 	timerfd_settime(tfd, TFD_TIMER_ABSTIME, &its, NULL);
 }
 
+static void run_timers(void)
+{
+	if (stimer_next_deadline() >= 0)
+		stimer_run_expired(stimer_now_ns());
+}
+
 int loop_run(void)
 {
 	struct epoll_event evs[32];
@@ -245,7 +258,7 @@ int loop_run(void)
 			handle_event(&ev);
 			task_run_queue();
 		}
-		stimer_run_expired(stimer_now_ns());
+		run_timers();
 		task_run_queue();
 		if (exit_requested && live_host_threads <= 0)
 			break;
@@ -259,12 +272,13 @@ int loop_run(void)
 			if (evs[i].data.u64 == 2) {
 				uint64_t x;
 				(void)!read(tfd, &x, sizeof(x));
+				armed_deadline = -1; /* expired: re-arm for whatever is next */
 				continue;
 			}
 			struct fd_watch *w = evs[i].data.ptr;
 			waitq_wake(w->wq, evs[i].events);
 		}
-		stimer_run_expired(stimer_now_ns());
+		run_timers();
 		task_run_queue();
 	}
 	return exit_status;

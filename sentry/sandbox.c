@@ -10,6 +10,7 @@
 #include "vfs/ops.h"
 #include "vfs/tty.h"
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <stdio.h>
@@ -169,6 +170,16 @@ int sandbox_run(const struct sandbox_spec *spec)
 	if (spec->strace)
 		strace_fd = log_fd() >= 0 ? log_fd() : 2;
 	sentry_crash_handler_install();
+	if (spec->pin) {
+		cpu_set_t set;
+		CPU_ZERO(&set);
+		CPU_SET(spec->pin_cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set) < 0) {
+			r = -errno;
+			fprintf(stderr, "cvisor: --pin-cpu %d: %s\n", spec->pin_cpu, strerror(-r));
+			return r;
+		}
+	}
 	vfs_set_host_ops(&host_ops);
 	if ((r = plat->init()) < 0 || (r = loop_init()) < 0) {
 		fprintf(stderr, "cvisor: platform %s: %s\n", plat->name, strerror(-r));
