@@ -241,17 +241,37 @@ static bool is_provided_mount(const char *dest)
 	return false;
 }
 
-static void apply_mounts(struct oci_config *cfg, struct task *init)
+/* mounts[@i], a bind (or rbind) of a host path: opened here, on the host, then mounted
+ * by the VFS, which creates a missing destination (directories, or an empty file for a
+ * file source). Host mounts below the source are not carried over (rbind = bind).
+ * Returns 0 or -errno after a one-line message naming the field. */
+static int apply_bind_mount(struct vfs_mntns *ns, const struct oci_mount *m, size_t i)
+{
+	int fd = open(m->source, O_PATH | O_CLOEXEC);
+	if (fd < 0) {
+		int err = -errno;
+		fprintf(stderr, "cvisor: mounts[%zu].source %s: %s\n", i, m->source, strerror(-err));
+		return err;
+	}
+	int r = vfs_mount_host_at(ns, m->destination, fd, m->readonly);
+	if (r < 0)
+		fprintf(stderr, "cvisor: mounts[%zu]: bind %s on %s: %s\n", i, m->source,
+			m->destination, strerror(-r));
+	return r;
+}
+
+/* The OCI mounts of @cfg in init's namespace. Returns 0 or -errno (a bind mount that
+ * cannot be made; other unsupported mounts are skipped with a debug message). */
+static int apply_mounts(struct oci_config *cfg, struct task *init)
 {
 	for (size_t i = 0; i < cfg->n_mounts; i++) {
 		struct oci_mount *m = &cfg->mounts[i];
 		if (is_provided_mount(m->destination))
 			continue; /* the Sentry's own procfs/sysfs/devfs/devpts/shm */
 		if (m->bind) {
-			/* TODO(vfs): needs a host bind mount in the VFS (vfs_mount_host_at) */
-			cli_debug("mount %s on %s: bind mounts of host paths are not supported yet "
-				  "(skipped)",
-				  m->source, m->destination);
+			int r = apply_bind_mount(init->tg->mntns, m, i);
+			if (r < 0)
+				return r;
 			continue;
 		}
 		const char *type = m->type;
@@ -270,6 +290,7 @@ static void apply_mounts(struct oci_config *cfg, struct task *init)
 		if (r < 0)
 			cli_debug("mount %s on %s: %s (skipped)", type, m->destination, strerror(-r));
 	}
+	return 0;
 }
 
 static void proc_to_control(const struct oci_process *op, struct control_proc *p)
@@ -309,7 +330,8 @@ static int setup_hook(void *arg, struct task *init)
 		fprintf(stderr, "cvisor: control socket %s: %s\n", path, strerror(-r));
 		return r;
 	}
-	apply_mounts(cx->cfg, init);
+	if ((r = apply_mounts(cx->cfg, init)) < 0)
+		return r;
 	proc_to_control(&cx->cfg->process, &p);
 	control_proc_apply(init->tg, &p);
 	for (int i = 0; i < cx->preserve_fds; i++) {

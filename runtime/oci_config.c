@@ -319,7 +319,7 @@ static int parse_process(json_t *v, const char *where, struct oci_process *p, st
 	return 0;
 }
 
-static int parse_mounts(json_t *v, struct oci_config *c, struct perr *e)
+static int parse_mounts(json_t *v, const char *bundle, struct oci_config *c, struct perr *e)
 {
 	size_t i;
 	json_t *m;
@@ -365,6 +365,14 @@ static int parse_mounts(json_t *v, struct oci_config *c, struct perr *e)
 			om->type = strdup(om->bind ? "bind" : "none");
 		if (om->bind && !om->source)
 			return perr_set(e, "%s.source: a bind mount needs a source", w);
+		if (om->bind && om->source[0] != '/' && bundle) {
+			/* relative to the bundle, as runc (which runs in it) reads it */
+			char *abs;
+			if (asprintf(&abs, "%s/%s", bundle, om->source) < 0)
+				return -ENOMEM;
+			free(om->source);
+			om->source = abs;
+		}
 	}
 	return 0;
 }
@@ -489,7 +497,7 @@ int oci_config_parse(const char *text, const char *bundle, struct oci_config *c,
 	}
 	if ((r = parse_process(proc, "process", &c->process, &e)) ||
 	    (r = get_str(root, "hostname", "", &c->hostname, &e)) ||
-	    (r = parse_mounts(json_object_get(root, "mounts"), c, &e)) ||
+	    (r = parse_mounts(json_object_get(root, "mounts"), bundle, c, &e)) ||
 	    (r = parse_annotations(json_object_get(root, "annotations"), c, &e)) ||
 	    (r = parse_linux(json_object_get(root, "linux"), c, &e)))
 		goto out;

@@ -5,9 +5,11 @@
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <sys/statvfs.h>
 #include <sys/xattr.h>
+#include "vfs/inotify.h"
 #include "vfs/internal.h"
 #include "vfs/ops.h"
 
@@ -160,7 +162,10 @@ static int setattr(struct vfs_path *p, struct vfs_iattr *ia)
 		ia->valid |= VFS_ATTR_CTIME;
 		vfs_now(&ia->ctime);
 	}
-	return inode->iops->setattr(p->dentry, ia);
+	int err = inode->iops->setattr(p->dentry, ia);
+	if (!err)
+		vfs_notify_dentry(p->dentry, IN_ATTRIB);
+	return err;
 }
 
 int vfs_chmodat(struct vfs_ctx *c, int dirfd, const char *path, mode_t mode, int flags)
@@ -430,6 +435,8 @@ int vfs_setxattr(struct vfs_ctx *c, int dirfd, const char *path, bool follow, co
 	if (!err)
 		err = inode->iops->setxattr ? inode->iops->setxattr(p.dentry, name, val, size, flags)
 					    : -EOPNOTSUPP;
+	if (!err)
+		vfs_notify_dentry(p.dentry, IN_ATTRIB);
 	vfs_path_put(&p);
 	return err;
 }
@@ -477,6 +484,8 @@ int vfs_removexattr(struct vfs_ctx *c, int dirfd, const char *path, bool follow,
 	if (!err)
 		err = inode->iops->removexattr ? inode->iops->removexattr(p.dentry, name)
 					       : -EOPNOTSUPP;
+	if (!err)
+		vfs_notify_dentry(p.dentry, IN_ATTRIB);
 	vfs_path_put(&p);
 	return err;
 }

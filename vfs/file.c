@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/inotify.h>
 #include <sys/sysmacros.h>
+#include "vfs/inotify.h"
 #include "vfs/internal.h"
 
 long vfs_live_files;
@@ -54,6 +56,10 @@ void vfs_file_put(struct vfs_file *f)
 	if (!list_empty(&f->epoll_links) && vfs_epoll_file_release)
 		vfs_epoll_file_release(f);
 	vfs_locks_file_release(f);
+	/* a path-opened file (failed opens have no ops left) */
+	if (f->dentry && f->ops && !(f->flags & O_PATH))
+		vfs_notify_dentry(f->dentry, (f->flags & O_ACCMODE) == O_RDONLY ? IN_CLOSE_NOWRITE
+										 : IN_CLOSE_WRITE);
 	if (f->ops && f->ops->release)
 		f->ops->release(f);
 	if (f->dentry)
@@ -90,7 +96,10 @@ ssize_t vfs_file_write(struct vfs_file *f, const void *buf, size_t len)
 		return -EBADF;
 	if (!f->ops || !f->ops->write)
 		return -EINVAL;
-	return f->ops->write(f, buf, len, f->ops->llseek ? &f->pos : NULL);
+	ssize_t n = f->ops->write(f, buf, len, f->ops->llseek ? &f->pos : NULL);
+	if (n > 0)
+		vfs_notify_dentry(f->dentry, IN_MODIFY);
+	return n;
 }
 
 /* See vfs.h. -ESPIPE for streams. */
@@ -122,7 +131,10 @@ ssize_t vfs_file_pwrite(struct vfs_file *f, const void *buf, size_t len, off_t o
 		if (!vfs_file_stat(f, &st))
 			off = st.st_size;
 	}
-	return f->ops->write(f, buf, len, &off);
+	ssize_t n = f->ops->write(f, buf, len, &off);
+	if (n > 0)
+		vfs_notify_dentry(f->dentry, IN_MODIFY);
+	return n;
 }
 
 uint32_t vfs_file_poll(struct vfs_file *f)

@@ -40,6 +40,28 @@ void vfs_inotify_event(struct vfs_inode *inode, uint32_t mask, const char *name,
 void vfs_inotify_dentry_event(struct vfs_dentry *d, uint32_t mask) __attribute__((weak));
 uint32_t vfs_inotify_next_cookie(void) __attribute__((weak));
 
+/* What the VFS core calls: no-ops when inotify is not linked in or nothing is watched
+ * (vfs_live_inotify_watches is 0), so the hot paths (write) pay one load. */
+extern long vfs_live_inotify_watches __attribute__((weak));
+
+static inline bool vfs_inotify_active(void)
+{
+	return &vfs_live_inotify_watches && vfs_live_inotify_watches > 0;
+}
+
+static inline void vfs_notify_name(struct vfs_inode *dir, uint32_t mask, const char *name,
+				   uint32_t cookie)
+{
+	if (vfs_inotify_active() && vfs_inotify_event)
+		vfs_inotify_event(dir, mask, name, cookie);
+}
+
+static inline void vfs_notify_dentry(struct vfs_dentry *d, uint32_t mask)
+{
+	if (d && vfs_inotify_active() && vfs_inotify_dentry_event)
+		vfs_inotify_dentry_event(d, mask);
+}
+
 /* Implements inotify_init1(2) without the fd: @flags IN_NONBLOCK | IN_CLOEXEC (the
  * caller's), else -EINVAL. Returns 0 and a new reference in *@out. */
 int vfs_inotify_create(int flags, struct vfs_file **out);
@@ -49,7 +71,5 @@ bool vfs_file_is_inotify(struct vfs_file *f);
 int vfs_inotify_add_watch(struct vfs_file *f, struct vfs_inode *inode, uint32_t mask);
 /* inotify_rm_watch(2): 0 or -EINVAL. */
 int vfs_inotify_rm_watch(struct vfs_file *f, int wd);
-
-extern long vfs_live_inotify_watches;
 
 #endif

@@ -340,7 +340,17 @@ int tmpfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **out);
 /* A tmpfs regular file with no name (memfd_create); returns a new file reference. */
 int tmpfs_memfd_new(const char *name, int flags, struct vfs_file **out);
 bool vfs_file_is_tmpfs(struct vfs_file *f);
+/* fcntl(2) F_GET_SEALS (@add false: returns the seals) / F_ADD_SEALS (@add: adds @seals,
+ * 0 or -EPERM (F_SEAL_SEAL, read-only file) / -EINVAL (bad bits, not tmpfs)). */
+int tmpfs_seals(struct vfs_file *f, bool add, unsigned seals);
 int hostfs_create_sb(int host_dirfd, bool readonly, struct vfs_sb **out);
+/* A hostfs over the directory holding the host non-directory @host_fd (taken), for
+ * binding a single host file: *@out is the new sb (one reference; vfs_sb_kill it) and
+ * *@root a new reference to the file's dentry, the root of the mount to make. Only that
+ * dentry is reachable through such a mount. Returns 0 or -errno (-ESTALE when the file
+ * moved or was deleted). */
+int hostfs_create_file_root(int host_fd, bool readonly, struct vfs_sb **out,
+			    struct vfs_dentry **root);
 int devfs_create_sb(struct vfs_sb **out);
 int procfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **out);
 int sysfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **out);

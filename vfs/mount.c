@@ -10,8 +10,11 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include "vfs/internal.h"
 #include "vfs/fs/devpts.h"
+#include "vfs/ops.h"
 
 long vfs_live_mounts;
 
@@ -298,5 +301,83 @@ int vfs_mount_at(struct vfs_mntns *ns, const char *path, const char *fstype, uns
 		vfs_sb_kill(sb);
 	}
 	vfs_path_put(&at);
+	return err;
+}
+
+/* Creates every missing directory of absolute @path (mkdir -p) and, when @file, an empty
+ * regular file as its last component, as runc does for a bind mount's destination.
+ * Returns 0 or -errno (an existing entry of another kind is left for the caller). */
+static int make_mountpoint(struct vfs_ctx *c, const char *path, bool file)
+{
+	char buf[VFS_PATH_MAX];
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return -ENAMETOOLONG;
+	for (char *s = buf + 1;; s++) {
+		bool last = !*s;
+		if (*s != '/' && !last)
+			continue;
+		if (s[-1] == '/' && !last)
+			continue; /* "//" */
+		*s = 0;
+		int err = (last && file) ? vfs_mknodat(c, AT_FDCWD, buf, S_IFREG | 0644, 0)
+					 : vfs_mkdirat(c, AT_FDCWD, buf, 0755);
+		if (err && err != -EEXIST)
+			return err;
+		if (last)
+			return 0;
+		*s = '/';
+	}
+}
+
+/* See vfs.h. Like mount(2) with MS_BIND of a host path: a directory gets a hostfs of its
+ * own; a file gets a hostfs of its directory of which only the file's dentry is mounted. */
+int vfs_mount_host_at(struct vfs_mntns *ns, const char *path, int host_fd, bool readonly)
+{
+	struct vfs_path root = { ns->root, ns->root->root }, at;
+	struct vfs_cred cr = { .cap_effective = ~0ULL };
+	struct vfs_fs_ctx fs = { .refs = 1, .root = root, .cwd = root, .umask = 022 };
+	struct vfs_ctx c = { .cred = &cr, .fs = &fs };
+	struct vfs_sb *sb;
+	struct vfs_dentry *d;
+	struct stat st;
+	int err;
+	if (path[0] != '/') {
+		close(host_fd);
+		return -EINVAL;
+	}
+	if (fstat(host_fd, &st) < 0) {
+		err = -errno;
+		close(host_fd);
+		return err;
+	}
+	bool dir = S_ISDIR(st.st_mode);
+	err = dir ? hostfs_create_sb(host_fd, readonly, &sb)
+		  : hostfs_create_file_root(host_fd, readonly, &sb, &d);
+	if (err)
+		return err;
+	if (dir) {
+		d = sb->root;
+		vfs_dentry_get(d);
+	}
+	err = make_mountpoint(&c, path, !dir);
+	if (!err)
+		err = vfs_walk_from(&c, &root, &root, path, LOOKUP_FOLLOW, &at, NULL);
+	if (err)
+		goto out_put_sb;
+	if (!at.dentry->inode || S_ISDIR(at.dentry->inode->mode) != dir)
+		err = dir ? -ENOTDIR : -EISDIR;
+	else if (!at.mnt->attached)
+		err = -EINVAL;
+	if (!err) {
+		struct vfs_mount *m = vfs_mount_new(sb, d, readonly ? MS_RDONLY : 0);
+		if (m)
+			vfs_mount_attach(m, at.mnt, at.dentry);
+		else
+			err = -ENOMEM;
+	}
+	vfs_path_put(&at);
+out_put_sb:
+	vfs_dentry_put(d);
+	vfs_sb_kill(sb);
 	return err;
 }

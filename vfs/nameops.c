@@ -4,7 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/fs.h>
+#include <limits.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
+#include "vfs/inotify.h"
 #include "vfs/internal.h"
 #include "vfs/ops.h"
 
@@ -86,6 +90,8 @@ int vfs_mknodat(struct vfs_ctx *c, int dirfd, const char *path, mode_t mode, dev
 	mode = (mode & S_IFMT) | (mode & 07777 & ~c->fs->umask);
 	vfs_new_owner(c, parent.dentry, &mode, &uid, &gid);
 	err = di->iops->mknod ? di->iops->mknod(parent.dentry, d, mode, dev, uid, gid) : -EPERM;
+	if (!err)
+		vfs_notify_name(di, IN_CREATE, d->name, 0);
 	put_target(&parent, d);
 	return err;
 }
@@ -102,6 +108,8 @@ int vfs_mkdirat(struct vfs_ctx *c, int dirfd, const char *path, mode_t mode)
 	mode = S_IFDIR | (mode & 01777 & ~c->fs->umask);
 	vfs_new_owner(c, parent.dentry, &mode, &uid, &gid);
 	err = di->iops->mkdir ? di->iops->mkdir(parent.dentry, d, mode, uid, gid) : -EPERM;
+	if (!err)
+		vfs_notify_name(di, IN_CREATE | IN_ISDIR, d->name, 0);
 	put_target(&parent, d);
 	return err;
 }
@@ -120,8 +128,23 @@ int vfs_symlinkat(struct vfs_ctx *c, const char *target, int dirfd, const char *
 	mode_t mode = S_IFLNK | 0777;
 	vfs_new_owner(c, parent.dentry, &mode, &uid, &gid);
 	err = di->iops->symlink ? di->iops->symlink(parent.dentry, d, target, uid, gid) : -EPERM;
+	if (!err)
+		vfs_notify_name(di, IN_CREATE, d->name, 0);
 	put_target(&parent, d);
 	return err;
+}
+
+/* inotify after unlink/rmdir of @d in @di: IN_ATTRIB (link count), IN_DELETE_SELF when
+ * the last link went, then IN_DELETE in the directory (Linux's order). */
+static void notify_delete(struct vfs_inode *di, struct vfs_dentry *d, bool isdir)
+{
+	if (!vfs_inotify_active() || !d->inode)
+		return;
+	if (!isdir)
+		vfs_notify_name(d->inode, IN_ATTRIB, NULL, 0);
+	if (isdir || d->inode->nlink == 0)
+		vfs_notify_name(d->inode, IN_DELETE_SELF, NULL, 0);
+	vfs_notify_name(di, IN_DELETE | (isdir ? IN_ISDIR : 0), d->name, 0);
 }
 
 int vfs_unlinkat(struct vfs_ctx *c, int dirfd, const char *path, int flags)
@@ -167,8 +190,10 @@ int vfs_unlinkat(struct vfs_ctx *c, int dirfd, const char *path, int flags)
 		err = di->iops->rmdir ? di->iops->rmdir(parent.dentry, d) : -EPERM;
 	else
 		err = di->iops->unlink ? di->iops->unlink(parent.dentry, d) : -EPERM;
-	if (!err)
+	if (!err) {
 		vfs_d_delete(d);
+		notify_delete(di, d, isdir);
+	}
 out:
 	put_target(&parent, d);
 	return err;
@@ -201,6 +226,10 @@ int vfs_linkat(struct vfs_ctx *c, int olddirfd, const char *oldpath, int newdirf
 		err = -EPERM;
 	else
 		err = parent.dentry->inode->iops->link(old.dentry, parent.dentry, d);
+	if (!err) {
+		vfs_notify_name(inode, IN_ATTRIB, NULL, 0);
+		vfs_notify_name(parent.dentry->inode, IN_CREATE, d->name, 0);
+	}
 	put_target(&parent, d);
 out_old:
 	vfs_path_put(&old);
@@ -247,6 +276,30 @@ static int rename_checks(struct vfs_ctx *c, struct vfs_path *op, struct vfs_dent
 	return err;
 }
 
+/* inotify after a rename of @od (formerly @oldname in @odir, now named in @ndir) over
+ * @nd's name (@victim: the replaced inode, or NULL): IN_MOVED_FROM/IN_MOVED_TO with one
+ * cookie, IN_MOVE_SELF; both ways for RENAME_EXCHANGE (nd was od's name before). */
+static void notify_rename(struct vfs_inode *odir, struct vfs_inode *ndir, const char *oldname,
+			  struct vfs_dentry *od, struct vfs_dentry *nd, struct vfs_inode *victim,
+			  unsigned flags)
+{
+	if (!vfs_inotify_active())
+		return;
+	struct vfs_dentry *moved[2] = { od, (flags & RENAME_EXCHANGE) ? nd : NULL };
+	struct vfs_inode *from[2] = { odir, ndir }, *to[2] = { ndir, odir };
+	for (int i = 0; i < 2 && moved[i]; i++) {
+		struct vfs_dentry *m = moved[i];
+		const char *from_name = i == 0 ? oldname : od->name;
+		uint32_t dir = S_ISDIR(m->inode->mode) ? IN_ISDIR : 0;
+		uint32_t cookie = vfs_inotify_next_cookie ? vfs_inotify_next_cookie() : 0;
+		vfs_notify_name(from[i], IN_MOVED_FROM | dir, from_name, cookie);
+		vfs_notify_name(to[i], IN_MOVED_TO | dir, m->name, cookie);
+		vfs_notify_name(m->inode, IN_MOVE_SELF, NULL, 0);
+	}
+	if (victim && (victim->nlink == 0 || S_ISDIR(victim->mode)))
+		vfs_notify_name(victim, IN_DELETE_SELF, NULL, 0);
+}
+
 int vfs_renameat2(struct vfs_ctx *c, int olddirfd, const char *oldpath, int newdirfd,
 		  const char *newpath, unsigned flags)
 {
@@ -290,12 +343,17 @@ int vfs_renameat2(struct vfs_ctx *c, int olddirfd, const char *oldpath, int newd
 	err = di->iops->rename ? di->iops->rename(op.dentry, od, np.dentry, nd, flags) : -EPERM;
 	if (err)
 		goto out;
+	struct vfs_inode *victim = (flags & RENAME_EXCHANGE) ? NULL : nd->inode;
+	char oldname[NAME_MAX + 1];
+	snprintf(oldname, sizeof(oldname), "%s", od->name);
 	if (flags & RENAME_EXCHANGE) {
 		vfs_d_exchange(od, nd);
 	} else {
 		vfs_d_delete(nd);
 		err = vfs_d_move(od, np.dentry, nl.name);
 	}
+	if (!err)
+		notify_rename(op.dentry->inode, np.dentry->inode, oldname, od, nd, victim, flags);
 out:
 	put_target(&np, nd);
 out_old:

@@ -7,8 +7,10 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/mount.h>
 #include <unistd.h>
+#include "vfs/inotify.h"
 #include "vfs/internal.h"
 #include "vfs/ops.h"
 
@@ -51,7 +53,10 @@ static int do_truncate(struct vfs_dentry *d, off_t len)
 	ia.ctime = ia.mtime;
 	if (!d->inode->iops || !d->inode->iops->setattr)
 		return -EPERM;
-	return d->inode->iops->setattr(d, &ia);
+	int err = d->inode->iops->setattr(d, &ia);
+	if (!err)
+		vfs_notify_dentry(d, IN_MODIFY);
+	return err;
 }
 
 static int open_create(struct vfs_ctx *c, struct vfs_path *p, mode_t mode)
@@ -65,7 +70,10 @@ static int open_create(struct vfs_ctx *c, struct vfs_path *p, mode_t mode)
 	uint32_t uid, gid;
 	mode = S_IFREG | (mode & 07777 & ~c->fs->umask);
 	vfs_new_owner(c, dir, &mode, &uid, &gid);
-	return dir->inode->iops->mknod(dir, p->dentry, mode, 0, uid, gid);
+	err = dir->inode->iops->mknod(dir, p->dentry, mode, 0, uid, gid);
+	if (!err)
+		vfs_notify_name(dir->inode, IN_CREATE, p->dentry->name, 0);
+	return err;
 }
 
 static int open_tmpfile(struct vfs_ctx *c, int dirfd, const char *path, int flags, mode_t mode,
@@ -197,6 +205,8 @@ int vfs_openat(struct vfs_ctx *c, int dirfd, const char *path, int flags, mode_t
 		if (err)
 			vfs_file_put(*out);
 	}
+	if (!err)
+		vfs_notify_dentry(p.dentry, IN_OPEN);
 out:
 	vfs_path_put(&p);
 	return err;
@@ -236,8 +246,12 @@ int vfs_file_truncate(struct vfs_ctx *c, struct vfs_file *f, off_t len)
 		return -EINVAL;
 	if (!S_ISREG(f->dentry->inode->mode))
 		return -EINVAL;
-	if (f->ops && f->ops->truncate)
-		return f->ops->truncate(f, len);
+	if (f->ops && f->ops->truncate) {
+		int err = f->ops->truncate(f, len);
+		if (!err)
+			vfs_notify_dentry(f->dentry, IN_MODIFY);
+		return err;
+	}
 	return do_truncate(f->dentry, len);
 }
 
@@ -339,7 +353,10 @@ int vfs_file_fallocate(struct vfs_file *f, int mode, off_t off, off_t len)
 		return -EROFS;
 	if (!f->ops || !f->ops->fallocate)
 		return -EOPNOTSUPP;
-	return f->ops->fallocate(f, mode, off, len);
+	int err = f->ops->fallocate(f, mode, off, len);
+	if (!err)
+		vfs_notify_dentry(f->dentry, IN_MODIFY);
+	return err;
 }
 
 int vfs_file_setfl(struct vfs_file *f, int flags)
@@ -358,4 +375,9 @@ int vfs_file_setfl(struct vfs_file *f, int flags)
 int vfs_memfd_create(const char *name, unsigned flags, struct vfs_file **out)
 {
 	return tmpfs_memfd_new(name, (int)flags, out);
+}
+
+int vfs_file_seals(struct vfs_file *f, bool add, unsigned seals)
+{
+	return tmpfs_seals(f, add, seals);
 }

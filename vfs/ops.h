@@ -76,6 +76,9 @@ int vfs_file_fallocate(struct vfs_file *f, int mode, off_t off, off_t len);
 int vfs_file_setfl(struct vfs_file *f, int flags);
 /* memfd_create(2) without the fd: a new tmpfs file with no name. */
 int vfs_memfd_create(const char *name, unsigned flags, struct vfs_file **out);
+/* fcntl(2) F_ADD_SEALS (@add, @seals) / F_GET_SEALS: 0 or the seals, -EPERM when sealing
+ * is not allowed, -EINVAL for files that cannot be sealed (only tmpfs/memfd ones can). */
+int vfs_file_seals(struct vfs_file *f, bool add, unsigned seals);
 /* Generic seek helper for files with a size. */
 off_t vfs_generic_llseek(struct vfs_file *f, off_t off, int whence, off_t size);
 

@@ -108,6 +108,13 @@ int vfs_mntns_new_host(int host_dirfd, bool readonly, struct vfs_mntns **out);
  * Used by the Sentry to assemble a sandbox and by sys_mount. Returns 0 or -errno. */
 int vfs_mount_at(struct vfs_mntns *ns, const char *path, const char *fstype,
 		 unsigned long flags, const char *data);
+/* Bind-mounts the host directory or file @host_fd (taken; O_PATH is fine) at absolute
+ * @path of @ns, read-only when @readonly (mount(2) with MS_BIND[|MS_RDONLY] of a host
+ * path: OCI "bind" mounts, Docker's -v and /etc/hosts). A missing @path is created (its
+ * directories, and an empty file when @host_fd is not a directory); an existing one must
+ * be of the same kind (-ENOTDIR / -EISDIR). Nothing outside the bound directory or file
+ * is reachable through the mount. Returns 0 or -errno. */
+int vfs_mount_host_at(struct vfs_mntns *ns, const char *path, int host_fd, bool readonly);
 void vfs_mntns_get(struct vfs_mntns *ns);
 void vfs_mntns_put(struct vfs_mntns *ns);
 

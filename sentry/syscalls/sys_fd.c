@@ -1,5 +1,5 @@
 /* sentry/syscalls/sys_fd.c - descriptors and their flags: dup(2), dup2(2), dup3(2),
- * fcntl(2), flock(2), ioctl(2) (the generic requests; the rest goes to the file).
+ * fcntl(2), flock(2), sync_file_range(2), ioctl(2) (the generic requests; the rest goes to the file).
  * Record locks live in vfs/lock.c; a blocking lock request parks on the inode's lock
  * queue and re-runs. */
 #include <errno.h>
@@ -147,7 +147,7 @@ static long do_lock(struct task *t, struct vfs_file *f, int cmd, uint64_t arg)
 	return err;
 }
 
-/* implements fcntl(2); F_SETOWN/F_SETSIG are accepted and ignored, sealing is EINVAL */
+/* implements fcntl(2); F_SETOWN/F_SETSIG are accepted and ignored; seals on memfd/tmpfs */
 long sys_fcntl(struct task *t, const struct syscall_args *a)
 {
 	int fd = (int)a->a[0], cmd = (int)a->a[1];
@@ -188,6 +188,10 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
 	case F_SETPIPE_SZ:
 		r = vfs_pipe_fcntl(f, cmd, arg);
 		break;
+	case F_ADD_SEALS:
+	case F_GET_SEALS:
+		r = vfs_file_seals(f, cmd == F_ADD_SEALS, (unsigned)arg);
+		break;
 	case F_GETOWN:
 	case F_GETSIG:
 		r = 0;
@@ -198,6 +202,34 @@ long sys_fcntl(struct task *t, const struct syscall_args *a)
 		break;
 	default:
 		r = -EINVAL;
+	}
+	vfs_file_put(f);
+	return r;
+}
+
+/* implements sync_file_range(2): Linux's argument checks, then an fdatasync of the whole
+ * file (nothing is cached above the host, so the range and the WAIT_* flags add nothing) */
+long sys_sync_file_range(struct task *t, const struct syscall_args *a)
+{
+	int64_t off = (int64_t)a->a[1], nbytes = (int64_t)a->a[2];
+	unsigned flags = (unsigned)a->a[3];
+	struct vfs_file *f = sys_file(t, (int)a->a[0]);
+	long r = 0;
+	if (!f)
+		return -EBADF;
+	if (f->flags & O_PATH) {
+		r = -EBADF;
+	} else if ((flags & ~(unsigned)(SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+					  SYNC_FILE_RANGE_WAIT_AFTER)) ||
+		   off < 0 || nbytes < 0 || off > INT64_MAX - nbytes) {
+		r = -EINVAL;
+	} else {
+		struct vfs_inode *inode = vfs_file_inode(f);
+		mode_t m = inode ? inode->mode : 0;
+		if (!S_ISREG(m) && !S_ISBLK(m) && !S_ISDIR(m) && !S_ISLNK(m))
+			r = -ESPIPE;
+		else if (flags)
+			r = vfs_file_fsync(f, true);
 	}
 	vfs_file_put(f);
 	return r;

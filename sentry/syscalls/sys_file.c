@@ -148,7 +148,7 @@ long sys_lseek(struct task *t, const struct syscall_args *a)
 	return r;
 }
 
-/* implements memfd_create(2); sealing is not supported (F_ADD_SEALS answers EINVAL) */
+/* implements memfd_create(2); MFD_ALLOW_SEALING enables fcntl(F_ADD_SEALS) */
 long sys_memfd_create(struct task *t, const struct syscall_args *a)
 {
 	char name[256];

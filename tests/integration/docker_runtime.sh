@@ -55,7 +55,12 @@ t_expect "docker run -e and -w" 0 "x=1 /tmp" docker -H "unix://$SOCK" $RUN -e X=
 out=$(echo in | D $RUN -i cvisor-busybox:test cat 2>&1)
 [ "$out" == "in" ] && t_ok "docker run -i stdin" || t_fail "docker run -i stdin" "$out"
 
-# a long-running container: exec, top, stop
+# bind mounts: -v (rw and ro) and the /etc/hosts Docker binds as a file
+mkdir -p "$W/vol" && echo from-host > "$W/vol/in"
+t_expect "docker run -v: read and write" 0 "from-host" docker -H "unix://$SOCK" $RUN -v "$W/vol:/data" cvisor-busybox:test sh -c 'cat /data/in && echo from-ctr > /data/out'
+[ "$(cat "$W/vol/out" 2>/dev/null)" == "from-ctr" ] && t_ok "docker run -v: write seen on the host" || t_fail "docker run -v: write seen on the host"
+t_expect "docker run -v :ro refuses writes" 1 "" docker -H "unix://$SOCK" $RUN -v "$W/vol:/data:ro" cvisor-busybox:test sh -c 'echo x > /data/out'
+t_expect "docker run --add-host lands in /etc/hosts" 0 "10.7.7.7" docker -H "unix://$SOCK" $RUN --add-host seven:10.7.7.7 cvisor-busybox:test sh -c 'grep seven /etc/hosts | while read a b; do echo $a; done'
 cid=$(D run -d --runtime=cvisor --network=none cvisor-busybox:test sh -c 'trap "exit 0" TERM; while true; do sleep 0.1; done' 2>"$W/run.err")
 [ -n "$cid" ] && t_ok "docker run -d" || t_fail "docker run -d" "$(cat "$W/run.err")"
 t_expect "docker exec" 0 "exec-ok" docker -H "unix://$SOCK" exec "$cid" sh -c 'echo exec-ok'

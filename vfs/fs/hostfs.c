@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -259,6 +260,55 @@ int hostfs_create_sb(int host_dirfd, bool readonly, struct vfs_sb **out)
 		return err;
 	}
 	*out = sb;
+	return 0;
+}
+
+/* See internal.h. Takes @host_fd. The host file is reached from its parent directory,
+ * found through /proc/self/fd and checked to still hold the same inode (st_dev/st_ino),
+ * so a rename racing with us fails with -ESTALE instead of binding another file. */
+int hostfs_create_file_root(int host_fd, bool readonly, struct vfs_sb **out,
+			    struct vfs_dentry **root)
+{
+	char link[64], path[VFS_PATH_MAX];
+	struct stat st, st2;
+	int err = 0;
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", host_fd);
+	ssize_t n = readlink(link, path, sizeof(path) - 1);
+	if (fstat(host_fd, &st) < 0 || n <= 0)
+		err = n < 0 ? -errno : -EINVAL;
+	close(host_fd);
+	if (err)
+		return err;
+	path[n] = 0;
+	char *slash = strrchr(path, '/');
+	if (path[0] != '/' || !slash || !slash[1])
+		return -ESTALE; /* "(deleted)", "anon_inode:[...]" and the like */
+	*slash = 0;
+	const char *name = slash + 1;
+	int dirfd = open(path[0] ? path : "/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	if (fstatat(dirfd, name, &st2, AT_SYMLINK_NOFOLLOW) < 0 || st2.st_dev != st.st_dev ||
+	    st2.st_ino != st.st_ino) {
+		close(dirfd);
+		return -ESTALE;
+	}
+	struct vfs_sb *sb;
+	err = hostfs_create_sb(dirfd, readonly, &sb);
+	if (err)
+		return err;
+	struct vfs_dentry *d;
+	err = vfs_lookup_one(sb->root, name, strlen(name), &d);
+	if (!err && (!d->inode || S_ISDIR(d->inode->mode) || d->inode->ino != st.st_ino)) {
+		vfs_dentry_put(d);
+		err = -ESTALE;
+	}
+	if (err) {
+		vfs_sb_kill(sb);
+		return err;
+	}
+	*out = sb;
+	*root = d;
 	return 0;
 }
 

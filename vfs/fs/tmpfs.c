@@ -47,6 +47,7 @@ struct tmpfs_node {
 	uint64_t next_cookie;
 	char *target;
 	struct list_head xattrs;
+	unsigned seals; /* F_SEAL_* (regular files; F_SEAL_SEAL unless a sealable memfd) */
 };
 
 static const struct vfs_inode_ops tmpfs_iops;
@@ -71,6 +72,7 @@ struct vfs_inode *tmpfs_new_inode(struct vfs_sb *sb, mode_t mode, dev_t rdev, ui
 		return NULL;
 	}
 	n->memfd = -1;
+	n->seals = F_SEAL_SEAL;
 	list_init(&n->entries);
 	list_init(&n->xattrs);
 	n->next_cookie = 2;
@@ -509,6 +511,10 @@ static int tmpfs_setattr(struct vfs_dentry *d, const struct vfs_iattr *ia)
 	if (ia->valid & VFS_ATTR_SIZE) {
 		if (!S_ISREG(i->mode))
 			return -EINVAL;
+		unsigned seals = TN(i)->seals;
+		if (((seals & F_SEAL_SHRINK) && ia->size < i->size) ||
+		    ((seals & F_SEAL_GROW) && ia->size > i->size))
+			return -EPERM;
 		int err = set_size(i, ia->size);
 		if (err)
 			return err;
@@ -660,6 +666,11 @@ static ssize_t tf_write(struct vfs_file *f, const void *buf, size_t len, off_t *
 	struct vfs_inode *i = f->dentry->inode;
 	if ((f->flags & O_APPEND) && pos == &f->pos)
 		*pos = i->size;
+	unsigned seals = TN(i)->seals;
+	if (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE))
+		return -EPERM;
+	if ((seals & F_SEAL_GROW) && *pos + (off_t)len > i->size)
+		return -EPERM; /* Linux may write the pages below EOF first; we write nothing */
 	ssize_t w = data_write(i, buf, len, *pos);
 	if (w > 0) {
 		*pos += w;
@@ -696,6 +707,12 @@ static int tf_fallocate(struct vfs_file *f, int mode, off_t off, off_t len)
 		return -EOPNOTSUPP;
 	if ((mode & FALLOC_FL_PUNCH_HOLE) && !(mode & FALLOC_FL_KEEP_SIZE))
 		return -EINVAL;
+	unsigned seals = TN(i)->seals;
+	if ((mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) &&
+	    (seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+		return -EPERM;
+	if ((seals & F_SEAL_GROW) && !(mode & FALLOC_FL_KEEP_SIZE) && off + len > i->size)
+		return -EPERM;
 	if (mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE)) {
 		char zero[TPAGE] = { 0 };
 		off_t end = MIN(off + len, i->size);
@@ -712,6 +729,9 @@ static int tf_fallocate(struct vfs_file *f, int mode, off_t off, off_t len)
 
 static int tf_host_fd(struct vfs_file *f, bool writable)
 {
+	/* mmap(MAP_SHARED, PROT_WRITE) of a write-sealed memfd: EPERM as Linux */
+	if (writable && (TN(f->dentry->inode)->seals & (F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)))
+		return -EPERM;
 	return to_memfd(f->dentry->inode);
 }
 
@@ -815,9 +835,32 @@ int tmpfs_memfd_new(const char *name, int flags, struct vfs_file **out)
 		d->namelen = strlen(nm);
 	}
 	d->dead = true;
+	if (flags & MFD_ALLOW_SEALING)
+		TN(i)->seals = 0;
 	int err = vfs_open_dentry(memfd_mnt, d, O_RDWR | O_LARGEFILE, out);
 	vfs_dentry_put(d);
 	return err;
+}
+
+#define SEALS_ALL (F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE | F_SEAL_FUTURE_WRITE)
+
+/* See internal.h: F_GET_SEALS / F_ADD_SEALS on a tmpfs (memfd) file. */
+int tmpfs_seals(struct vfs_file *f, bool add, unsigned seals)
+{
+	if (!vfs_file_is_tmpfs(f))
+		return -EINVAL;
+	struct tmpfs_node *n = TN(f->dentry->inode);
+	if (!add)
+		return (int)n->seals;
+	if (seals & ~SEALS_ALL)
+		return -EINVAL;
+	if ((f->flags & O_ACCMODE) == O_RDONLY)
+		return -EPERM;
+	if (n->seals & F_SEAL_SEAL)
+		return -EPERM;
+	/* F_SEAL_WRITE with a shared writable mapping should be EBUSY: not tracked */
+	n->seals |= seals;
+	return 0;
 }
 
 /* Frees the memfd filesystem (tests' leak checks). */
