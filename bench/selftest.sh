@@ -1,32 +1,45 @@
 #!/bin/sh
-# selftest.sh - checks that the benchmark harness runs and writes valid results: one
-# repetition of the getpid case, native only, into a temporary directory. Prints TAP.
-# Run from the repository root after `make bench-build` (make bench-selftest does both).
+# selftest.sh - the CI smoke run of the benchmark harness: one case per group (micro,
+# start-up, memory, macro), one repetition, native and cvisor, into a temporary directory;
+# checks the JSON holds an ok sample for each. Prints TAP. Not a performance test: nothing
+# here compares numbers. Run from the repository root after `make bench-build`.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mktemp -d "${TMPDIR:-/tmp}/cvisor-bench-selftest.XXXXXX")
 trap 'rm -rf "$out"' EXIT
-echo "1..2"
-if "$root/bin/cvisor-bench" --filter getpid --reps 1 --peers native --out "$out" \
-	>"$out/log" 2>&1; then
-	echo "ok 1 - cvisor-bench --filter getpid --reps 1 --peers native exits 0"
-else
-	echo "not ok 1 - cvisor-bench exited non-zero"
-	sed 's/^/# /' "$out/log"
-fi
-json=$(ls "$out"/*.json 2>/dev/null | head -n 1)
-if [ -n "$json" ] && python3 -c '
+cases="getpid startup_true idle_sleep1 python_cpu"
+echo "1..8"
+n=0
+fail=0
+for c in $cases; do
+	n=$((n + 1))
+	dir="$out/$c"
+	mkdir -p "$dir"
+	if "$root/bin/cvisor-bench" --filter "$c" --reps 1 --peers native,cvisor --out "$dir" \
+		>"$dir/log" 2>&1; then
+		echo "ok $n - cvisor-bench --filter $c exits 0"
+	else
+		echo "not ok $n - cvisor-bench --filter $c exited non-zero"
+		sed 's/^/# /' "$dir/log"
+		fail=1
+	fi
+	n=$((n + 1))
+	json=$(ls "$dir"/*.json 2>/dev/null | head -n 1)
+	if [ -n "$json" ] && python3 -c '
 import json, sys
 d = json.load(open(sys.argv[1]))
-case = [c for c in d["cases"] if c["name"] == "getpid"]
-assert case, "no getpid case"
-r = case[0]["results"]["native"]
-assert r["status"] == "ok", r
-assert len(r["samples"]) == 1 and r["median"] > 0, r
-assert d["peers"]["native"]["usable"] is True
-' "$json"; then
-	echo "ok 2 - the JSON parses and holds getpid/native with one sample"
-else
-	echo "not ok 2 - the JSON is missing or lacks getpid/native (${json:-no file})"
-	exit 1
-fi
+case = [c for c in d["cases"] if c["name"] == sys.argv[2]]
+assert case, "no case"
+for peer in ("native", "cvisor"):
+    r = case[0]["results"][peer]
+    assert r["status"] == "ok", (peer, r)
+    assert len(r["samples"]) == 1 and r["median"] > 0, (peer, r)
+' "$json" "$c"; then
+		echo "ok $n - $c has one ok sample for native and cvisor"
+	else
+		echo "not ok $n - $c: JSON missing or lacks ok native/cvisor samples (${json:-no file})"
+		fail=1
+	fi
+done
+
+exit $fail
