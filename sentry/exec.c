@@ -380,14 +380,7 @@ void exec_on_host_exec(struct task *t, pid_t former_tid)
 			live_host_threads--;
 			tg->nlive--;
 		}
-		task_unpark(o);
-		list_del(&o->run_link);
-		list_del(&o->hash_link);
-		list_del(&o->tg_link);
-		list_init(&o->hash_link);
-		guest_mem_release(&o->mem);
-		free(o->waiters);
-		free(o);
+		task_free(o);
 	}
 	tg->leader = t;
 	if (t->host_tid != tg->host_pid) {

@@ -2,6 +2,7 @@
  * creation, death of host threads, zombies, reparenting, reaping.
  * Must not resume tasks itself (dispatch.c does) nor deliver signals (signal.c does). */
 #include "sentry/task.h"
+#include "sentry/exec.h"
 #include "vfs/tty.h"
 #include "common/log.h"
 #include <errno.h>
@@ -140,7 +141,7 @@ static void sigqueue_flush(struct list_head *q)
 	}
 }
 
-static void task_free(struct task *t)
+void task_free(struct task *t)
 {
 	task_unpark(t);
 	list_del(&t->run_link);
@@ -149,7 +150,7 @@ static void task_free(struct task *t)
 	guest_mem_release(&t->mem);
 	sigqueue_flush(&t->sigqueue);
 	free(t->waiters);
-	free(t->exec);
+	exec_state_free(t->exec);
 	free(t);
 }
 

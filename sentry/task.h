@@ -167,6 +167,8 @@ void task_host_dead(struct task *t, int status);
 void tg_reap(struct thread_group *tg);
 void tg_put_resources(struct thread_group *tg);
 void task_rehash(struct task *t, pid_t tid);
+/* Frees @t (its host thread is gone): waiters, queues, memory handle, exec state. */
+void task_free(struct task *t);
 
 /* ---- dispatch and resumption (dispatch.c) ---- */
 void task_dispatch_syscall(struct task *t);
