@@ -21,6 +21,8 @@ struct fd_watch {
 
 static int epfd = -1, tfd = -1;
 static struct fd_watch *watches;
+/* unwatched during an epoll batch: freed after it (later events may still point here) */
+static struct fd_watch *graveyard;
 static bool exit_requested;
 static int exit_status;
 static pid_t early_stops[64]; /* new tids whose first stop came before the clone event */
@@ -77,7 +79,9 @@ void loop_unwatch_fd(int fd)
 			struct fd_watch *w = *p;
 			*p = w->next;
 			epoll_ctl(epfd, EPOLL_CTL_DEL, fd, NULL);
-			free(w);
+			w->wq = NULL;
+			w->next = graveyard;
+			graveyard = w;
 			return;
 		}
 	}
@@ -276,7 +280,13 @@ int loop_run(void)
 				continue;
 			}
 			struct fd_watch *w = evs[i].data.ptr;
-			waitq_wake(w->wq, evs[i].events);
+			if (w->wq)
+				waitq_wake(w->wq, evs[i].events);
+		}
+		while (graveyard) {
+			struct fd_watch *w = graveyard;
+			graveyard = w->next;
+			free(w);
 		}
 		run_timers();
 		task_run_queue();
