@@ -25,6 +25,7 @@
 #define PREFLIGHT_S 20.0
 #define TIMEOUT_FACTOR 10.0
 #define TIMEOUT_FLOOR_S 10.0
+#define TIMEOUT_FLOOR_FULL_S 90.0
 #define MAX_TIMEOUTS 2
 
 static struct bench_peer peer_table[] = {
@@ -379,8 +380,10 @@ static double case_timeout(struct bench_run *r, int ci)
 	if (slowest == 0)
 		return r->opts.timeout_s;
 	t = slowest / 1e3 * TIMEOUT_FACTOR;
-	if (t < TIMEOUT_FLOOR_S)
-		t = TIMEOUT_FLOOR_S;
+	/* --full runs each case ~3x longer than quick: a floor of 10 s would kill the
+	 * sandboxed runs of a case whose native run took milliseconds */
+	if (t < (r->opts.full ? TIMEOUT_FLOOR_FULL_S : TIMEOUT_FLOOR_S))
+		t = r->opts.full ? TIMEOUT_FLOOR_FULL_S : TIMEOUT_FLOOR_S;
 	return t < r->opts.timeout_s ? t : r->opts.timeout_s;
 }
 
