@@ -14,6 +14,8 @@
 
 int sentry_channel_fd = -1;
 int sentry_channel_peer_fd = -1; /* a copy of the stubs' end, to drain stale messages */
+/* a message may be left in the channel (an install failed after its sendmsg) */
+static bool channel_dirty;
 
 long stub_inject(struct task *t, long nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
 		 uint64_t a4, uint64_t a5)
@@ -71,7 +73,10 @@ int stub_install_fd(struct task *t, int host_fd)
 	struct cmsghdr *c;
 	long r;
 
-	drain_channel();
+	if (channel_dirty) {
+		drain_channel();
+		channel_dirty = false;
+	}
 	memset(&img, 0, sizeof(img));
 	img.msg.msg_iov = (void *)(uintptr_t)(base + offsetof(__typeof__(img), iov));
 	img.msg.msg_iovlen = 1;
@@ -92,7 +97,7 @@ int stub_install_fd(struct task *t, int host_fd)
 	r = stub_inject(t, SYS_recvmsg, STUB_CHANNEL_FD, base, MSG_CMSG_CLOEXEC | MSG_DONTWAIT,
 			0, 0, 0);
 	if (r != 1) {
-		drain_channel();
+		channel_dirty = true; /* drained before the next install */
 		return r < 0 ? (int)r : -EIO;
 	}
 	if (guest_copy_in(&t->mem, &img, base, sizeof(img)) < 0)
