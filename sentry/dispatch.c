@@ -167,6 +167,16 @@ int task_wait_on(struct task *t, struct waitq *wq, uint32_t events)
 
 bool task_has_deliverable_signal(struct task *t);
 
+/* A signal ends a call made under a temporary mask (ppoll...): keep that mask while the
+ * signal is delivered; signal.c writes the original into the handler's frame. */
+static void keep_call_mask_for_handler(struct task *t)
+{
+	if (!t->sigmask_saved)
+		return;
+	t->sigmask_saved = false;
+	t->frame_mask_fix = true;
+}
+
 long task_block(struct task *t, int64_t deadline_ns, long intr)
 {
 	if (deadline_ns && deadline_ns <= stimer_now_ns()) {
@@ -176,11 +186,7 @@ long task_block(struct task *t, int64_t deadline_ns, long intr)
 	t->park_intr = intr;
 	if (task_has_deliverable_signal(t)) {
 		task_unpark(t);
-		if (t->sigmask_saved) {
-			/* deliver under the call's mask; the frame gets the original (signal.c) */
-			t->sigmask_saved = false;
-			t->frame_mask_fix = true;
-		}
+		keep_call_mask_for_handler(t);
 		return intr == -ERESTARTSYS || intr == -ERESTARTNOHAND ? -EINTR : intr;
 	}
 	if (deadline_ns) {
@@ -262,12 +268,8 @@ void task_interrupt_with(struct task *t, int sig)
 	}
 	task_unpark(t);
 	ret = intr_result(t, has_handler, sh ? sh->action[sig].flags : 0);
-	if (t->sigmask_saved && has_handler) {
-		/* Like Linux's saved_sigmask: the handler runs under the call's mask and
-		 * sigreturn restores the original one (signal.c writes it into the frame). */
-		t->sigmask_saved = false;
-		t->frame_mask_fix = true;
-	}
+	if (has_handler)
+		keep_call_mask_for_handler(t);
 	if (ret == -ERESTARTSYS) {
 		/* Re-execute the syscall instruction after the handler (or at once). */
 		if (sandbox.strace)
