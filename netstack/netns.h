@@ -1,0 +1,222 @@
+/* netstack/netns.h - a network stack instance (a network namespace) and what it owns:
+ * interfaces, their addresses, the routing table, the neighbour (ARP) cache, the
+ * per-protocol state, counters and sysctls.
+ *
+ * Everything in the netstack hangs off a struct netns, never off globals, so that the
+ * container-features work (CLONE_NEWNET, veth between instances) creates a second one
+ * without rewrites. Today a sandbox has one: net_current_ns().
+ *
+ * References: a netns is held by every task in it (later), by every socket created in it
+ * (struct inet_sock.ns and friends) and by the sandbox. It is destroyed, with its
+ * interfaces, addresses, routes and neighbours, when the last reference goes.
+ * Interfaces are owned by their netns (a list), addresses by their interface, routes by
+ * the netns; packets and sockets borrow interfaces (an interface is only removed when no
+ * packet queued by it remains: loopback drains its queue first). */
+#ifndef CVISOR_NETSTACK_NETNS_H
+#define CVISOR_NETSTACK_NETNS_H
+#include <net/if.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "common/list.h"
+#include "common/timer.h"
+#include "netstack/pkt.h"
+
+struct netns;
+struct net_iface;
+
+/* ---- interfaces ---- */
+
+struct net_iface_stats {
+	uint64_t rx_packets, tx_packets, rx_bytes, tx_bytes;
+	uint64_t rx_errors, tx_errors, rx_dropped, tx_dropped, multicast;
+};
+
+struct net_iface_ops {
+	/* Sends one frame (p->data at the Ethernet header). Consumes @p. Returns 0 or
+	 * -errno (the frame is dropped and counted either way). */
+	int (*xmit)(struct net_iface *ifc, struct pkt *p);
+	/* The interface is being removed: release what priv holds (host fds, queues). */
+	void (*destroy)(struct net_iface *ifc);
+};
+
+struct net_iface {
+	struct list_head link; /* in netns.ifaces */
+	struct netns *ns;      /* borrowed: the owner */
+	int ifindex;
+	char name[IFNAMSIZ];
+	unsigned flags; /* IFF_UP, IFF_BROADCAST, IFF_LOOPBACK, IFF_RUNNING, IFF_MULTICAST,
+			 * IFF_LOWER_UP, IFF_NOARP, IFF_PROMISC */
+	int mtu;
+	uint16_t type;	    /* ARPHRD_ETHER, ARPHRD_LOOPBACK */
+	uint8_t hwaddr[6];  /* all zero for loopback */
+	uint8_t brdaddr[6]; /* ff:ff:ff:ff:ff:ff for Ethernet */
+	int txqlen;
+	const struct net_iface_ops *ops;
+	void *priv;
+	struct net_iface_stats stats;
+	struct list_head addrs; /* struct net_ifaddr, primary first */
+};
+
+/* An IPv4 address on an interface (IFA_* of rtnetlink). Network byte order. */
+struct net_ifaddr {
+	struct list_head link; /* in net_iface.addrs */
+	struct net_iface *iface;
+	uint32_t addr, mask, broadcast;
+	uint8_t prefixlen;
+	uint8_t scope;	 /* RT_SCOPE_HOST for 127/8, else RT_SCOPE_UNIVERSE */
+	uint32_t flags; /* IFA_F_PERMANENT, IFA_F_SECONDARY */
+	char label[IFNAMSIZ];
+};
+
+/* A route of the main table (IPv4). Network byte order. Routes to local addresses and
+ * 127/8 ("local" table) are implied by the addresses and not stored. */
+struct net_route {
+	struct list_head link; /* in netns.routes, longest prefix first */
+	uint32_t dst, mask;
+	uint8_t prefixlen;
+	uint32_t gateway; /* 0: directly connected (scope link) */
+	struct net_iface *iface;
+	uint32_t prefsrc; /* 0: chosen from the interface */
+	uint32_t metric;
+	uint8_t protocol; /* RTPROT_KERNEL for prefix routes of addresses, RTPROT_BOOT, ... */
+	uint8_t scope;	  /* RT_SCOPE_LINK, RT_SCOPE_UNIVERSE */
+	uint8_t type;	  /* RTN_UNICAST, RTN_BLACKHOLE, RTN_UNREACHABLE, RTN_PROHIBIT */
+};
+
+/* The answer of a route lookup. */
+struct net_route_result {
+	struct net_iface *iface; /* borrowed */
+	uint32_t nexthop;	 /* the gateway, or the destination itself */
+	uint32_t src;		 /* preferred source address */
+	int mtu;
+	bool local;	/* the destination is one of ours: delivered through loopback */
+	bool broadcast; /* limited or directed broadcast */
+};
+
+/* ---- counters (/proc/net/snmp, nstat) ---- */
+struct net_stats {
+	uint64_t ip_in_receives, ip_in_hdr_errors, ip_in_addr_errors, ip_in_unknown_protos,
+	    ip_in_discards, ip_in_delivers, ip_out_requests, ip_out_discards, ip_out_no_routes,
+	    ip_reasm_reqds, ip_reasm_oks, ip_reasm_fails, ip_frag_oks, ip_frag_fails,
+	    ip_frag_creates, ip_in_csum_errors;
+	uint64_t icmp_in_msgs, icmp_in_errors, icmp_out_msgs, icmp_out_errors;
+	uint64_t udp_in_datagrams, udp_no_ports, udp_in_errors, udp_out_datagrams,
+	    udp_rcvbuf_errors, udp_in_csum_errors;
+	uint64_t tcp_active_opens, tcp_passive_opens, tcp_attempt_fails, tcp_estab_resets,
+	    tcp_in_segs, tcp_out_segs, tcp_retrans_segs, tcp_in_errs, tcp_out_rsts,
+	    tcp_in_csum_errors, tcp_syn_drops;
+	uint64_t arp_in, arp_out, arp_bad;
+	uint64_t eth_in_bad; /* frames too short or of an unknown type */
+};
+
+/* sysctls a netns carries (net.ipv4.*), with Linux's defaults. */
+struct net_sysctl {
+	int ip_default_ttl;		/* 64 */
+	int ip_local_port_lo, ip_local_port_hi; /* 32768 .. 60999 */
+	int ip_forward;			/* 0 */
+	int tcp_syn_retries;		/* 6 */
+	int tcp_fin_timeout_s;		/* 60 */
+	int tcp_keepalive_time_s, tcp_keepalive_intvl_s, tcp_keepalive_probes; /* 7200 75 9 */
+	int tcp_window_scaling, tcp_sack, tcp_timestamps; /* 1 1 1 */
+	int tcp_max_syn_backlog;	/* 4096 */
+	int icmp_echo_ignore_all;	/* 0 */
+	int ping_group_lo, ping_group_hi; /* net.ipv4.ping_group_range: 1 0 (nobody) */
+};
+
+/* Per-protocol state: each protocol module defines its struct and allocates it in its
+ * *_ns_init (called by netns_new when linked in), frees it in *_ns_fini. */
+struct tcp_ns;
+struct udp_ns;
+struct raw_ns;
+struct packet_ns;
+struct netlink_ns;
+struct arp_ns;
+struct ip4_frag_ns;
+
+struct netns {
+	int refs;
+	uint64_t ino; /* the namespace's inode number (/proc/<pid>/ns/net) */
+	struct list_head ifaces; /* struct net_iface, by ifindex */
+	int next_ifindex;
+	struct net_iface *lo; /* borrowed from ifaces */
+	struct list_head routes;
+	struct net_stats stats;
+	struct net_sysctl sysctl;
+	uint16_t ip_id; /* next IPv4 identification */
+	struct arp_ns *arp;
+	struct ip4_frag_ns *frag;
+	struct tcp_ns *tcp;
+	struct udp_ns *udp;
+	struct raw_ns *raw;
+	struct packet_ns *packet;
+	struct netlink_ns *netlink;
+};
+
+/* A new namespace with a loopback interface (DOWN, no address: as a new Linux netns).
+ * One reference; NULL on ENOMEM. */
+struct netns *netns_new(void);
+void netns_get(struct netns *ns);
+void netns_put(struct netns *ns);
+/* The namespace of the calling task (today: the sandbox's only one, set up by
+ * netstack_sandbox_init; a fresh loopback-only one if that never ran, e.g. in unit
+ * tests). Borrowed. */
+struct netns *net_current_ns(void);
+void net_set_current_ns(struct netns *ns);
+
+/* ---- interfaces ---- */
+/* Adds an interface (ifindex assigned, DOWN) named @name; NULL on ENOMEM/EEXIST. */
+struct net_iface *net_iface_add(struct netns *ns, const char *name, uint16_t type,
+				const struct net_iface_ops *ops, void *priv);
+void net_iface_remove(struct net_iface *ifc);
+struct net_iface *net_iface_by_index(struct netns *ns, int ifindex);
+struct net_iface *net_iface_by_name(struct netns *ns, const char *name);
+/* IFF_UP on/off (down flushes the interface's routes and neighbours as Linux; up adds
+ * the prefix routes of its addresses back). Returns 0 or -errno. */
+int net_iface_set_up(struct net_iface *ifc, bool up);
+int net_iface_set_mtu(struct net_iface *ifc, int mtu); /* -EINVAL below 68 (IPv4) */
+int net_iface_rename(struct net_iface *ifc, const char *name); /* -EBUSY when up */
+
+/* ---- addresses ---- */
+/* Adds @addr/@prefixlen to @ifc (and, when the interface is up, its prefix route and
+ * its broadcast). @broadcast 0: computed. -EEXIST for a duplicate. */
+int net_addr_add(struct net_iface *ifc, uint32_t addr, uint8_t prefixlen, uint32_t broadcast,
+		 const char *label);
+int net_addr_del(struct net_iface *ifc, uint32_t addr, uint8_t prefixlen); /* -EADDRNOTAVAIL */
+/* The interface holding @addr (a local address of this namespace), or NULL. */
+struct net_iface *net_addr_owner(struct netns *ns, uint32_t addr);
+/* True when @addr is local, a broadcast of ours, or in 127/8 while lo is up. */
+bool net_addr_is_local(struct netns *ns, uint32_t addr);
+
+/* ---- routes ---- */
+int net_route_add(struct netns *ns, const struct net_route *r);	/* copied; -EEXIST */
+int net_route_del(struct netns *ns, const struct net_route *match); /* -ESRCH */
+/* Route to @dst, out of @oif when non-NULL (SO_BINDTODEVICE). -ENETUNREACH when no route,
+ * -EHOSTUNREACH/-EACCES for unreachable/prohibit routes, -EINVAL for a blackhole. */
+int net_route_lookup(struct netns *ns, uint32_t dst, struct net_iface *oif,
+		     struct net_route_result *out);
+
+/* ---- the link layer ---- */
+/* A frame arrived on @ifc (p->data at the Ethernet header). Validates it, shows it to
+ * packet sockets, hands ARP and IPv4 up, counts and drops the rest. Consumes @p. This is
+ * the netstack's input from the outside world: it must survive any bytes (fuzzed). */
+void net_frame_input(struct net_iface *ifc, struct pkt *p);
+/* Sends an IPv4 packet (p->data at the IP header) to @nexthop on @ifc: resolves the
+ * neighbour (queues the packet while ARP resolves), pushes the Ethernet header, shows
+ * the frame to packet sockets, and transmits. Consumes @p. */
+int net_iface_output_ip(struct net_iface *ifc, struct pkt *p, uint32_t nexthop);
+/* Transmits a complete frame built by an AF_PACKET socket. Consumes @p. */
+int net_iface_xmit_frame(struct net_iface *ifc, struct pkt *p);
+
+/* ---- set-up for a sandbox ---- */
+enum net_mode {
+	NET_MODE_NONE,	  /* loopback only */
+	NET_MODE_SANDBOX, /* the netstack owns the host namespace's interfaces (AF_PACKET) */
+	NET_MODE_HOST,	  /* sockets relayed to host sockets (not implemented yet) */
+};
+/* Creates the sandbox's namespace: loopback UP with 127.0.0.1/8 (as runsc), and in
+ * NET_MODE_SANDBOX takes over every non-loopback interface of the host network namespace
+ * the Sentry runs in (addresses, routes, MTU; removed from the host side). Must run
+ * before the Sentry confines itself. Returns 0 or -errno (with a message logged). */
+int netstack_sandbox_init(enum net_mode mode);
+
+#endif
