@@ -90,6 +90,7 @@ void clone_on_event(struct task *parent, pid_t child_tid)
 		return;
 	}
 	memcpy(child->comm, parent->comm, sizeof(child->comm));
+	seccomp_task_inherit(child, parent); /* the host copied the filters with the clone */
 	if (req->flags & CLONE_PARENT_SETTID) {
 		/* Now, while the child is still stopped: once it runs it may exit and have the
 		 * host clear this very word (glibc passes the same address as ctid). */

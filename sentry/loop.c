@@ -176,6 +176,8 @@ static void handle_event(struct plat_event *ev)
 			plat->syscall_run(t->host_tid, false);
 			return;
 		}
+		if (t->seccomp_mode && seccomp_on_syscall_stop(t))
+			return; /* the app's own seccomp filters refused or ran it */
 		task_dispatch_syscall(t);
 		return;
 	case PLAT_EV_SYSCALL_EXIT: {
@@ -192,6 +194,12 @@ static void handle_event(struct plat_event *ev)
 	case PLAT_EV_SIGNAL:
 		if (t->state == TASK_EXEC_LOADING && ev->sig == SIGTRAP &&
 		    ev->info.si_code == SI_KERNEL) {
+			if (seccomp_on_loader_trap(t) < 0) {
+				plat->kill(t->host_tid, SIGKILL); /* never run unfiltered */
+				t->state = TASK_RUNNING;
+				plat->resume(t->host_tid, 0);
+				return;
+			}
 			exec_on_loader_trap(t);
 			return;
 		}

@@ -151,6 +151,7 @@ void task_free(struct task *t)
 	sigqueue_flush(&t->sigqueue);
 	free(t->waiters);
 	exec_state_free(t->exec);
+	seccomp_task_release(t);
 	free(t);
 }
 
@@ -279,7 +280,7 @@ void task_host_dead(struct task *t, int status)
 	}
 	/* exit_group or the last thread: the process's status is this one. */
 	task_unpark(t);
-	tg_died(tg, status);
+	tg_died(tg, seccomp_exit_status(t, status));
 }
 
 void tg_reap(struct thread_group *tg)

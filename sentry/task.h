@@ -145,6 +145,11 @@ struct task {
 	/* exec in progress (sentry/exec.c) */
 	struct exec_state *exec;
 	bool vfork_parent_waiting;
+	/* the app's own seccomp state (syscalls/sys_seccomp.c) */
+	int seccomp_mode;                      /* SECCOMP_MODE_DISABLED / _STRICT / _FILTER */
+	struct seccomp_filter *seccomp_filter; /* newest filter: a reference; NULL in strict */
+	bool seccomp_host_pending;             /* recorded (OCI), not yet in the stub */
+	unsigned seccomp_pending_flags;        /* their SECCOMP_FILTER_FLAG_LOG/SPEC_ALLOW */
 };
 
 /* ---- the pid table ---- */
@@ -225,6 +230,34 @@ long exec_start(struct task *t, int dirfd, const char *path, uint64_t argv_gaddr
 int exec_start_init(struct task *t, const char *path, char *const argv[], char *const envp[]);
 void exec_on_host_exec(struct task *t, pid_t former_tid);
 void exec_on_loader_trap(struct task *t);
+
+/* ---- the app's seccomp filters (syscalls/sys_seccomp.c) ---- */
+struct sock_filter;
+/* At a clone event: @child gets @parent's mode and filters (another reference). */
+void seccomp_task_inherit(struct task *child, struct task *parent);
+/* Drops @t's filter reference (task_free). */
+void seccomp_task_release(struct task *t);
+/* At a trapped-syscall stop of @t in seccomp mode: applies the app's filters to the call
+ * (they are the Sentry's to enforce for every call that stops). Returns true when the
+ * call is disposed of (refused, killed, or run natively), false to dispatch it. */
+bool seccomp_on_syscall_stop(struct task *t);
+/* At the loader's entry trap: installs a filter recorded by seccomp_task_preload in the
+ * stub before any app instruction runs. 0, or -errno (the caller kills the task). */
+int seccomp_on_loader_trap(struct task *t);
+/* The wait status @t's group reports when it dies with host @status (strict mode's kill
+ * is a host SIGSYS, reported as SIGKILL as Linux does). */
+int seccomp_exit_status(struct task *t, int status);
+/* For the OCI runtime (linux.seccomp): gives @t, which has not run app code yet, the
+ * filter @prog (validated here; SECCOMP_FILTER_FLAG_LOG/SPEC_ALLOW in @flags), to be
+ * installed in its stub at its loader trap. 0, -EINVAL (bad program or flags), -ENOMEM. */
+int seccomp_task_preload(struct task *t, const struct sock_filter *prog, unsigned len,
+			 unsigned flags);
+/* prctl(PR_SET_SECCOMP) / prctl(PR_GET_SECCOMP) (called from sys_prctl). */
+long seccomp_prctl_set(struct task *t, uint64_t mode, uint64_t filter_gaddr);
+long seccomp_prctl_get(struct task *t);
+/* For /proc/<pid>/status: Seccomp: and Seccomp_filters: of @t. */
+int seccomp_task_mode(const struct task *t);
+int seccomp_task_filters(const struct task *t);
 
 /* ---- robust futexes (robust.c) ---- */
 void robust_on_exit(struct task *t);

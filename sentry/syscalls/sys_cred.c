@@ -366,8 +366,10 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
 			return 0;
 		}
 		return -EINVAL;
+	case PR_SET_SECCOMP:
+		return seccomp_prctl_set(t, arg2, a->a[2]);
 	case PR_GET_SECCOMP:
-		return 0;
+		return seccomp_prctl_get(t);
 	case PR_SET_TIMERSLACK:
 	case PR_SET_THP_DISABLE:
 		return 0;
