@@ -1,8 +1,10 @@
 /* sentry/clone.c - creating tasks: the native clone runs in the host with flags the Sentry
  * rewrote (sys_task.c); here the Sentry builds the new task's state at the clone event,
  * fixes the parent's return value and the ids written to app memory (virtual tids), and
- * releases the child at its first stop. */
+ * releases the child at its first stop. CLONE_NEWNS gives the child a copy of the
+ * parent task's mount namespace (nsproxy.c). */
 #include "sentry/task.h"
+#include "sentry/nsproxy.h"
 #include "common/log.h"
 #include <errno.h>
 #include <sched.h>
@@ -47,21 +49,14 @@ static struct thread_group *fork_group(struct task *parent, pid_t child_tid, uin
 	} else {
 		tg->fdt = vfs_fdtable_clone(ptg->fdt);
 	}
-	if (flags & CLONE_FS) {
-		vfs_fs_ctx_get(ptg->fs);
-		tg->fs = ptg->fs;
-	} else {
-		tg->fs = vfs_fs_ctx_clone(ptg->fs);
-	}
-	vfs_mntns_get(ptg->mntns);
-	tg->mntns = ptg->mntns;
+	/* tg->fs and tg->mntns come from the cloning task (task_ns_fork, nsproxy.c) */
 	if (flags & CLONE_SIGHAND) {
 		ptg->sighand->refs++;
 		tg->sighand = ptg->sighand;
 	} else {
 		tg->sighand = sighand_copy(ptg->sighand);
 	}
-	if (!tg->fdt || !tg->fs || !tg->sighand)
+	if (!tg->fdt || !tg->sighand)
 		log_err("out of memory creating pid %d", tg->vpid);
 	return tg;
 }
@@ -83,6 +78,10 @@ void clone_on_event(struct task *parent, pid_t child_tid)
 	} else {
 		struct thread_group *tg = fork_group(parent, child_tid, req->flags, req->exit_signal);
 		child = tg ? task_new(child_tid, tg, tg->vpid) : NULL;
+	}
+	if (child && task_ns_fork(child, parent, req->flags) < 0) {
+		log_err("out of memory for the namespaces of tid %d", child->vtid);
+		child = NULL; /* the pid table keeps it until its host thread is gone */
 	}
 	if (!child) {
 		plat->kill(child_tid, SIGKILL);

@@ -3,6 +3,7 @@
  * Must not resume tasks itself (dispatch.c does) nor deliver signals (signal.c does). */
 #include "sentry/task.h"
 #include "sentry/exec.h"
+#include "sentry/nsproxy.h"
 #include "vfs/tty.h"
 #include "common/log.h"
 #include <errno.h>
@@ -119,6 +120,8 @@ struct task *task_new(pid_t host_tid, struct thread_group *tg, int vtid)
 	live_host_threads++;
 	if (!tg->leader)
 		tg->leader = t;
+	if (task_ns_init(t) < 0)
+		log_err("out of memory for the namespaces of tid %d", vtid);
 	return t;
 }
 
@@ -144,6 +147,7 @@ static void sigqueue_flush(struct list_head *q)
 void task_free(struct task *t)
 {
 	task_unpark(t);
+	task_ns_exit(t);
 	list_del(&t->run_link);
 	list_del(&t->hash_link);
 	list_del(&t->tg_link);
@@ -270,6 +274,7 @@ void task_host_dead(struct task *t, int status)
 	if (t->state == TASK_DEAD)
 		return;
 	t->state = TASK_DEAD;
+	task_ns_exit(t);
 	live_host_threads--;
 	tg->nlive--;
 	last = tg->nlive == 0;
@@ -316,13 +321,14 @@ struct vfs_fdtable *task_fdt(struct task *t)
 
 struct vfs_fs_ctx *task_fs(struct task *t)
 {
-	return t->tg->fs;
+	return t->fs ? t->fs : t->tg->fs;
 }
 
 void task_vfs_ctx(struct task *t, struct vfs_ctx *c)
 {
 	c->cred = &t->tg->cred;
-	c->fs = t->tg->fs;
+	c->fs = task_fs(t);
+	c->mntns = t->ns ? t->ns->mnt : t->tg->mntns;
 	c->fdt = t->tg->fdt;
 	c->mem = &t->mem;
 	c->pid = t->tg->vpid;

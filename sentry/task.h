@@ -22,6 +22,7 @@
 #include "vfs/vfs.h"
 
 struct exec_state;
+struct task_ns;
 
 #define SENTRY_NSIG 65 /* signals 1..64 */
 
@@ -73,8 +74,8 @@ struct thread_group {
 	bool subreaper;
 	struct waitq child_wq;         /* woken when a child changes state */
 	struct vfs_fdtable *fdt;
-	struct vfs_fs_ctx *fs;
-	struct vfs_mntns *mntns;
+	struct vfs_fs_ctx *fs;         /* the leader's (sentry/nsproxy.h): what /proc shows */
+	struct vfs_mntns *mntns;       /* the leader's mount namespace */
 	struct sighand *sighand;
 	struct vfs_cred cred;
 	struct rlimit rlim[RLIM_NLIMITS];
@@ -108,6 +109,8 @@ struct task {
 	pid_t host_tid;
 	int vtid;
 	struct thread_group *tg;
+	struct task_ns *ns;            /* namespaces (sentry/nsproxy.h), per task as Linux */
+	struct vfs_fs_ctx *fs;         /* root, cwd, umask: shared by CLONE_FS */
 	struct list_head tg_link;
 	struct list_head hash_link;    /* host tid hash */
 	struct list_head run_link;     /* on the loop's run queue (woken from a park) */

@@ -124,6 +124,7 @@ struct vfs_sb_ops {
 
 #define VFS_SB_RDONLY 0x1
 #define VFS_SB_NO_DCACHE_NEG 0x2 /* never keep negative dentries (host-backed) */
+#define VFS_SB_RDONLY_REMOUNTED 0x4 /* read-only by mount -o remount,ro (may go back) */
 struct vfs_sb {
 	int refs;
 	const struct vfs_sb_ops *ops;
@@ -174,14 +175,36 @@ struct vfs_mount {
 	struct vfs_sb *sb;
 	struct vfs_mntns *ns;
 	struct list_head children, sibling;
-	unsigned long flags;            /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC */
+	unsigned long flags;            /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC, atime */
 	uint64_t id;
 	bool attached;
+	/* propagation (mount_prop.c); no references: every link is undone at detach */
+	uint64_t group_id;              /* peer group ("shared:N"); 0: not shared */
+	struct list_head share;         /* ring of the peer group's mounts */
+	struct vfs_mount *master;       /* slave of this mount's group ("master:N") */
+	struct list_head slaves;        /* mounts whose master this is */
+	struct list_head slave;         /* in master->slaves */
+	bool unbindable;
+	bool expiry_mark;               /* umount2(MNT_EXPIRE) asked once */
+	char *devname;                  /* mount(2)'s source, shown by /proc; NULL: the fs's */
+	struct vfs_mount *copy;         /* transient: this mount's copy while a tree is copied */
+	uint64_t prop_seen;             /* transient: the last propagation event it was in */
 };
+
+/* Live mounts in the sandbox, at most (mount(2), bind, namespace copies: -ENOSPC, as
+ * Linux's fs.mount-max, which is 100000 per namespace). Mount trees are walked
+ * recursively, so this also bounds the Sentry's stack use. */
+#define VFS_MOUNT_MAX 20000
+
+/* Mount flags a mount keeps (the rest of mount(2)'s flags are requests). */
+/* MS_RDONLY MS_NOSUID MS_NODEV MS_NOEXEC MS_NOATIME MS_NODIRATIME MS_RELATIME MS_STRICTATIME
+ * (numeric: <sys/mount.h> clashes with <linux/fs.h>, which some vfs files include). */
+#define VFS_MNT_FLAGS 0x1200c0fUL
 
 struct vfs_mntns {
 	int refs;
-	struct vfs_mount *root;
+	struct vfs_mount *root;         /* changes at pivot_root */
+	uint64_t seq;                   /* creation order, for tests and logs */
 };
 
 struct vfs_path {
@@ -193,7 +216,10 @@ struct vfs_fs_ctx {
 	int refs;
 	struct vfs_path root, cwd;
 	mode_t umask;
+	struct list_head all_link; /* every context from vfs_fs_ctx_new/clone (pivot_root) */
 };
+/* Calls @fn on every live fs context (pivot_root moves their roots and cwds). */
+void vfs_fs_ctx_for_each(void (*fn)(struct vfs_fs_ctx *fs, void *arg), void *arg);
 
 struct vfs_fdtable {
 	int refs;
@@ -266,11 +292,43 @@ int vfs_fs_create(const char *fstype, unsigned long flags, const char *data, str
 /* mount(2) on a walked path: mounts @sb (reference taken) at @at. */
 int vfs_mount_sb_at(struct vfs_path *at, struct vfs_sb *sb, unsigned long flags);
 int vfs_umount_path(struct vfs_path *p, int flags);
+/* Detaches @m from its parent, keeping the tree's "attached" reference (moves). */
+void vfs_mount_unhash(struct vfs_mount *m);
+/* A new unattached mount (one reference) of @old's sb at @root with @old's flags; with
+ * @keep_prop it joins @old's peer group / master as a bind mount or namespace copy does. */
+struct vfs_mount *vfs_mount_clone(struct vfs_mount *old, struct vfs_dentry *root, bool keep_prop);
+/* Copies @m and (when @recursive) its submounts into a new unattached tree (one
+ * reference on the top). @skip_unbindable leaves unbindable submounts out (rbind).
+ * Each copied mount's ->copy points to its copy until vfs_mount_clear_copies(). */
+int vfs_mount_copy_tree(struct vfs_mount *m, struct vfs_dentry *root, bool recursive,
+			bool skip_unbindable, struct vfs_mount **out);
+void vfs_mount_clear_copies(struct vfs_mount *m);
+/* Sets @ns as the namespace of @m and every mount below it. */
+void vfs_mount_set_ns(struct vfs_mount *m, struct vfs_mntns *ns);
+/* Is (@m, @d) at or below @root through the mount tree? */
+bool vfs_path_reachable(struct vfs_mount *m, struct vfs_dentry *d, const struct vfs_path *root);
+
+/* ---- propagation (mount_prop.c) ---- */
+/* MS_SHARED / MS_PRIVATE / MS_SLAVE / MS_UNBINDABLE on @m (and below with @rec). */
+void vfs_mount_set_propagation(struct vfs_mount *m, unsigned long type, bool rec);
+/* Leaves every propagation relation (umount, free): slaves go to a peer or the master. */
+void vfs_mount_prop_release(struct vfs_mount *m);
+/* A mount attached under a shared parent becomes shared (a new group per mount). */
+void vfs_mount_prop_graft(struct vfs_mount *top, struct vfs_mount *parent);
+bool vfs_mount_is_shared(const struct vfs_mount *m);
+/* (mount_propagate.c) @src was just attached: copies of it go to every peer and slave of
+ * its parent that sees its mount point. */
+void vfs_mount_propagate(struct vfs_mount *src);
+/* @m (attached) is about to be unmounted: its copies on its parent's peers and slaves go
+ * too. Without @lazy, -EBUSY (nothing done) when such a copy is in use. */
+int vfs_mount_propagate_umount(struct vfs_mount *m, bool lazy);
 
 /* ---- paths and walks (namei.c) ---- */
 void vfs_path_get(struct vfs_path *p);
 void vfs_path_put(struct vfs_path *p);
 void vfs_path_set(struct vfs_path *dst, const struct vfs_path *src); /* takes refs */
+/* Moves @p to the topmost mount stacked on it (as a walk does after each name). */
+void vfs_path_follow_mounts(struct vfs_path *p);
 
 #define LOOKUP_FOLLOW 0x1    /* follow a final symlink */
 #define LOOKUP_DIRECTORY 0x2 /* final must be a directory */
@@ -281,6 +339,7 @@ void vfs_path_set(struct vfs_path *dst, const struct vfs_path *src); /* takes re
 #define LOOKUP_BENEATH 0x40  /* openat2 RESOLVE_BENEATH / IN_ROOT (treated as in-root) */
 #define LOOKUP_IN_ROOT 0x80
 #define LOOKUP_NO_XDEV 0x100
+#define LOOKUP_MOUNTPOINT 0x200 /* the final path goes to the topmost mount (umount) */
 
 enum { LAST_NORM, LAST_DOT, LAST_DOTDOT, LAST_ROOT };
 struct vfs_last {

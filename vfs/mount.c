@@ -30,10 +30,13 @@ struct vfs_mount *vfs_mount_new(struct vfs_sb *sb, struct vfs_dentry *root, unsi
 	vfs_sb_get(sb);
 	m->root = root;
 	vfs_dentry_get(root);
-	m->flags = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NOATIME);
+	m->flags = flags & VFS_MNT_FLAGS;
 	m->id = next_id++;
 	list_init(&m->children);
 	list_init(&m->sibling);
+	list_init(&m->share);
+	list_init(&m->slaves);
+	list_init(&m->slave);
 	vfs_live_mounts++;
 	return m;
 }
@@ -47,6 +50,8 @@ void vfs_mount_put(struct vfs_mount *m)
 {
 	if (!m || --m->refs > 0)
 		return;
+	vfs_mount_prop_release(m);
+	free(m->devname);
 	vfs_dentry_put(m->root);
 	vfs_sb_put(m->sb);
 	vfs_live_mounts--;
@@ -66,11 +71,9 @@ void vfs_mount_attach(struct vfs_mount *child, struct vfs_mount *parent, struct 
 	list_add_tail(&child->sibling, &parent->children);
 }
 
-/* Detaches @m and everything below it, dropping the tree's references. */
-void vfs_mount_detach_tree(struct vfs_mount *m)
+/* See internal.h. */
+void vfs_mount_unhash(struct vfs_mount *m)
 {
-	while (!list_empty(&m->children))
-		vfs_mount_detach_tree(list_first_entry(&m->children, struct vfs_mount, sibling));
 	list_del(&m->sibling);
 	if (m->parent) {
 		m->mountpoint->mounted--;
@@ -79,6 +82,15 @@ void vfs_mount_detach_tree(struct vfs_mount *m)
 		m->parent = NULL;
 		m->mountpoint = NULL;
 	}
+}
+
+/* Detaches @m and everything below it, dropping the tree's references. */
+void vfs_mount_detach_tree(struct vfs_mount *m)
+{
+	while (!list_empty(&m->children))
+		vfs_mount_detach_tree(list_first_entry(&m->children, struct vfs_mount, sibling));
+	vfs_mount_unhash(m);
+	vfs_mount_prop_release(m);
 	m->ns = NULL;
 	if (m->attached) {
 		m->attached = false;
@@ -111,9 +123,11 @@ struct vfs_mntns *vfs_mntns_new(struct vfs_mount *root)
 	struct vfs_mntns *ns = calloc(1, sizeof(*ns));
 	if (!ns)
 		return NULL;
+	static uint64_t next_seq = 1;
 	ns->refs = 1;
 	ns->root = root;
-	root->ns = ns;
+	ns->seq = next_seq++;
+	vfs_mount_set_ns(root, ns);
 	root->attached = true;
 	return ns;
 }
@@ -180,9 +194,12 @@ int vfs_mntns_new_overlay_host(int host_dirfd, struct vfs_mntns **out)
 	return mntns_from_sb(ovl, out);
 }
 
+/* overlay(5) options over VFS directories: lowerdir= (one layer: several are EINVAL, not
+ * implemented), upperdir= with workdir= (required with an upper, as Linux; on the same
+ * mount, not inside upperdir), no upperdir: Linux needs two lower layers, so EINVAL. */
 static int parse_overlay_opts(const char *data, struct vfs_ctx *c, struct vfs_sb **out)
 {
-	char lower[VFS_PATH_MAX] = "", upper[VFS_PATH_MAX] = "";
+	char lower[VFS_PATH_MAX] = "", upper[VFS_PATH_MAX] = "", work[VFS_PATH_MAX] = "";
 	char *copy = strdup(data ? data : ""), *save = NULL;
 	if (!copy)
 		return -ENOMEM;
@@ -191,34 +208,29 @@ static int parse_overlay_opts(const char *data, struct vfs_ctx *c, struct vfs_sb
 			snprintf(lower, sizeof(lower), "%s", o + 9);
 		else if (!strncmp(o, "upperdir=", 9))
 			snprintf(upper, sizeof(upper), "%s", o + 9);
+		else if (!strncmp(o, "workdir=", 8))
+			snprintf(work, sizeof(work), "%s", o + 8);
 	}
 	free(copy);
-	if (!lower[0] || strchr(lower, ':') || !c)
-		return -EINVAL; /* one lower layer for now */
-	struct vfs_path lp, up = { 0 };
-	int err = vfs_walk(c, AT_FDCWD, lower, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &lp, NULL);
-	if (err)
-		return err;
-	if (upper[0]) {
-		err = vfs_walk(c, AT_FDCWD, upper, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &up, NULL);
-		if (err) {
-			vfs_path_put(&lp);
-			return err;
-		}
-	} else {
-		struct vfs_sb *t;
-		err = tmpfs_create_sb(0, NULL, &t);
-		if (!err) {
-			up.dentry = t->root;
-			vfs_dentry_get(up.dentry);
-			up.mnt = vfs_mount_new(t, t->root, 0);
-			vfs_sb_kill(t);
-		}
-	}
+	if (!lower[0] || strchr(lower, ':') || !upper[0] || !work[0] || !c)
+		return -EINVAL;
+	unsigned lf = LOOKUP_FOLLOW | LOOKUP_DIRECTORY;
+	struct vfs_path lp = { 0 }, up = { 0 }, wp = { 0 };
+	int err = vfs_walk(c, AT_FDCWD, lower, lf, &lp, NULL);
+	if (!err)
+		err = vfs_walk(c, AT_FDCWD, upper, lf, &up, NULL);
+	if (!err)
+		err = vfs_walk(c, AT_FDCWD, work, lf, &wp, NULL);
+	if (!err && (wp.mnt != up.mnt || vfs_d_is_ancestor(up.dentry, wp.dentry) ||
+		     vfs_d_is_ancestor(wp.dentry, up.dentry)))
+		err = -EINVAL; /* "workdir and upperdir must be separate subtrees" */
+	if (!err && vfs_mount_is_rdonly(up.mnt))
+		err = -EROFS;
 	if (!err)
 		err = overlay_create_sb(&lp, &up, out);
 	vfs_path_put(&lp);
 	vfs_path_put(&up);
+	vfs_path_put(&wp);
 	return err;
 }
 
@@ -252,6 +264,8 @@ int vfs_mount_sb_at(struct vfs_path *at, struct vfs_sb *sb, unsigned long flags)
 	if (!m)
 		return -ENOMEM;
 	vfs_mount_attach(m, at->mnt, at->dentry);
+	vfs_mount_prop_graft(m, at->mnt);
+	vfs_mount_propagate(m);
 	if (!strcmp(sb->type, "devfs")) {
 		/* /dev/shm is a tmpfs of its own */
 		struct vfs_dentry *shm;
@@ -268,17 +282,35 @@ int vfs_mount_sb_at(struct vfs_path *at, struct vfs_sb *sb, unsigned long flags)
 	return 0;
 }
 
-/* umount(2) of the mount whose root is @p. -EINVAL when @p is not a mount root,
- * -EBUSY for the namespace root or (without MNT_DETACH) a mount with submounts. */
+/* umount(2) of the mount whose root is @p (a walked path: the caller holds one reference
+ * on p->mnt). -EINVAL when @p is not a mount root or not attached; -EBUSY for the
+ * namespace root and, without MNT_DETACH, for a mount with submounts or other users (open
+ * files, cwds and roots hold references, as Linux's refcount check); MNT_EXPIRE answers
+ * -EAGAIN the first time an unused mount is asked (it is then "marked"), -EINVAL with
+ * MNT_FORCE or MNT_DETACH. MNT_FORCE is accepted (nothing to abort in the Sentry). */
 int vfs_umount_path(struct vfs_path *p, int flags)
 {
 	struct vfs_mount *m = p->mnt;
 	if (p->dentry != m->root || !m->attached)
 		return -EINVAL;
+	if ((flags & MNT_EXPIRE) && (flags & (MNT_FORCE | MNT_DETACH)))
+		return -EINVAL;
 	if (!m->parent)
 		return -EBUSY;
-	if (!(flags & MNT_DETACH) && !list_empty(&m->children))
+	bool busy = !list_empty(&m->children) || m->refs > 2;
+	if (flags & MNT_EXPIRE) {
+		if (busy)
+			return -EBUSY;
+		if (!m->expiry_mark) {
+			m->expiry_mark = true;
+			return -EAGAIN;
+		}
+	}
+	if (!(flags & MNT_DETACH) && busy)
 		return -EBUSY;
+	int err = vfs_mount_propagate_umount(m, flags & MNT_DETACH);
+	if (err)
+		return err;
 	vfs_mount_detach_tree(m);
 	return 0;
 }

@@ -59,6 +59,12 @@ static void follow_mounts(struct vfs_path *p)
 	}
 }
 
+/* See internal.h. */
+void vfs_path_follow_mounts(struct vfs_path *p)
+{
+	follow_mounts(p);
+}
+
 static bool at_root(struct walk *w)
 {
 	return w->cur.mnt == w->root.mnt && w->cur.dentry == w->root.dentry;
@@ -237,6 +243,8 @@ int vfs_walk_from(struct vfs_ctx *c, const struct vfs_path *root, const struct v
 			err = -ENOTDIR;
 		else if (!inode && w.must_dir)
 			err = -EISDIR;
+		else if (inode && (flags & LOOKUP_MOUNTPOINT))
+			follow_mounts(&w.cur); /* "." or a dirfd covered by a mount */
 	}
 	if (err) {
 		vfs_path_put(&w.cur);

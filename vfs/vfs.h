@@ -41,6 +41,7 @@ struct vfs_ctx {
 	struct guest_mem *mem;      /* the caller's memory (ioctl arguments) */
 	int pid;                    /* caller's thread-group id as the caller sees it */
 	int tid;                    /* caller's thread id */
+	struct vfs_mntns *mntns;    /* caller's mount namespace (mount(2) checks); NULL: any */
 };
 
 /* ---- fd tables (per thread group, shared by CLONE_FILES) ---- */
@@ -105,7 +106,7 @@ int vfs_mntns_new_overlay_host(int host_dirfd, struct vfs_mntns **out);
 int vfs_mntns_new_host(int host_dirfd, bool readonly, struct vfs_mntns **out);
 /* Mounts a filesystem of type @fstype ("proc", "sysfs", "devfs", "devpts", "tmpfs",
  * "overlay", ...) at absolute @path of @ns, as mount(2) would with @flags and @data.
- * Used by the Sentry to assemble a sandbox and by sys_mount. Returns 0 or -errno. */
+ * Used by the Sentry to assemble a sandbox (sys_mount uses vfs_mount). Returns 0 or -errno. */
 int vfs_mount_at(struct vfs_mntns *ns, const char *path, const char *fstype,
 		 unsigned long flags, const char *data);
 /* Bind-mounts the host directory or file @host_fd (taken; O_PATH is fine) at absolute
@@ -117,6 +118,24 @@ int vfs_mount_at(struct vfs_mntns *ns, const char *path, const char *fstype,
 int vfs_mount_host_at(struct vfs_mntns *ns, const char *path, int host_fd, bool readonly);
 void vfs_mntns_get(struct vfs_mntns *ns);
 void vfs_mntns_put(struct vfs_mntns *ns);
+
+/* ---- mount(2), umount2(2), pivot_root(2), mount namespaces (mount_*.c) ---- */
+/* Implements mount(2) for @c (CAP_SYS_ADMIN in c->cred): new mounts of @fstype, MS_BIND
+ * [MS_REC], MS_REMOUNT [MS_BIND], MS_SHARED/PRIVATE/SLAVE/UNBINDABLE [MS_REC], MS_MOVE,
+ * in c->mntns. @source, @fstype and @data may be NULL. Returns 0 or -errno as Linux. */
+int vfs_mount(struct vfs_ctx *c, const char *source, const char *target, const char *fstype,
+	      unsigned long flags, const char *data);
+/* Implements umount2(2) (MNT_FORCE accepted, MNT_DETACH, MNT_EXPIRE, UMOUNT_NOFOLLOW). */
+int vfs_umount(struct vfs_ctx *c, const char *target, int flags);
+/* Implements pivot_root(2): moves the root of every fs context that was on the old root
+ * (and cwds there) to @new_root, and mounts the old root on @put_old. */
+int vfs_pivot_root(struct vfs_ctx *c, const char *new_root, const char *put_old);
+/* A copy of @old (unshare/clone CLONE_NEWNS): every mount copied, peer groups and masters
+ * kept. @fs (may be NULL; not shared with anyone else) has its root and cwd moved to
+ * their copies. Returns 0 and a new namespace (one reference) in *@out, or -ENOMEM. */
+int vfs_mntns_copy(struct vfs_mntns *old, struct vfs_fs_ctx *fs, struct vfs_mntns **out);
+/* setns(2) into @ns: @fs's root and cwd become @ns's root. */
+void vfs_mntns_install(struct vfs_mntns *ns, struct vfs_fs_ctx *fs);
 
 /* ---- what the VFS asks of the Sentry ---- */
 struct vfs_host_ops {

@@ -48,8 +48,10 @@ static long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t pt
 		return -EINVAL;
 	if ((flags & CLONE_FS) && (flags & CLONE_NEWNS))
 		return -EINVAL;
-	if (flags & NS_FLAGS)
-		return -EPERM; /* namespaces are not emulated yet (see the table note) */
+	if (flags & NS_FLAGS & ~CLONE_NEWNS)
+		return -EPERM; /* not emulated yet (see the table note) */
+	if ((flags & CLONE_NEWNS) && !(t->tg->cred.cap_effective & (1ULL << 21 /* CAP_SYS_ADMIN */)))
+		return -EPERM; /* CLONE_NEWNS: the child gets a copy (sentry/nsproxy.c) */
 	if (flags & (CLONE_PIDFD | CLONE_PTRACE | CLONE_UNTRACED | CLONE_IO | CLONE_NEWTIME))
 		return -EINVAL;
 	if ((flags & CLONE_PARENT) && t->tg == init_tg)

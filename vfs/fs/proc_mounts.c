@@ -1,6 +1,6 @@
 /* vfs/fs/proc_mounts.c - /proc/<pid>/mounts and mountinfo from the VFS mount tree of the
  * process's namespace, seen from its root (mounts outside the root are not shown, as in
- * Linux). Must not show host paths: sources are filesystem names, never host dirs. */
+ * Linux), with mount ids, parent ids, per-mount options and propagation fields. Must not show host paths: sources are filesystem names, never host dirs. */
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -37,9 +37,12 @@ static const char *fs_type(const struct vfs_sb *sb)
 	return !strcmp(sb->type, "devfs") ? "tmpfs" : sb->type;
 }
 
-static const char *fs_source(const struct vfs_sb *sb)
+static const char *fs_source(const struct vfs_mount *m)
 {
+	const struct vfs_sb *sb = m->sb;
 	const char *t = fs_type(sb);
+	if (m->devname)
+		return m->devname;
 	if (!strcmp(t, "hostfs"))
 		return "none";
 	return t;
@@ -54,7 +57,24 @@ static void mount_opts(struct proc_buf *b, const struct vfs_mount *m)
 		proc_buf_printf(b, ",nodev");
 	if (m->flags & MS_NOEXEC)
 		proc_buf_printf(b, ",noexec");
-	proc_buf_printf(b, (m->flags & MS_NOATIME) ? ",noatime" : ",relatime");
+	if (m->flags & MS_NOATIME)
+		proc_buf_printf(b, ",noatime");
+	else if (!(m->flags & MS_STRICTATIME))
+		proc_buf_printf(b, ",relatime");
+	if (m->flags & MS_NODIRATIME)
+		proc_buf_printf(b, ",nodiratime");
+}
+
+/* mountinfo's optional fields (Linux's show_mountinfo): the peer group, the master's
+ * group, unbindable. */
+static void prop_fields(struct proc_buf *b, const struct vfs_mount *m)
+{
+	if (m->group_id)
+		proc_buf_printf(b, " shared:%llu", (unsigned long long)m->group_id);
+	if (m->master && m->master->group_id)
+		proc_buf_printf(b, " master:%llu", (unsigned long long)m->master->group_id);
+	if (m->unbindable)
+		proc_buf_printf(b, " unbindable");
 }
 
 /* The path of dentry @d inside its own superblock ("/" for the root). */
@@ -80,7 +100,7 @@ static void render_one(struct proc_buf *b, struct vfs_mount *m, const struct vfs
 	if (vfs_path_to_string(&p, root, mp, sizeof(mp)) < 0)
 		return;
 	if (!info) {
-		add_escaped(b, fs_source(m->sb));
+		add_escaped(b, fs_source(m));
 		proc_buf_add(b, " ", 1);
 		add_escaped(b, mp);
 		proc_buf_printf(b, " %s ", fs_type(m->sb));
@@ -98,8 +118,9 @@ static void render_one(struct proc_buf *b, struct vfs_mount *m, const struct vfs
 	add_escaped(b, mp);
 	proc_buf_add(b, " ", 1);
 	mount_opts(b, m);
+	prop_fields(b, m);
 	proc_buf_printf(b, " - %s ", fs_type(m->sb));
-	add_escaped(b, fs_source(m->sb));
+	add_escaped(b, fs_source(m));
 	proc_buf_printf(b, " %s\n", (m->sb->flags & VFS_SB_RDONLY) ? "ro" : "rw");
 }
 
