@@ -375,10 +375,13 @@ long sys_copy_file_range(struct task *t, const struct syscall_args *a)
 		ret = -EFAULT;
 		goto out;
 	}
+	/* The files' own offsets through llseek, not the cached f->pos: a host-backed file
+	 * (cvisor's stdout redirected to a file) keeps its offset in the host description,
+	 * shared with the sandbox's write(2)s and with cvisor's caller. */
 	if (!offin_g)
-		oi = in->pos;
+		oi = vfs_file_llseek(in, 0, SEEK_CUR);
 	if (!offout_g)
-		oo = out->pos;
+		oo = vfs_file_llseek(out, 0, SEEK_CUR);
 	if (oi < 0 || oo < 0) {
 		ret = -EINVAL;
 		goto out;
@@ -400,11 +403,11 @@ long sys_copy_file_range(struct task *t, const struct syscall_args *a)
 	if (offin_g)
 		guest_copy_out(task_mem(t), offin_g, &oi, sizeof(oi));
 	else
-		in->pos = oi;
+		vfs_file_llseek(in, oi, SEEK_SET);
 	if (offout_g)
 		guest_copy_out(task_mem(t), offout_g, &oo, sizeof(oo));
 	else
-		out->pos = oo;
+		vfs_file_llseek(out, oo, SEEK_SET);
 	ret = w;
 out:
 	if (in)

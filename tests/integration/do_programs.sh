@@ -92,4 +92,11 @@ before=$(cd "$H" && find . -type f -exec sha256sum {} + | sort; ls -laR "$H" | m
 after=$(cd "$H" && find . -type f -exec sha256sum {} + | sort; ls -laR "$H" | md5sum)
 if [ "$before" == "$after" ]; then t_ok "host files unchanged after writes in the sandbox"; else t_fail "host files unchanged after writes in the sandbox" "$after"; fi
 
+# cvisor's stdout redirected to a host file: cat (copy_file_range) and the shell's own
+# writes share the host description's offset, so nothing is overwritten.
+echo hello > "$W/hf"
+"$CVISOR" do -- /bin/sh -c "cat '$W/hf'; echo after" > "$W/out" 2>&1
+if [ "$(cat "$W/out")" == "$(printf 'hello\nafter')" ]; then t_ok "stdout to a host file: copy_file_range and write share the offset"
+else t_fail "stdout to a host file: copy_file_range and write share the offset" "$(cat "$W/out")"; fi
+
 t_done
