@@ -321,6 +321,8 @@ static int proc_getattr(struct vfs_dentry *d, struct stat *st)
 	st->st_blksize = 1024;
 	if (S_ISDIR(i->mode))
 		st->st_nlink = 2;
+	if (n->target) /* a followed fd/N of an anonymous file: the object itself, as Linux */
+		return vfs_file_stat(n->target, st);
 	if (!n->pid)
 		return 0;
 	struct vfs_proc_task t;
