@@ -1,14 +1,16 @@
 #!/bin/sh
 # selftest.sh - the CI smoke run of the benchmark harness: one case per group (micro,
 # start-up, memory, macro), one repetition, native and cvisor, into a temporary directory;
-# checks the JSON holds an ok sample for each. Prints TAP. Not a performance test: nothing
-# here compares numbers. Run from the repository root after `make bench-build`.
+# checks the JSON holds an ok sample for each, and that none of these runs started the
+# private dockerd of the docker cases (it is started only when a docker case is selected).
+# Prints TAP. Not a performance test: nothing here compares numbers. Run from the
+# repository root after `make bench-build`.
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$(mktemp -d "${TMPDIR:-/tmp}/cvisor-bench-selftest.XXXXXX")
 trap 'rm -rf "$out"' EXIT
 cases="getpid startup_true idle_sleep1 python_cpu"
-echo "1..8"
+echo "1..9"
 n=0
 fail=0
 for c in $cases; do
@@ -41,5 +43,14 @@ for peer in ("native", "cvisor"):
 		fail=1
 	fi
 done
+
+n=$((n + 1))
+if grep -l "private dockerd" "$out"/*/log >/dev/null 2>&1; then
+	echo "not ok $n - no dockerd started without a docker case"
+	grep -h "private dockerd" "$out"/*/log | sed 's/^/# /'
+	fail=1
+else
+	echo "ok $n - no dockerd started without a docker case"
+fi
 
 exit $fail

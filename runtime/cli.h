@@ -26,6 +26,10 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Like cli_error but at level "warning": the command goes on. */
 void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Checks a container id given on the command line as runc does (runtime/state.h's
+ * state_id_valid). Returns 0, or 1 (the CLI exit code) after runc's message: "container id
+ * cannot be empty" or "invalid container ID format: ID". */
+int cli_check_id(const char *id);
 /* Appends a debug line to --log when --debug is given. */
 void cli_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -1,6 +1,7 @@
 /* runtime/cmd_delete.c - `cvisor delete [--force] ID`: removes a stopped container's state
  * (and its cgroups); --force first kills its Sentry. A missing container is an error
- * unless --force. */
+ * unless --force; a running one without --force gets runc's "cannot delete container ID
+ * that is not stopped: running". */
 #include "runtime/container.h"
 #include <errno.h>
 #include <string.h>
@@ -20,16 +21,28 @@ int cmd_delete(struct global_opts *g, int argc, char **argv)
 	if (i >= argc)
 		return cli_error("delete: usage: cvisor delete [--force] ID");
 	const char *id = argv[i];
-	if (force && state_load(g->root, id, &st) == -ENOENT)
-		return 0;
+	if (cli_check_id(id))
+		return 1;
+	if (force) {
+		int r = state_load(g->root, id, &st);
+		if (r == -ENOENT)
+			return 0;
+		if (r == 0)
+			state_free(&st);
+	}
 	if (container_load(g, id, &st))
 		return 1;
 	const char *status = state_status(&st);
 	if (strcmp(status, "stopped") && strcmp(status, "created") && !force) {
 		state_free(&st);
-		return cli_error("cannot delete container %s that is %s (use --force)", id, status);
+		return cli_error("cannot delete container %s that is not stopped: %s", id, status);
 	}
-	/* a created container's app never ran: like runc, delete ends it */
+	/* a created container's app never ran: like runc, delete ends it. A paused one is
+	 * frozen: SIGKILL takes effect once it is thawed */
+	if (!strcmp(status, "paused")) {
+		container_kill_sentry(&st, 0);
+		state_freezer_thaw(&st);
+	}
 	container_kill_sentry(&st, 5000);
 	if (state_sentry_alive(&st)) {
 		state_free(&st);

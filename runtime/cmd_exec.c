@@ -6,7 +6,10 @@
  * a pid: in the foreground that is this cvisor process; with --detach a child of it (its
  * pid goes to --pid-file) that keeps the control connection, forwards the signals it gets
  * to the exec'd process, and exits with its status (128+N for death by signal N). If the
- * stand-in is SIGKILLed, the Sentry kills the exec'd process (the connection closes). */
+ * stand-in is SIGKILLed, the Sentry kills the exec'd process (the connection closes).
+ * With --tty --console-socket the process gets a sandbox pty proxied to a host pty whose
+ * master goes to the console socket (sentry/console.h); the detached stand-in makes the
+ * host pty its controlling terminal and passes its resizes on ("resize"). */
 #include "runtime/container.h"
 #include "runtime/control_client.h"
 #include "runtime/oci_config.h"
@@ -17,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -205,25 +209,45 @@ static void on_signal(int sig)
 	pending[sig] = 1;
 }
 
+/* Passes on the signals this stand-in got. With a terminal, SIGWINCH means its host pty
+ * was resized (we made it our controlling terminal): the Sentry copies the size; SIGHUP
+ * is its hang-up, which the Sentry's console turns into the process's SIGHUP itself. */
+static void forward_pending(struct global_opts *g, const char *id, int fd, int vpid, bool tty)
+{
+	for (int s = 1; s < 65; s++) {
+		if (!pending[s])
+			continue;
+		pending[s] = 0;
+		if (tty && s == SIGWINCH) {
+			ctl_send(fd, json_pack("{s:s}", "op", "resize"), NULL, 0);
+			continue;
+		}
+		if (tty && s == SIGHUP)
+			continue;
+		json_decref(ctl_request(g->root, id,
+					json_pack("{s:s, s:i, s:i}", "op", "kill", "signal", s, "pid",
+						  vpid),
+					2000));
+	}
+}
+
 /* Waits for the exec'd process @vpid to exit, forwarding signals. Returns the exit code. */
-static int wait_exit(struct global_opts *g, const char *id, int fd, int vpid)
+static int wait_exit(struct global_opts *g, const char *id, int fd, int vpid, bool tty)
 {
 	static const int fwd[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
 	struct sigaction sa = {.sa_handler = on_signal};
-	for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++)
+	sigset_t block, orig;
+	sigemptyset(&block);
+	for (size_t i = 0; i < sizeof(fwd) / sizeof(fwd[0]); i++) {
 		sigaction(fwd[i], &sa, NULL);
+		sigaddset(&block, fwd[i]);
+	}
+	/* signals wait while we are not in ppoll: none is left pending unseen */
+	sigprocmask(SIG_BLOCK, &block, &orig);
 	for (;;) {
+		forward_pending(g, id, fd, vpid, tty);
 		struct pollfd p = {fd, POLLIN, 0};
-		int r = poll(&p, 1, -1);
-		for (int s = 1; s < 65; s++)
-			if (pending[s]) {
-				pending[s] = 0;
-				json_decref(ctl_request(g->root, id,
-							json_pack("{s:s, s:i, s:i}", "op", "kill",
-								  "signal", s, "pid", vpid),
-							2000));
-			}
-		if (r < 0)
+		if (ppoll(&p, 1, NULL, &orig) < 0)
 			continue;
 		json_t *m = ctl_recv(fd, 0);
 		if (!m)
@@ -236,45 +260,49 @@ static int wait_exit(struct global_opts *g, const char *id, int fd, int vpid)
 				return WEXITSTATUS(status);
 			return 128 + WTERMSIG(status);
 		}
-		json_decref(m);
+		json_decref(m); /* the answer to a resize */
 	}
 }
 
-/* Sends the request with our stdio (or a pty's slave); returns the vpid or -1. */
+/* Sends the request with our stdio, or with --tty --console-socket the slave of a new
+ * host pty whose master goes to the console socket (kept open in *@tty_fd for the
+ * stand-in; -1 otherwise). Returns the vpid or -1 (-127: no such command). */
 static int start_process(struct global_opts *g, const char *id, int fd, json_t *req,
-			 struct exec_opts *o)
+			 struct exec_opts *o, int *tty_fd)
 {
 	int fds[3], nfds = 0, master = -1, slave = -1;
-	json_t *stdio = json_array();
+	*tty_fd = -1;
 	if (o->tty && o->console_socket) {
 		int r = container_openpty(&master, &slave);
 		if (r < 0 || (r = container_send_console(o->console_socket, master)) < 0) {
+			if (master >= 0) {
+				close(master);
+				close(slave);
+			}
 			json_decref(req);
-			json_decref(stdio);
 			return cli_error("exec: --console-socket %s: %s", o->console_socket,
 					 strerror(-r)) ? -1 : -1;
 		}
 		close(master);
-		for (int i = 0; i < 3; i++) {
-			fds[nfds++] = slave;
-			json_array_append_new(stdio, json_integer(i));
-		}
+		fds[nfds++] = slave;
+		json_object_set_new(req, "terminal", json_true());
 	} else {
+		json_t *stdio = json_array();
 		for (int i = 0; i < 3; i++)
 			if (fcntl(i, F_GETFD) >= 0) {
 				fds[nfds++] = i;
 				json_array_append_new(stdio, json_integer(i));
 			}
+		json_object_set_new(req, "stdio", stdio);
 	}
-	json_object_set_new(req, "stdio", stdio);
 	json_object_set_new(req, "killOnClose", json_true());
 	json_t *rep = ctl_call(fd, req, fds, nfds, 30000);
-	if (slave >= 0)
-		close(slave);
-	if (!rep)
-		return cli_error("exec %s: the sandbox does not answer: %s", id, strerror(errno))
-			       ? -1 : -1;
-	if (json_object_get(rep, "error")) {
+	if (!rep || json_object_get(rep, "error")) {
+		if (slave >= 0)
+			close(slave);
+		if (!rep)
+			return cli_error("exec %s: the sandbox does not answer: %s", id,
+					 strerror(errno)) ? -1 : -1;
 		cli_error("exec %s: %s", id, json_string_value(json_object_get(rep, "error")));
 		int e = (int)json_integer_value(json_object_get(rep, "errno"));
 		json_decref(rep);
@@ -282,6 +310,7 @@ static int start_process(struct global_opts *g, const char *id, int fd, json_t *
 	}
 	int vpid = (int)json_integer_value(json_object_get(rep, "pid"));
 	json_decref(rep);
+	*tty_fd = slave;
 	return vpid;
 }
 
@@ -313,13 +342,16 @@ int cmd_exec(struct global_opts *g, int argc, char **argv)
 		json_decref(req);
 		return cli_error("exec %s: cannot reach the sandbox: %s", id, strerror(-fd));
 	}
+	int tty_fd = -1;
 	if (!o.detach) {
-		int vpid = start_process(g, id, fd, req, &o);
+		int vpid = start_process(g, id, fd, req, &o, &tty_fd);
 		if (vpid < 0)
 			return vpid == -127 ? 127 : 126;
 		if (o.pid_file)
 			container_write_pid_file(o.pid_file, getpid());
-		return wait_exit(g, id, fd, vpid);
+		if (tty_fd >= 0)
+			pending[SIGWINCH] = 1; /* a resize before the process existed */
+		return wait_exit(g, id, fd, vpid, tty_fd >= 0);
 	}
 	/* --detach: a child stands for the process; we report its start and leave */
 	int rep[2];
@@ -331,7 +363,7 @@ int cmd_exec(struct global_opts *g, int argc, char **argv)
 		return cli_error("exec: fork: %s", strerror(errno));
 	if (child == 0) {
 		close(rep[0]);
-		int vpid = start_process(g, id, fd, req, &o);
+		int vpid = start_process(g, id, fd, req, &o, &tty_fd);
 		char ok = vpid > 0 ? 1 : 0;
 		(void)!write(rep[1], &ok, 1);
 		close(rep[1]);
@@ -342,7 +374,13 @@ int cmd_exec(struct global_opts *g, int argc, char **argv)
 		for (int k = 0; k < 3 && null >= 0; k++)
 			dup2(null, k);
 		setsid();
-		_exit(wait_exit(g, id, fd, vpid));
+		if (tty_fd >= 0) {
+			/* the host pty becomes our controlling terminal: containerd's resizes
+			 * reach us as SIGWINCH, and the first look at the size is now */
+			ioctl(tty_fd, TIOCSCTTY, 0);
+			pending[SIGWINCH] = 1;
+		}
+		_exit(wait_exit(g, id, fd, vpid, tty_fd >= 0));
 	}
 	close(rep[1]);
 	close(fd);

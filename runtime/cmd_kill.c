@@ -1,7 +1,9 @@
 /* runtime/cmd_kill.c - `cvisor kill [--all] ID [SIGNAL]` (default SIGTERM; names like TERM,
  * SIGKILL or numbers). A running container's init (or, with --all, every process) gets
  * the signal through the control socket; a created one (app not started) or one whose
- * Sentry no longer answers is ended by SIGKILL to the Sentry. */
+ * Sentry no longer answers is ended by SIGKILL to the Sentry; so is a paused one (frozen:
+ * its cgroup is thawed for the kill to land), which refuses other signals. A stopped one:
+ * runc's "container not running" (exit 1), except with --all. */
 #include "runtime/container.h"
 #include "runtime/control_client.h"
 #include "runtime/oci_config.h"
@@ -21,9 +23,11 @@ int cmd_kill(struct global_opts *g, int argc, char **argv)
 		else
 			return cli_error("kill: unknown flag %s", argv[i]);
 	}
-	if (i >= argc)
+	if (i >= argc || argc - i > 2)
 		return cli_error("kill: usage: cvisor kill [--all] ID [SIGNAL]");
 	const char *id = argv[i++];
+	if (cli_check_id(id))
+		return 1;
 	if (i < argc && (sig = oci_signal_from_name(argv[i])) < 0)
 		return cli_error("kill: unknown signal %s", argv[i]);
 	if (container_load(g, id, &st))
@@ -31,7 +35,20 @@ int cmd_kill(struct global_opts *g, int argc, char **argv)
 	const char *status = state_status(&st);
 	int ret = 0;
 	if (!strcmp(status, "stopped")) {
-		ret = all ? 0 : cli_error("container %s is not running", id);
+		/* runc's ErrNotRunning, word for word: containerd's shim matches "container
+		 * not running" to treat a kill of an exited container as done */
+		ret = all ? 0 : cli_error("container not running");
+	} else if (!strcmp(status, "paused")) {
+		/* the Sentry is frozen and serves nothing: as runc, SIGKILL ends it (and the
+		 * cgroup is thawed so that the kill takes effect); other signals wait for resume */
+		if (sig == SIGKILL) {
+			container_kill_sentry(&st, 0);
+			state_freezer_thaw(&st);
+		} else {
+			ret = cli_error("kill %s: container paused: only SIGKILL reaches it before "
+					"resume",
+					id);
+		}
 	} else if (!strcmp(status, "created") || !strcmp(status, "creating")) {
 		/* the Sentry waits in the start fifo, serving nothing: the app never ran */
 		if (sig && sig != SIGCONT && sig != SIGCHLD && sig != SIGWINCH && sig != SIGURG)

@@ -7,9 +7,9 @@
 int cmd_state(struct global_opts *g, int argc, char **argv)
 {
 	struct container_state st;
-	if (argc < 2 || argv[1][0] == '-')
+	if (argc != 2 || argv[1][0] == '-')
 		return cli_error("state: usage: cvisor state ID");
-	if (container_load(g, argv[1], &st))
+	if (cli_check_id(argv[1]) || container_load(g, argv[1], &st))
 		return 1;
 	char *text = state_oci_json(&st);
 	state_free(&st);

@@ -16,6 +16,7 @@
 #include <limits.h>
 #include <sched.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <linux/openat2.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
@@ -155,14 +157,33 @@ static int cg_enter(const char *cgpath, pid_t pid)
 	return n;
 }
 
+/* SIGKILLs every process listed in @dir/cgroup.procs. */
+static void cg_kill_procs(const char *dir)
+{
+	char path[PATH_MAX + 16];
+	int pid;
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return;
+	while (fscanf(f, "%d", &pid) == 1)
+		kill(pid, SIGKILL);
+	fclose(f);
+}
+
 void container_cgroups_remove(const struct container_state *st)
 {
 	char p[PATH_MAX];
 	if (!st->cgroup_freezer[0])
 		return;
+	/* the Sentry's stubs die of PDEATHSIG a moment after it: until they are gone the
+	 * cgroup is busy, so kill what is left and retry for up to a second */
 	for (size_t i = 0; i < sizeof(cg_controllers) / sizeof(cg_controllers[0]); i++) {
 		snprintf(p, sizeof(p), CG_ROOT "/%s%s", cg_controllers[i], st->cgroup_freezer);
-		rmdir(p);
+		for (int tries = 0; rmdir(p) < 0 && errno == EBUSY && tries < 100; tries++) {
+			cg_kill_procs(p);
+			usleep(10000);
+		}
 	}
 }
 
@@ -226,6 +247,21 @@ void container_kill_sentry(const struct container_state *st, int ms)
 }
 
 /* ---- the Sentry process ---- */
+
+/* The Sentry's reason for failing before it is ready, one line: sentry_child sends it to
+ * create through the ready pipe (after a '!'), which reports it as its own error, so it
+ * reaches --log, the last error line containerd reads back. */
+static char child_err[512];
+
+static void child_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void child_fail(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(child_err, sizeof(child_err), fmt, ap);
+	va_end(ap);
+}
+
 struct child_ctx {
 	struct oci_config *cfg;
 	const char *state_dir;
@@ -250,13 +286,79 @@ static int apply_bind_mount(struct vfs_mntns *ns, const struct oci_mount *m, siz
 	int fd = open(m->source, O_PATH | O_CLOEXEC);
 	if (fd < 0) {
 		int err = -errno;
-		fprintf(stderr, "cvisor: mounts[%zu].source %s: %s\n", i, m->source, strerror(-err));
+		child_fail("mounts[%zu].source %s: %s", i, m->source, strerror(-err));
 		return err;
 	}
 	int r = vfs_mount_host_at(ns, m->destination, fd, m->readonly);
 	if (r < 0)
-		fprintf(stderr, "cvisor: mounts[%zu]: bind %s on %s: %s\n", i, m->source,
+		child_fail("mounts[%zu]: bind %s on %s: %s", i, m->source,
 			m->destination, strerror(-r));
+	return r;
+}
+
+/* Creates directory @path and its missing parents in @init's mount namespace, as root
+ * (runc makes mount points before it drops privileges). Returns 0 or -errno. */
+static int mkdir_in(struct task *init, const char *path)
+{
+	static const struct vfs_cred root = {.cap_effective = ~0ULL};
+	struct vfs_ctx c;
+	char p[4096];
+	task_vfs_ctx(init, &c);
+	c.cred = &root;
+	if (path[0] != '/' || strlen(path) >= sizeof(p))
+		return -EINVAL;
+	strcpy(p, path);
+	for (char *s = p + 1;; s++) {
+		if (*s != '/' && *s)
+			continue;
+		char was = *s;
+		*s = 0;
+		int r = vfs_mkdirat(&c, AT_FDCWD, p, 0755);
+		*s = was;
+		if (r < 0 && r != -EEXIST)
+			return r;
+		if (!was)
+			return 0;
+	}
+}
+
+/* Creates directory @path and its missing parents on the host under @root, never
+ * following a symlink (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS): a mount point on a
+ * read-only rootfs (root.readonly), made before the app runs, as runc makes it before it
+ * remounts the root read-only. Returns 0 or -errno. */
+static int host_mkdir_beneath(const char *root, const char *path)
+{
+	struct open_how how = {.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			       .resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS |
+					  RESOLVE_NO_MAGICLINKS};
+	char p[4096];
+	int dfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC), r = 0;
+	if (dfd < 0)
+		return -errno;
+	if (strlen(path) >= sizeof(p)) {
+		close(dfd);
+		return -ENAMETOOLONG;
+	}
+	strcpy(p, path);
+	char *save = NULL;
+	for (char *c = strtok_r(p, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, ".") || !strcmp(c, "..")) {
+			r = -EINVAL;
+			break;
+		}
+		if (mkdirat(dfd, c, 0755) < 0 && errno != EEXIST) {
+			r = -errno;
+			break;
+		}
+		int nfd = (int)syscall(SYS_openat2, dfd, c, &how, sizeof(how));
+		if (nfd < 0) {
+			r = -errno;
+			break;
+		}
+		close(dfd);
+		dfd = nfd;
+	}
+	close(dfd);
 	return r;
 }
 
@@ -287,6 +389,17 @@ static int apply_mounts(struct oci_config *cfg, struct task *init)
 			}
 		}
 		int r = vfs_mount_at(init->tg->mntns, m->destination, type, 0, data[0] ? data : NULL);
+		if (r == -ENOENT && (r = mkdir_in(init, m->destination)) == -EROFS)
+			r = host_mkdir_beneath(cfg->root_path, m->destination);
+		if (r == 0)
+			r = vfs_mount_at(init->tg->mntns, m->destination, type, 0,
+					 data[0] ? data : NULL);
+		if (r < 0 && !strcmp(type, "tmpfs")) {
+			/* writes meant for memory must not land in the rootfs */
+			fprintf(stderr, "cvisor: mounts[%zu]: tmpfs on %s: %s\n", i, m->destination,
+				strerror(-r));
+			return r;
+		}
 		if (r < 0)
 			cli_debug("mount %s on %s: %s (skipped)", type, m->destination, strerror(-r));
 	}
@@ -327,13 +440,23 @@ static int setup_hook(void *arg, struct task *init)
 
 	snprintf(path, sizeof(path), "%s/control.sock", cx->state_dir);
 	if ((r = control_start(path)) < 0) {
-		fprintf(stderr, "cvisor: control socket %s: %s\n", path, strerror(-r));
+		child_fail("control socket %s: %s", path, strerror(-r));
 		return r;
 	}
 	if ((r = apply_mounts(cx->cfg, init)) < 0)
 		return r;
 	proc_to_control(&cx->cfg->process, &p);
 	control_proc_apply(init->tg, &p);
+	if (cx->cfg->seccomp.filter) {
+		r = seccomp_task_preload(init, cx->cfg->seccomp.filter, cx->cfg->seccomp.len,
+					 cx->cfg->seccomp_flags);
+		if (r == 0)
+			r = control_set_seccomp(&cx->cfg->seccomp, cx->cfg->seccomp_flags);
+		if (r < 0) {
+			fprintf(stderr, "cvisor: linux.seccomp: %s\n", strerror(-r));
+			return r;
+		}
+	}
 	for (int i = 0; i < cx->preserve_fds; i++) {
 		int fd = fcntl(3 + i, F_DUPFD_CLOEXEC, 3);
 		if (fd < 0)
@@ -349,7 +472,7 @@ static int setup_hook(void *arg, struct task *init)
 		struct vfs_ctx c;
 		task_vfs_ctx(init, &c);
 		if ((r = vfs_chdir(&c, cx->cfg->process.cwd)) < 0) {
-			fprintf(stderr, "cvisor: process.cwd %s: %s\n", cx->cfg->process.cwd,
+			child_fail("process.cwd %s: %s", cx->cfg->process.cwd,
 				strerror(-r));
 			return r;
 		}
@@ -367,7 +490,7 @@ static int join_namespaces(struct oci_config *cfg)
 		int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0 || setns(fd, CLONE_NEWNET) < 0) {
 			int err = -errno;
-			fprintf(stderr, "cvisor: linux.namespaces: network %s: %s\n", ns->path,
+			child_fail("linux.namespaces: network %s: %s", ns->path,
 				strerror(-err));
 			if (fd >= 0)
 				close(fd);
@@ -376,6 +499,17 @@ static int join_namespaces(struct oci_config *cfg)
 		close(fd);
 	}
 	return 0;
+}
+
+/* Exits the Sentry with @code, first sending child_err (if any) to create. */
+static void __attribute__((noreturn)) child_exit(int ready_fd, int code)
+{
+	char buf[sizeof(child_err) + 1];
+	if (child_err[0]) {
+		int n = snprintf(buf, sizeof(buf), "!%s", child_err);
+		(void)!write(ready_fd, buf, (size_t)n);
+	}
+	_exit(code);
 }
 
 static void __attribute__((noreturn))
@@ -389,22 +523,30 @@ sentry_child(struct global_opts *g, const struct create_opts *o, struct oci_conf
 	if (!o->foreground || pty_slave >= 0)
 		setsid();
 	if (pty_slave >= 0) {
+		/* the host slave is our controlling terminal (containerd's resizes come as
+		 * SIGWINCH, its close as SIGHUP) and our own stdio (messages reach the user);
+		 * the app gets a sandbox pty proxied to it (sentry/console.h) */
+		if (pty_slave <= 2) {
+			int fd = fcntl(pty_slave, F_DUPFD_CLOEXEC, 3);
+			close(pty_slave);
+			pty_slave = fd;
+		}
 		ioctl(pty_slave, TIOCSCTTY, 0);
 		for (int i = 0; i < 3; i++)
 			dup2(pty_slave, i);
-		if (pty_slave > 2)
-			close(pty_slave);
+		spec.console = true;
+		spec.console_fd = pty_slave;
 	}
 	if (read(go_fd, &b, 1) != 1)
 		_exit(125); /* create gave up */
 	close(go_fd);
 	if (join_namespaces(cfg) < 0)
-		_exit(125);
+		child_exit(ready_fd, 125);
 	snprintf(fifo, sizeof(fifo), "%s/start.fifo", dir);
 	spec.start_fd = open(fifo, O_RDWR | O_CLOEXEC);
 	if (spec.start_fd < 0) {
-		fprintf(stderr, "cvisor: %s: %s\n", fifo, strerror(errno));
-		_exit(125);
+		child_fail("%s: %s", fifo, strerror(errno));
+		child_exit(ready_fd, 125);
 	}
 	spec.rootfs = cfg->root_path;
 	spec.rootfs_readonly = cfg->root_readonly;
@@ -422,7 +564,7 @@ sentry_child(struct global_opts *g, const struct create_opts *o, struct oci_conf
 	if (r == -ECANCELED)
 		_exit(137);
 	if (r < 0)
-		_exit(r == -ENOENT ? 127 : 126);
+		child_exit(ready_fd, r == -ENOENT ? 127 : 126);
 	_exit(r);
 }
 
@@ -446,8 +588,8 @@ int container_create(struct global_opts *g, const struct create_opts *o, pid_t *
 	int go[2] = {-1, -1}, ready[2] = {-1, -1}, pty_m = -1, pty_s = -1, r;
 	pid_t pid;
 
-	if (!state_id_valid(o->id))
-		return cli_error("invalid container id '%s'", o->id ? o->id : "");
+	if (cli_check_id(o->id))
+		return 1;
 	if (g->systemd_cgroup)
 		return cli_error("--systemd-cgroup cannot be honoured: cvisor manages cgroupfs "
 				 "paths only (this host has no systemd); use the cgroupfs driver");
@@ -561,12 +703,21 @@ int container_create(struct global_opts *g, const struct create_opts *o, pid_t *
 	st.pid = pid;
 	st.pid_start = state_proc_start(pid);
 	state_save(g->root, &st); /* the pid, so that delete --force can kill a stuck create */
-	char b = 'g';
-	if (write(go[1], &b, 1) != 1 || read(ready[0], &b, 1) != 1) {
+	char b = 'g', why[sizeof(child_err)] = "";
+	ssize_t n = write(go[1], &b, 1) == 1 ? read(ready[0], &b, 1) : -1;
+	if (n == 1 && b == '!') { /* the Sentry's one-line reason (child_exit) */
+		ssize_t m = read(ready[0], why, sizeof(why) - 1);
+		why[m > 0 ? m : 0] = '\0';
+		n = 0;
+	}
+	if (n != 1) {
 		int status = 0;
 		waitpid(pid, &status, 0);
-		cli_error("the sandbox failed to start (status %d); see the messages above",
-			  WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+		if (why[0])
+			cli_error("%s", why);
+		else
+			cli_error("the sandbox failed to start (status %d); see the messages above",
+				  WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
 		container_cgroups_remove(&st);
 		goto out_pipes;
 	}

@@ -67,15 +67,15 @@ json_t *ctl_recv(int fd, int timeout_ms)
 	return j;
 }
 
-json_t *ctl_call(int fd, json_t *req, const int *fds, int nfds, int timeout_ms)
+int ctl_send(int fd, json_t *req, const int *fds, int nfds)
 {
 	char *text = json_dumps(req, JSON_COMPACT);
 	char cbuf[CMSG_SPACE(sizeof(int) * 8)];
 	json_decref(req);
-	if (!text) {
-		errno = ENOMEM;
-		return NULL;
-	}
+	if (!text)
+		return -ENOMEM;
+	if (nfds > 8)
+		nfds = 8;
 	struct iovec iov = {text, strlen(text)};
 	struct msghdr m = {.msg_iov = &iov, .msg_iovlen = 1};
 	if (nfds > 0) {
@@ -89,9 +89,18 @@ json_t *ctl_call(int fd, json_t *req, const int *fds, int nfds, int timeout_ms)
 		memcpy(CMSG_DATA(h), fds, sizeof(int) * nfds);
 	}
 	ssize_t n = sendmsg(fd, &m, MSG_NOSIGNAL);
+	int err = -errno;
 	free(text);
-	if (n < 0)
+	return n < 0 ? err : 0;
+}
+
+json_t *ctl_call(int fd, json_t *req, const int *fds, int nfds, int timeout_ms)
+{
+	int r = ctl_send(fd, req, fds, nfds);
+	if (r < 0) {
+		errno = -r;
 		return NULL;
+	}
 	return ctl_recv(fd, timeout_ms);
 }
 

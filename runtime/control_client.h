@@ -6,6 +6,9 @@
 
 /* Connects to ROOT/ID/control.sock. Returns the fd or -errno. */
 int ctl_connect(const char *root, const char *id);
+/* Sends @req (consumed) with @nfds fds (SCM_RIGHTS) without waiting for a reply.
+ * Returns 0 or -errno. */
+int ctl_send(int fd, json_t *req, const int *fds, int nfds);
 /* Sends @req (consumed) with @nfds fds, waits up to @timeout_ms (-1: forever) for one
  * reply. Returns the reply (new reference) or NULL with errno set (ETIMEDOUT, EPIPE). */
 json_t *ctl_call(int fd, json_t *req, const int *fds, int nfds, int timeout_ms);

@@ -55,6 +55,15 @@ int cli_error(const char *fmt, ...)
 	return 1;
 }
 
+int cli_check_id(const char *id)
+{
+	if (!id || !*id)
+		return cli_error("container id cannot be empty");
+	if (!state_id_valid(id))
+		return cli_error("invalid container ID format: %s", id);
+	return 0;
+}
+
 void cli_warn(const char *fmt, ...)
 {
 	va_list ap;

@@ -1,6 +1,7 @@
 /* runtime/oci_config.c - parses an OCI bundle's config.json with jansson (see oci_config.h).
  * Owns the mapping from the runtime-spec's JSON to struct oci_config and its messages;
  * it must not act on anything (no mounts, no processes): the callers do. */
+#include "runtime/oci_seccomp.h"
 #include "runtime/oci_config.h"
 #include <errno.h>
 #include <jansson.h>
@@ -114,7 +115,10 @@ static int get_strv(json_t *v, const char *field, char ***out, struct perr *e)
 			strv_free(r);
 			return perr_set(e, "%s: expected an array of strings", field);
 		}
-		r[i] = strdup(json_string_value(x));
+		if (!(r[i] = strdup(json_string_value(x)))) {
+			strv_free(r);
+			return -ENOMEM;
+		}
 	}
 	*out = r;
 	return 0;
@@ -407,10 +411,13 @@ static int parse_linux(json_t *v, struct oci_config *c, struct perr *e)
 							    "ipc",  "uts",     "user",	 "cgroup",
 							    "time", NULL};
 			bool ok = false;
-			for (int k = 0; o->type && known[k]; k++)
+			if (!o->type)
+				return perr_set(e, "%s.type: missing", w);
+			for (int k = 0; known[k]; k++)
 				ok |= !strcmp(o->type, known[k]);
 			if (!ok)
-				return perr_set(e, "%s.type: unknown namespace type", w);
+				return perr_set(e, "%s.type: unknown namespace type \"%.64s\"", w,
+						o->type);
 		}
 	}
 	if ((r = get_str(v, "cgroupsPath", "linux", &c->cgroups_path, e)))
@@ -421,6 +428,10 @@ static int parse_linux(json_t *v, struct oci_config *c, struct perr *e)
 			return perr_set(e, "linux.resources: expected an object");
 		c->resources_json = json_dumps(res, JSON_COMPACT);
 	}
+	json_t *sc = json_object_get(v, "seccomp");
+	if (sc && !json_is_null(sc) &&
+	    (r = oci_seccomp_build(sc, &c->seccomp, &c->seccomp_flags, e->buf, e->len)) < 0)
+		return r;
 	return 0;
 }
 
@@ -440,8 +451,9 @@ static int parse_annotations(json_t *v, struct oci_config *c, struct perr *e)
 	{
 		if (!json_is_string(x))
 			return perr_set(e, "annotations.%s: expected a string", k);
-		c->annotations[n++] = strdup(k);
-		c->annotations[n++] = strdup(json_string_value(x));
+		if (!(c->annotations[n++] = strdup(k)) ||
+		    !(c->annotations[n++] = strdup(json_string_value(x))))
+			return -ENOMEM;
 	}
 	return 0;
 }
@@ -591,6 +603,7 @@ void oci_config_free(struct oci_config *c)
 	free(c->root_path);
 	oci_process_free(&c->process);
 	free(c->hostname);
+	oci_seccomp_free(&c->seccomp);
 	for (size_t i = 0; i < c->n_mounts; i++) {
 		free(c->mounts[i].destination);
 		free(c->mounts[i].type);

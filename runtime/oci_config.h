@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <linux/filter.h>
 
 struct oci_mount {
 	char *destination;
@@ -63,6 +64,8 @@ struct oci_config {
 	size_t n_namespaces;
 	char *cgroups_path;
 	char *resources_json; /* linux.resources as compact JSON, or NULL */
+	struct sock_fprog seccomp; /* linux.seccomp as BPF (runtime/oci_seccomp.c); filter NULL: none */
+	unsigned seccomp_flags;    /* its SECCOMP_FILTER_FLAG_LOG / _SPEC_ALLOW */
 };
 
 /* Parses config.json text @text of the bundle at @bundle (root.path is resolved against

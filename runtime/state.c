@@ -1,5 +1,6 @@
 /* runtime/state.c - reads and writes container state (runtime/state.h). Owns the format of
- * ROOT/ID/state.json; it never signals or starts anything. */
+ * ROOT/ID/state.json, and writes the freezer cgroup's freezer.state to thaw it; it never
+ * signals or starts anything. */
 #include "runtime/state.h"
 #include <dirent.h>
 #include <errno.h>
@@ -13,13 +14,20 @@
 #include <time.h>
 #include <unistd.h>
 
+/* runc's rule (libcontainer's idRegex ^[\w+-\.]+$): letters, digits and _ + , - . only, and
+ * not a path of its own ("." and ".."). Docker, containerd and CRI ids all fit. */
 bool state_id_valid(const char *id)
 {
 	if (!id || !*id || strlen(id) > 200 || !strcmp(id, ".") || !strcmp(id, ".."))
 		return false;
-	for (const char *p = id; *p; p++)
-		if (*p == '/' || (unsigned char)*p < 0x20)
+	for (const char *p = id; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+			  (c >= '0' && c <= '9') || c == '_' || c == '+' || c == ',' || c == '-' ||
+			  c == '.';
+		if (!ok)
 			return false;
+	}
 	return true;
 }
 
@@ -204,6 +212,20 @@ char *state_oci_json(const struct container_state *st)
 	char *text = json_dumps(j, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	return text;
+}
+
+int state_freezer_thaw(const struct container_state *st)
+{
+	char path[4200];
+	if (!st->cgroup_freezer[0])
+		return -ENOENT;
+	snprintf(path, sizeof(path), "/sys/fs/cgroup/freezer%s/freezer.state", st->cgroup_freezer);
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	int r = write(fd, "THAWED", 6) < 0 ? -errno : 0;
+	close(fd);
+	return r;
 }
 
 static int rm_tree_at(int parent, const char *name)

@@ -28,7 +28,8 @@ struct container_state {
 
 /* ROOT/ID into @buf. Returns 0, or -ENAMETOOLONG / -EINVAL for a bad id. */
 int state_dir(const char *root, const char *id, char *buf, size_t size);
-/* Whether @id is acceptable as a container id (no '/', not "." or "..", not empty). */
+/* Whether @id is acceptable as a container id: runc's characters (letters, digits, _ + , - .),
+ * at most 200 of them, not "." or "..". */
 bool state_id_valid(const char *id);
 /* Loads ROOT/ID/state.json. -ENOENT when there is no such container. */
 int state_load(const char *root, const char *id, struct container_state *st);
@@ -43,6 +44,9 @@ bool state_sentry_alive(const struct container_state *st);
 uint64_t state_proc_start(pid_t pid);
 /* The OCI state JSON of @st (runtime-spec "state"), newly allocated, pretty-printed. */
 char *state_oci_json(const struct container_state *st);
+/* Thaws the freezer cgroup of @st (writes THAWED to its freezer.state): a frozen process
+ * does not die of SIGKILL until thawed. 0, or -errno (-ENOENT: no freezer cgroup). */
+int state_freezer_thaw(const struct container_state *st);
 /* Removes ROOT/ID and everything in it. */
 int state_remove(const char *root, const char *id);
 /* Current time, RFC 3339 with nanoseconds (UTC). */

@@ -2,8 +2,15 @@
  * (protocol in sentry/control.h). Served from the event loop: accept and read are
  * non-blocking, replies are small datagrams. Owns the control connections and the hidden
  * "pid 0" thread group that parents exec'd processes; it must not block the loop or keep
- * references to thread groups it did not create (it looks them up by vpid each time). */
+ * references to thread groups it did not create (it looks them up by vpid each time).
+ *
+ * Beyond control.h's protocol: an exec request with "terminal":true carries no "stdio" but
+ * one fd, a host pty slave whose master went to --console-socket; the process gets a
+ * sandbox pty proxied to it (console.h), owned by the connection until the process exits.
+ * {"op":"resize"} on that connection (its stand-in got SIGWINCH) copies the host pty's
+ * size -> {"ok":true} | {"error":...}. */
 #include "sentry/control.h"
+#include "sentry/console.h"
 #include "sentry/task.h"
 #include "sentry/syscall_table.h"
 #include "platform/platform.h"
@@ -32,6 +39,7 @@ struct control_conn {
 	int exec_vpid;    /* the process this connection exec'd and waits for; 0 none */
 	bool exec_failed; /* its start failed: reap it silently */
 	bool kill_on_close; /* the caller stands for the process: its end is the process's */
+	struct console *console; /* the exec'd process's terminal ("terminal": true) */
 	struct control_conn *next;
 };
 
@@ -41,6 +49,23 @@ static struct waiter listen_w;
 static struct control_conn *conns;
 static struct thread_group *pid0; /* parent of exec'd processes; not in the pid table */
 static struct waiter pid0_w;
+
+/* the container's linux.seccomp program, for the processes `cvisor exec` starts */
+static struct sock_fprog exec_seccomp;
+static unsigned exec_seccomp_flags;
+
+int control_set_seccomp(const struct sock_fprog *prog, unsigned flags)
+{
+	struct sock_filter *copy = malloc(prog->len * sizeof(*copy));
+	if (!copy)
+		return -ENOMEM;
+	memcpy(copy, prog->filter, prog->len * sizeof(*copy));
+	free(exec_seccomp.filter);
+	exec_seccomp.filter = copy;
+	exec_seccomp.len = prog->len;
+	exec_seccomp_flags = flags;
+	return 0;
+}
 
 void control_proc_apply(struct thread_group *tg, const struct control_proc *p)
 {
@@ -97,6 +122,7 @@ static void conn_close(struct control_conn *c)
 	waiter_remove(&c->w);
 	loop_unwatch_fd(c->fd);
 	close(c->fd);
+	console_release(c->console);
 	free(c);
 }
 
@@ -226,6 +252,8 @@ static void pid0_child_event(struct waiter *w, uint32_t events)
 			continue;
 		struct control_conn *c = conn_by_exec(tg->vpid);
 		if (c) {
+			console_release(c->console); /* drains, then the host side reads EOF */
+			c->console = NULL;
 			if (!c->exec_failed)
 				send_json(c->fd, json_pack("{s:i}", "exit", tg->wait_status));
 			c->exec_vpid = 0;
@@ -364,6 +392,7 @@ static void op_exec(struct control_conn *c, json_t *req, int *fds, int nfds)
 {
 	json_t *args = json_object_get(req, "args"), *env = json_object_get(req, "env");
 	const char *cwd = json_string_value(json_object_get(req, "cwd"));
+	bool terminal = json_is_true(json_object_get(req, "terminal"));
 	char **argv = NULL, **envp = NULL;
 	struct plat_spawn sp = {.channel_fd = sentry_channel_peer_fd, .loader_fd = -1};
 	struct sock_fprog prog = {0};
@@ -380,6 +409,10 @@ static void op_exec(struct control_conn *c, json_t *req, int *fds, int nfds)
 		send_error(c->fd, -EBUSY, "one exec per connection");
 		return;
 	}
+	if (terminal && nfds != 1) {
+		send_error(c->fd, -EINVAL, "exec: a terminal takes exactly one fd (a pty)");
+		return;
+	}
 	if (json_array_size(args) == 0 || json_strv(args, &argv) < 0 ||
 	    json_strv(env ? env : json_array(), &envp) < 0) {
 		free(argv);
@@ -392,10 +425,16 @@ static void op_exec(struct control_conn *c, json_t *req, int *fds, int nfds)
 	if ((r = syscall_filter_build(&prog)) < 0)
 		goto out_err;
 	sp.filter = &prog;
-	tg = exec_group(req, fds, nfds, json_object_get(req, "stdio"));
+	tg = exec_group(req, fds, terminal ? 0 : nfds, json_object_get(req, "stdio"));
 	if (!tg || !tg->fs || !tg->fdt || !tg->sighand) {
 		r = -ENOMEM;
 		goto out_err; /* a group without threads: left for the end of the sandbox */
+	}
+	if (terminal) {
+		r = console_attach(tg, fds[0], &c->console);
+		fds[0] = -1; /* consumed */
+		if (r < 0)
+			goto out_err;
 	}
 	r = plat->spawn(&sp, &tid);
 	if (r < 0)
@@ -403,6 +442,12 @@ static void op_exec(struct control_conn *c, json_t *req, int *fds, int nfds)
 	tg->host_pid = tid;
 	t = task_new(tid, tg, tg->vpid);
 	if (!t) {
+		plat->kill(tid, SIGKILL);
+		r = -ENOMEM;
+		goto out_err;
+	}
+	if (exec_seccomp.filter &&
+	    seccomp_task_preload(t, exec_seccomp.filter, exec_seccomp.len, exec_seccomp_flags) < 0) {
 		plat->kill(tid, SIGKILL);
 		r = -ENOMEM;
 		goto out_err;
@@ -444,6 +489,18 @@ out:
 	free(envp);
 }
 
+/* ---- resize ---- */
+/* The exec'd process's host pty was resized (its stand-in got SIGWINCH): copy the size. */
+static void op_resize(struct control_conn *c)
+{
+	if (!c->console) {
+		send_error(c->fd, -ENOTTY, "resize: this connection exec'd no terminal");
+		return;
+	}
+	console_sync_winsize(c->console);
+	send_json(c->fd, json_pack("{s:b}", "ok", 1));
+}
+
 /* ---- connections ---- */
 static void conn_handle(struct control_conn *c, const char *buf, size_t len, int *fds, int nfds)
 {
@@ -458,6 +515,8 @@ static void conn_handle(struct control_conn *c, const char *buf, size_t len, int
 		op_ps(c);
 	else if (!strcmp(op, "exec"))
 		op_exec(c, req, fds, nfds);
+	else if (!strcmp(op, "resize"))
+		op_resize(c);
 	else
 		send_error(c->fd, -ENOSYS, "unknown op");
 	for (int i = 0; i < nfds; i++)

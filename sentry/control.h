@@ -50,4 +50,9 @@ void control_proc_apply(struct thread_group *tg, const struct control_proc *p);
  * event loop (loop_init must have run). Returns 0 or -errno. */
 int control_start(const char *path);
 
+struct sock_fprog;
+/* Keeps a copy of the container's linux.seccomp program: every process `cvisor exec`
+ * starts gets it (seccomp_task_preload) before its first instruction. 0 or -ENOMEM. */
+int control_set_seccomp(const struct sock_fprog *prog, unsigned flags);
+
 #endif

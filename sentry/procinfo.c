@@ -162,7 +162,8 @@ static int proc_task(int pid, int tid, struct vfs_proc_task *o)
 	o->cap_bnd = tg->cap_bounding;
 	o->cap_amb = tg->cap_ambient;
 	o->no_new_privs = tg->no_new_privs;
-	o->seccomp = 0; /* the app's own seccomp filters are not recorded yet */
+	o->seccomp = t ? seccomp_task_mode(t) : 0;
+	o->seccomp_filters = t ? seccomp_task_filters(t) : 0;
 	o->dumpable = tg->dumpable;
 	o->exit_signal = tg->exit_signal;
 	o->umask = tg->fs ? tg->fs->umask : 022;

@@ -1,7 +1,9 @@
 /* sentry/sandbox.c - assembles a sandbox: the stub loader image, the stub filter, the
- * channel socket, the mount namespace, the init process's credentials, fds and rlimits;
- * then runs the event loop until init is gone. */
+ * channel socket, the mount namespace, the init process's credentials, fds (cvisor's own
+ * stdio, or a console: sentry/console.h) and rlimits; then runs the event loop until init
+ * is gone. */
 #include "sentry/sandbox.h"
+#include "sentry/console.h"
 #include "sentry/task.h"
 #include "sentry/syscall_table.h"
 #include "platform/platform.h"
@@ -214,8 +216,15 @@ int sandbox_run(const struct sandbox_spec *spec)
 	if (!tg->fs || !tg->fdt || !tg->sighand)
 		return -ENOMEM;
 	vfs_fdtable_set_limit(tg->fdt, tg->rlim[RLIMIT_NOFILE].rlim_cur);
-	if ((r = init_stdio(tg)) < 0)
+	if (spec->console) {
+		struct console *con; /* lives as long as the Sentry */
+		if ((r = console_attach(tg, spec->console_fd, &con)) < 0) {
+			fprintf(stderr, "cvisor: console: %s\n", strerror(-r));
+			return r;
+		}
+	} else if ((r = init_stdio(tg)) < 0) {
 		return r;
+	}
 	init_tg = tg;
 
 	r = plat->spawn(&sp, &tid);
@@ -265,6 +274,7 @@ int sandbox_run(const struct sandbox_spec *spec)
 		return r == -ENOENT ? -ENOENT : r;
 	}
 	r = loop_run();
+	console_flush_all(2000); /* what init wrote last, before the host side sees EOF */
 	if (r < 0) {
 		fprintf(stderr, "cvisor: sentry loop failed: %s\n", strerror(-r));
 		return r;

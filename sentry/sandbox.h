@@ -24,6 +24,11 @@ struct sandbox_spec {
 	 * sandbox is set up (init's stub exists, nothing of the app has run) and then waits
 	 * for one byte on start_fd before it execs the app. -1: start at once. */
 	int ready_fd, start_fd;
+	/* OCI --console-socket: init's stdio is a sandbox pty proxied to the host pty slave
+	 * @console_fd (consumed; its master went to the console socket; sentry/console.h).
+	 * Otherwise init gets cvisor's own stdio. */
+	bool console;
+	int console_fd;
 	/* Extra set-up hook run after the mount namespace and init task exist and before
 	 * start (bind mounts, rlimits, OCI process fields). Returns 0 or -errno. */
 	int (*setup_hook)(void *arg, struct task *init);

@@ -3,7 +3,8 @@
  * of the sandbox's first session, session-leader exit, and forwarding of the signals the
  * cvisor process receives from the host terminal (SIGINT, SIGQUIT, SIGTSTP, SIGWINCH,
  * SIGHUP, SIGTERM) to the sandbox's virtual foreground process group through a signalfd
- * watched by the event loop.
+ * watched by the event loop. With an OCI console (sentry/console.h) the host terminal is
+ * the console's host pty: SIGWINCH copies its size, SIGHUP is its hang-up.
  *
  * Must not touch the host terminal's job control (its foreground group stays cvisor's). */
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include "common/log.h"
+#include "sentry/console.h"
 #include "sentry/task.h"
 #include "vfs/tty.h"
 
@@ -150,12 +152,19 @@ static void forward(int sig)
 	case SIGWINCH:
 		if (fg)
 			job_signal_pgrp(fg, SIGWINCH); /* the size is the host's: nothing to copy */
+		console_sync_all(); /* a console's host pty was resized: copy its size */
 		return;
 	case SIGTERM:
 		if (init_tg)
 			send(init_tg, SIGTERM);
 		return;
 	case SIGHUP:
+		if (console_live && !t) {
+			/* the host pty of init's console hung up: the console closes the
+			 * sandbox pty, which hangs up its session as Linux would */
+			console_sync_all();
+			return;
+		}
 		if (t && t->session) {
 			job_signal_proc(t->session, SIGHUP);
 			job_signal_proc(t->session, SIGCONT);

@@ -21,7 +21,7 @@ enum bench_kind {
 	KIND_MACRO,   /* /bin/sh bench/macro/<name>.sh RUNDIR; metric is wall time */
 	KIND_STARTUP, /* a trivial command; metric is wall time */
 	KIND_MEMORY,  /* an idle command; metric is the peak RSS of the process tree */
-	KIND_DOCKER,  /* docker run with a runtime per peer; metric is wall time */
+	KIND_DOCKER,  /* docker run with a runtime per peer (private dockerd); wall time */
 };
 
 /* One benchmark case: data, not code (cases.c). */
@@ -116,6 +116,15 @@ extern const struct bench_case bench_cases[];
 extern const int bench_ncases;
 const char *bench_kind_unit(enum bench_kind kind);
 const char *bench_kind_name(enum bench_kind kind);
+
+/* main.c */
+bool bench_find_in_path(const char *prog);
+
+/* docker.c: the private dockerd of the docker cases */
+int bench_docker_start(struct bench_run *r, const char *image);
+void bench_docker_stop(struct bench_run *r);
+const char *bench_docker_runtime(const char *peer);
+const char *bench_docker_peer_why(int p);
 
 /* run.c */
 void bench_run_init(void);

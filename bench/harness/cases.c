@@ -49,8 +49,9 @@ const struct bench_case bench_cases[] = {
      "sqlite_insert", .sample_mem = true},
     {"git_commit", KIND_MACRO, "git init + add + commit of ~600 headers", "git_commit",
      .sample_mem = true},
-    /* docker: needs a reachable daemon; never started by the harness */
-    {"docker_true", KIND_DOCKER, "docker run --rm IMAGE /bin/true (runc/cvisor/runsc)",
+    /* docker: a private dockerd, started only when this case is selected (docker.c) */
+    {"docker_true", KIND_DOCKER,
+     "docker run --rm IMAGE /bin/true, private dockerd (runc as native, cvisor, runsc)",
      "/bin/true"},
 };
 

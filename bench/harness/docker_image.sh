@@ -1,7 +1,7 @@
 #!/bin/sh
 # docker_image.sh NAME - imports a busybox image NAME from local files (never docker pull):
 # /bin/busybox (busybox-static) with the applets the docker_true case needs, and an
-# /etc/passwd. Used by cvisor-bench only when a docker daemon is reachable.
+# /etc/passwd. cvisor-bench runs it against its private dockerd (DOCKER_HOST, docker.c).
 set -eu
 name=${1:?usage: docker_image.sh NAME}
 bb=/bin/busybox

@@ -46,8 +46,8 @@ static void usage(FILE *f)
 		   "3 repetitions, 60 s limit per run, results in bench/results/.\n");
 }
 
-/* find_in_path - whether @prog is an executable file (absolute) or found on PATH. */
-static bool find_in_path(const char *prog)
+/* bench_find_in_path - whether @prog is an executable file (absolute) or found on PATH. */
+bool bench_find_in_path(const char *prog)
 {
 	char buf[PATH_MAX];
 	const char *path = getenv("PATH"), *p;
@@ -124,7 +124,7 @@ static void peer_preflight(struct bench_peer *p, struct bench_run *r)
 	p->usable = true;
 	if (!strcmp(p->name, "native"))
 		return;
-	if (!find_in_path(p->prefix[0])) {
+	if (!bench_find_in_path(p->prefix[0])) {
 		p->usable = false;
 		p->absent = true;
 		snprintf(p->reason, sizeof(p->reason), "%s not found", p->prefix[0]);
@@ -212,36 +212,6 @@ static int tree_tarball(struct bench_run *r, long files, char *dst, size_t len, 
 	return 0;
 }
 
-/* docker_probe - whether a docker daemon answers; prepares the image from local files. */
-static void docker_probe(struct bench_run *r)
-{
-	char *info[] = {"docker", "info", "--format", "{{.ServerVersion}}", NULL};
-	char script[PATH_MAX + 128];
-	struct run_out o;
-
-	if (!find_in_path("docker")) {
-		snprintf(r->docker_reason, sizeof(r->docker_reason), "no docker client on PATH");
-		return;
-	}
-	bench_run_cmd(info, r->opts.root, 15, false, &o);
-	if (o.status != RUN_OK) {
-		snprintf(r->docker_reason, sizeof(r->docker_reason),
-			 "no docker daemon reachable (%s)", o.reason);
-		return;
-	}
-	snprintf(
-	    script, sizeof(script),
-	    "docker image inspect %s >/dev/null 2>&1 || sh %s/bench/harness/docker_image.sh %s",
-	    DOCKER_IMAGE, r->opts.root, DOCKER_IMAGE);
-	run_sh(r, script, 300, &o);
-	if (o.status != RUN_OK) {
-		snprintf(r->docker_reason, sizeof(r->docker_reason), "cannot prepare image %s: %s",
-			 DOCKER_IMAGE, o.reason);
-		return;
-	}
-	r->docker_ok = true;
-}
-
 /* build_argv - the command of case @c under peer @p into @argv; returns false if n/a. */
 static bool build_argv(struct bench_run *r, const struct bench_case *c, struct bench_peer *p,
 		       const char *rundir, char *iters, char *path, char **argv)
@@ -253,8 +223,7 @@ static bool build_argv(struct bench_run *r, const struct bench_case *c, struct b
 
 		if (!strcmp(p->name, "proot"))
 			return false;
-		snprintf(rt, sizeof(rt), "--runtime=%s",
-			 !strcmp(p->name, "native") ? "runc" : p->name);
+		snprintf(rt, sizeof(rt), "--runtime=%s", bench_docker_runtime(p->name));
 		argv[n++] = "docker";
 		argv[n++] = "run";
 		argv[n++] = "--rm";
@@ -462,10 +431,11 @@ static const char *case_setup(struct bench_run *r, int ci, char *tar, size_t len
 		} else if (c->kind == KIND_DOCKER && !r->docker_ok) {
 			res->status = RUN_MISSING;
 			snprintf(res->reason, sizeof(res->reason), "%s", r->docker_reason);
-		} else if (c->kind == KIND_DOCKER && !strcmp(peer->name, "proot")) {
-			res->status = RUN_MISSING;
-			snprintf(res->reason, sizeof(res->reason),
-				 "not applicable: proot is no docker runtime");
+		} else if (c->kind == KIND_DOCKER && bench_docker_peer_why(p)) {
+			const char *why_p = bench_docker_peer_why(p);
+
+			res->status = strstr(why_p, "warm-up") ? RUN_FAILED : RUN_MISSING;
+			snprintf(res->reason, sizeof(res->reason), "%s", why_p);
 		} else if (!peer->usable && c->kind != KIND_DOCKER) {
 			res->status = peer->absent ? RUN_MISSING : RUN_FAILED;
 			snprintf(res->reason, sizeof(res->reason), "%s", peer->reason);
@@ -676,9 +646,12 @@ int main(int argc, char **argv)
 			r.peers[p]->usable ? r.peers[p]->version : r.peers[p]->reason);
 	}
 	for (ci = 0; ci < r.ncases; ci++)
-		if (r.cases[ci]->kind == KIND_DOCKER)
-			docker_probe(&r);
+		if (r.cases[ci]->kind == KIND_DOCKER) {
+			bench_docker_start(&r, DOCKER_IMAGE);
+			break;
+		}
 	run_all(&r);
+	bench_docker_stop(&r);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r.elapsed_s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;
 	remove_tree(&r, r.opts.scratch);

@@ -223,7 +223,7 @@ static int show_status(const struct proc_node *n, struct proc_buf *b)
 			   "\nCapBnd:\t%016" PRIx64 "\nCapAmb:\t%016" PRIx64 "\n",
 			t.cap_inh, t.cap_prm, t.cap_eff, t.cap_bnd, t.cap_amb);
 	proc_buf_printf(b, "NoNewPrivs:\t%d\nSeccomp:\t%d\nSeccomp_filters:\t%d\n",
-			t.no_new_privs ? 1 : 0, t.seccomp, t.seccomp == 2 ? 1 : 0);
+			t.no_new_privs ? 1 : 0, t.seccomp, t.seccomp_filters);
 	host_lines(host.data, tail_keys, b);
 	proc_buf_free(&host);
 	return 0;

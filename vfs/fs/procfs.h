@@ -53,6 +53,7 @@ struct vfs_proc_task {
 	uint64_t cap_inh, cap_prm, cap_eff, cap_bnd, cap_amb;
 	bool no_new_privs;
 	int seccomp;               /* 0 none, 1 strict, 2 filter */
+	int seccomp_filters;       /* filters in force (Seccomp_filters:) */
 	int dumpable;              /* 0: files owned by root, as Linux */
 	int exit_signal;
 	mode_t umask;

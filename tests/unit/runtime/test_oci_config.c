@@ -1,16 +1,64 @@
 /* tests/unit/runtime/test_oci_config.c - the config.json parser (runtime/oci_config.c):
  * good configs give the fields; malformed ones give one line naming the field. The
- * runtime's objects are not in libcore.a, so the parser is compiled in here. */
+ * runtime's objects are not in libcore.a, so the parser is compiled in here, with its
+ * allocations (and jansson's) routed through cmocka's, which fails a test that leaks. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 #include <errno.h>
+#include <jansson.h>
 #include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+
+static char *tracked_strdup(const char *s, const char *file, int line)
+{
+	size_t n = strlen(s) + 1;
+	char *d = _test_malloc(n, file, line);
+	return d ? memcpy(d, s, n) : NULL;
+}
+
+static int tracked_asprintf(const char *file, int line, char **out, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static int tracked_asprintf(const char *file, int line, char **out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	*out = n < 0 ? NULL : _test_malloc((size_t)n + 1, file, line);
+	if (!*out)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(*out, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+static void *json_tracked_malloc(size_t n)
+{
+	return _test_malloc(n, "jansson", 0);
+}
+
+static void json_tracked_free(void *p)
+{
+	if (p)
+		_test_free(p, "jansson", 0);
+}
+
+#define malloc(n) test_malloc(n)
+#define calloc(n, m) test_calloc(n, m)
+#define realloc(p, n) test_realloc(p, n)
+#define free(p) test_free(p)
+#undef strdup
+#define strdup(s) tracked_strdup(s, __FILE__, __LINE__)
+#define asprintf(out, ...) tracked_asprintf(__FILE__, __LINE__, out, __VA_ARGS__)
 #include "runtime/oci_config.c"
+#include "runtime/oci_seccomp.c"
 
 static const char good[] =
 	"{\"ociVersion\":\"1.0.2\",\"root\":{\"path\":\"rootfs\",\"readonly\":true},"
@@ -122,8 +170,25 @@ static const struct {
 	{"{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"]},\"annotations\":{\"a\":1}}",
 	 "annotations.a: expected a string"},
 	{"{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"]},\"linux\":{\"namespaces\":"
-	 "[{\"type\":\"bogus\"}]}}",
-	 "linux.namespaces[0].type: unknown namespace type"},
+	 "[{\"type\":\"pid\"},{\"type\":\"bogus\"}]}}",
+	 "linux.namespaces[1].type: unknown namespace type \"bogus\""},
+	{"{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"]},\"linux\":{\"namespaces\":"
+	 "[{\"path\":\"/proc/1/ns/net\"}]}}",
+	 "linux.namespaces[0].type: missing"},
+	{"{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"]},\"linux\":{\"namespaces\":"
+	 "[{\"type\":7}]}}",
+	 "linux.namespaces[0].type: expected a string"},
+	{"{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"],\"user\":{\"uid\":\"0\"}}}",
+	 "process.user.uid: expected an unsigned 32-bit integer"},
+	{"{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"],\"user\":{\"gid\":"
+	 "4294967296}}}",
+	 "process.user.gid: expected an unsigned 32-bit integer"},
+	{"{\"root\":{\"path\":\"\"},\"process\":{\"args\":[\"a\"]}}",
+	 "root.path: expected a non-empty string"},
+	{"{\"root\":\"rootfs\",\"process\":{\"args\":[\"a\"]}}", "root: expected an object"},
+	{"{\"root\":{\"path\":\"r\"},\"process\":\"sh\"}", "process: expected an object"},
+	{"{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"]},\"linux\":{\"resources\":[]}}",
+	 "linux.resources: expected an object"},
 	{"{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"]},\"hostname\":7}",
 	 "hostname: expected a string"},
 };
@@ -173,12 +238,37 @@ static void test_signal_and_cap_names(void **state)
 	assert_int_equal(oci_cap_from_name("CAP_BOGUS"), -1);
 }
 
+/* Mounts, annotations, rlimits and namespaces that fail half-way are released too. */
+static void test_partial_configs_released(void **state)
+{
+	static const char *const partial[] = {
+		"{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"],\"env\":[\"A=1\"]},"
+		"\"mounts\":[{\"destination\":\"/x\",\"source\":\"s\",\"options\":[\"bind\"]},"
+		"{\"destination\":\"rel\"}]}",
+		"{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"]},"
+		"\"annotations\":{\"k\":\"v\",\"n\":1}}",
+		"{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"],\"rlimits\":["
+		"{\"type\":\"RLIMIT_CORE\",\"soft\":1,\"hard\":1},{\"type\":\"RLIMIT_X\"}]}}",
+		"{\"root\":{\"path\":\"r\"},\"process\":{\"args\":[\"a\"]},\"linux\":{\"namespaces\":"
+		"[{\"type\":\"network\",\"path\":\"/p\"},{\"type\":\"nope\"}]}}",
+	};
+	for (size_t i = 0; i < sizeof(partial) / sizeof(partial[0]); i++) {
+		struct oci_config c;
+		char err[256] = "";
+		assert_int_equal(oci_config_parse(partial[i], "/b", &c, err, sizeof(err)), -EINVAL);
+		assert_non_null(strchr(err, ':'));
+	}
+	/* cmocka fails this test if any block above (ours or jansson's) is still allocated */
+}
+
 int main(void)
 {
+	json_set_alloc_funcs(json_tracked_malloc, json_tracked_free);
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_config),  cmocka_unit_test(test_minimal_defaults),
 		cmocka_unit_test(test_malformed),    cmocka_unit_test(test_process_file),
 		cmocka_unit_test(test_signal_and_cap_names),
+		cmocka_unit_test(test_partial_configs_released),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
