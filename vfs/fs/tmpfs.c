@@ -6,7 +6,9 @@
  * huge, the data moves once into a memfd and stays there (pread/pwrite on it), so that
  * thousands of small files cost no host fds. Directory entries hold inode references;
  * the dentry cache in front of them is only a cache. */
+#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <linux/falloc.h>
@@ -39,6 +41,9 @@ struct tmpfs_entry {
 	uint64_t cookie;
 };
 
+struct tmpfs_node;
+static struct tmpfs_node *TN(struct vfs_inode *i);
+
 struct tmpfs_node {
 	char **pages;
 	size_t npages;
@@ -48,7 +53,39 @@ struct tmpfs_node {
 	char *target;
 	struct list_head xattrs;
 	unsigned seals; /* F_SEAL_* (regular files; F_SEAL_SEAL unless a sealable memfd) */
+	size_t charged; /* pages counted against the filesystem's size= limit */
 };
+
+/* A mount's size limit (size=, in pages; 0: none) and what its files hold. sb->priv. */
+struct tmpfs_sbinfo {
+	uint64_t max_pages, used_pages;
+};
+
+static struct tmpfs_sbinfo *SBI(struct vfs_inode *i)
+{
+	return i->sb->priv;
+}
+
+/* Counts @n more pages against @i's filesystem: false (nothing counted) past size=. */
+static bool charge(struct vfs_inode *i, size_t n)
+{
+	struct tmpfs_sbinfo *si = SBI(i);
+	if (si && si->max_pages && si->used_pages + n > si->max_pages)
+		return false;
+	if (si)
+		si->used_pages += n;
+	TN(i)->charged += n;
+	return true;
+}
+
+static void uncharge(struct vfs_inode *i, size_t n)
+{
+	struct tmpfs_sbinfo *si = SBI(i);
+	n = MIN(n, TN(i)->charged);
+	TN(i)->charged -= n;
+	if (si)
+		si->used_pages -= MIN(n, si->used_pages);
+}
 
 static const struct vfs_inode_ops tmpfs_iops;
 static const struct vfs_file_ops tmpfs_file_ops, tmpfs_dir_ops;
@@ -92,6 +129,7 @@ static void tmpfs_evict(struct vfs_inode *i)
 	struct tmpfs_xattr *x, *xt;
 	if (!n)
 		return;
+	uncharge(i, n->charged);
 	for (size_t p = 0; p < n->npages; p++)
 		free(n->pages[p]);
 	free(n->pages);
@@ -117,27 +155,59 @@ static void tmpfs_evict(struct vfs_inode *i)
 
 static int tmpfs_statfs(struct vfs_sb *sb, struct statfs *st)
 {
+	const struct tmpfs_sbinfo *si = sb->priv;
 	st->f_type = sb->magic;
 	st->f_bsize = TPAGE;
 	st->f_frsize = TPAGE;
 	st->f_blocks = 1 << 20;
 	st->f_bfree = st->f_bavail = 1 << 19;
+	if (si && si->max_pages) {
+		st->f_blocks = si->max_pages;
+		st->f_bfree = st->f_bavail = si->max_pages - MIN(si->used_pages, si->max_pages);
+	}
 	st->f_files = 1 << 20;
 	st->f_ffree = 1 << 19;
 	st->f_namelen = VFS_NAME_MAX;
 	return 0;
 }
 
+static void tmpfs_put_super(struct vfs_sb *sb)
+{
+	free(sb->priv);
+	sb->priv = NULL;
+}
+
 static const struct vfs_sb_ops tmpfs_sb_ops = {
 	.statfs = tmpfs_statfs,
 	.evict = tmpfs_evict,
+	.put_super = tmpfs_put_super,
 };
 
-/* Options: mode=, uid=, gid= (size= and nr_inodes= accepted, not enforced). */
+/* size= as Linux's shmem reads it (memparse, or a percentage of RAM), in pages rounded
+ * up; 0 means no limit. mount(2) validated the syntax already. */
+static uint64_t parse_size_pages(const char *v)
+{
+	char *end;
+	unsigned long long n = strtoull(v, &end, 0);
+	if (*end == '%') {
+		long pages = sysconf(_SC_PHYS_PAGES), psz = sysconf(_SC_PAGESIZE);
+		unsigned long long ram = pages > 0 && psz > 0 ? (unsigned long long)pages * psz : 0;
+		return (ram / 100 * n + TPAGE - 1) / TPAGE;
+	}
+	const char *suf = "kmgtpe";
+	const char *at = *end ? strchr(suf, tolower((unsigned char)*end)) : NULL;
+	for (int k = at ? (int)(at - suf) + 1 : 0; k > 0; k--)
+		n = n > ULLONG_MAX / 1024 ? ULLONG_MAX : n * 1024;
+	return n / TPAGE + (n % TPAGE != 0);
+}
+
+/* Options: mode=, uid=, gid=, size= (enforced: writes past it fail with ENOSPC);
+ * nr_inodes= accepted, not enforced. */
 int tmpfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **out)
 {
 	mode_t mode = 01777;
 	uint32_t uid = 0, gid = 0;
+	uint64_t max_pages = 0;
 	if (data) {
 		char *copy = strdup(data), *save = NULL;
 		if (!copy)
@@ -149,12 +219,18 @@ int tmpfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **out)
 				uid = strtoul(o + 4, NULL, 10);
 			else if (!strncmp(o, "gid=", 4))
 				gid = strtoul(o + 4, NULL, 10);
+			else if (!strncmp(o, "size=", 5))
+				max_pages = parse_size_pages(o + 5);
 		}
 		free(copy);
 	}
-	struct vfs_sb *sb = vfs_sb_new("tmpfs", &tmpfs_sb_ops, NULL);
-	if (!sb)
+	struct tmpfs_sbinfo *si = calloc(1, sizeof(*si));
+	struct vfs_sb *sb = si ? vfs_sb_new("tmpfs", &tmpfs_sb_ops, si) : NULL;
+	if (!sb) {
+		free(si);
 		return -ENOMEM;
+	}
+	si->max_pages = max_pages;
 	sb->magic = TMPFS_MAGIC;
 	if (flags & 1 /* MS_RDONLY */)
 		sb->flags |= VFS_SB_RDONLY;
@@ -408,9 +484,14 @@ static int set_size(struct vfs_inode *i, off_t len)
 	if (n->memfd >= 0) {
 		if (ftruncate(n->memfd, len) < 0)
 			return -errno;
+		size_t keep = (size_t)((len + TPAGE - 1) / TPAGE);
+		if (n->charged > keep)
+			uncharge(i, n->charged - keep);
 	} else if (len < i->size) {
 		size_t keep = (size_t)((len + TPAGE - 1) / TPAGE);
 		for (size_t p = keep; p < n->npages; p++) {
+			if (n->pages[p])
+				uncharge(i, 1);
 			free(n->pages[p]);
 			n->pages[p] = NULL;
 		}
@@ -455,6 +536,9 @@ static ssize_t data_write(struct vfs_inode *i, const void *buf, size_t len, off_
 			return fd;
 	}
 	if (n->memfd >= 0) {
+		size_t need = (size_t)((off + (off_t)len + TPAGE - 1) / TPAGE);
+		if (need > n->charged && !charge(i, need - n->charged))
+			return -ENOSPC;
 		ssize_t w = pwrite(n->memfd, buf, len, off);
 		if (w < 0)
 			return -errno;
@@ -478,8 +562,17 @@ static ssize_t data_write(struct vfs_inode *i, const void *buf, size_t len, off_
 	while (done < len) {
 		size_t p = (size_t)((off + (off_t)done) / TPAGE), po = (size_t)((off + (off_t)done) % TPAGE);
 		size_t chunk = MIN(len - done, TPAGE - po);
-		if (!n->pages[p] && !(n->pages[p] = calloc(1, TPAGE)))
-			break;
+		if (!n->pages[p]) {
+			if (!charge(i, 1)) {
+				if (!done)
+					return -ENOSPC;
+				break;
+			}
+			if (!(n->pages[p] = calloc(1, TPAGE))) {
+				uncharge(i, 1);
+				break;
+			}
+		}
 		memcpy(n->pages[p] + po, (const char *)buf + done, chunk);
 		done += chunk;
 	}
@@ -721,6 +814,14 @@ static int tf_fallocate(struct vfs_file *f, int mode, off_t off, off_t len)
 			if (w < 0)
 				return (int)w;
 		}
+	}
+	if (!(mode & (FALLOC_FL_PUNCH_HOLE | FALLOC_FL_ZERO_RANGE))) {
+		/* allocation: refuse what could not be written later (pages are not reserved) */
+		const struct tmpfs_sbinfo *si = SBI(i);
+		size_t need = (size_t)((off + len + TPAGE - 1) / TPAGE);
+		if (si && si->max_pages && need > TN(i)->charged &&
+		    si->used_pages + (need - TN(i)->charged) > si->max_pages)
+			return -ENOSPC;
 	}
 	if (!(mode & FALLOC_FL_KEEP_SIZE) && off + len > i->size)
 		return set_size(i, off + len);
