@@ -377,8 +377,10 @@ static int apply_mounts(struct oci_config *cfg, struct task *init)
 			continue;
 		}
 		const char *type = m->type;
-		if (!strcmp(type, "mqueue") || !strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) {
-			cli_debug("mount %s on %s: not provided yet (skipped)", type, m->destination);
+		if (!strcmp(type, "cgroup") || !strcmp(type, "cgroup2")) {
+			/* the Sentry's own cgroup2 is already at /sys/fs/cgroup */
+			cli_debug("mount %s on %s: the sandbox's cgroup2 is at /sys/fs/cgroup (skipped)",
+				  type, m->destination);
 			continue;
 		}
 		char data[1024] = "";

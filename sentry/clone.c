@@ -5,6 +5,7 @@
  * parent task's mount namespace (nsproxy.c). */
 #include "sentry/task.h"
 #include "sentry/nsproxy.h"
+#include "sentry/cgroup.h"
 #include "common/log.h"
 #include <errno.h>
 #include <sched.h>
@@ -43,6 +44,7 @@ static struct thread_group *fork_group(struct task *parent, pid_t child_tid, uin
 	tg->cap_ambient = ptg->cap_ambient;
 	tg->keepcaps = ptg->keepcaps;
 	tg->nice = ptg->nice;
+	cgroup_tg_fork(tg, ptg);
 	if (flags & CLONE_FILES) {
 		vfs_fdtable_get(ptg->fdt);
 		tg->fdt = ptg->fdt;
@@ -73,6 +75,7 @@ void clone_on_event(struct task *parent, pid_t child_tid)
 		plat->syscall_run(parent->host_tid, false);
 		return;
 	}
+	cgroup_clone_unreserve(parent); /* the child's own pid charge replaces it */
 	if (req->flags & CLONE_THREAD) {
 		child = task_new(child_tid, parent->tg, pid_alloc());
 	} else {
@@ -131,6 +134,13 @@ void clone_on_child_stop(struct task *child)
 	task_resume(child, 0);
 }
 
+/* do_clone's pids.max check (sentry/cgroup.c): 0, or -EAGAIN when the caller's cgroup or
+ * an ancestor is at its limit; the pid stays reserved until the clone event. */
+long clone_check_pids(struct task *t)
+{
+	return cgroup_clone_reserve(t);
+}
+
 /* At the parent's clone exit: host tid -> virtual tid. */
 void clone_exit_fixup(struct task *t)
 {
@@ -142,6 +152,7 @@ void clone_exit_fixup(struct task *t)
 	}
 	restore_args(t, t->clone.app_args);
 	t->clone.active = false;
+	cgroup_clone_unreserve(t); /* a clone that failed in the host */
 	if (sandbox.strace)
 		strace_print(t, (long)t->regs.r.rax);
 }

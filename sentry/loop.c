@@ -3,6 +3,7 @@
  * never nested inside another handler (task_run_queue). */
 #include "sentry/task.h"
 #include "sentry/exec.h"
+#include "sentry/freeze.h"
 #include "platform/stub_layout.h"
 #include "common/log.h"
 #include <errno.h>
@@ -166,6 +167,8 @@ static void handle_event(struct plat_event *ev)
 		plat->resume(ev->tid, 0);
 		return;
 	}
+	if (freeze_on_event(t, ev))
+		return; /* a freeze kick (sentry/freeze.c) */
 	switch (ev->kind) {
 	case PLAT_EV_SYSCALL:
 		if (plat->regs_get(t->host_tid, &t->regs) < 0)

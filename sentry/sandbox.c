@@ -75,8 +75,8 @@ static int build_mntns(const struct sandbox_spec *spec, struct vfs_mntns **ns)
 	}
 	static const struct {
 		const char *path, *type;
-	} mounts[] = {{"/proc", "proc"}, {"/sys", "sysfs"},     {"/dev", "devfs"},
-		      {"/dev/pts", "devpts"}, {"/dev/shm", "tmpfs"}};
+	} mounts[] = {{"/proc", "proc"},     {"/sys", "sysfs"},  {"/sys/fs/cgroup", "cgroup2"},
+		      {"/dev", "devfs"},      {"/dev/pts", "devpts"}, {"/dev/shm", "tmpfs"}};
 	for (size_t i = 0; i < sizeof(mounts) / sizeof(mounts[0]); i++) {
 		r = vfs_mount_at(*ns, mounts[i].path, mounts[i].type, 0, NULL);
 		if (r < 0)

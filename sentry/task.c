@@ -3,6 +3,7 @@
  * Must not resume tasks itself (dispatch.c does) nor deliver signals (signal.c does). */
 #include "sentry/task.h"
 #include "sentry/exec.h"
+#include "sentry/cgroup.h"
 #include "sentry/nsproxy.h"
 #include "vfs/tty.h"
 #include "common/log.h"
@@ -97,6 +98,7 @@ struct thread_group *tg_new(void)
 	tg->dumpable = 1;
 	tg->start_time_ns = stimer_now_ns();
 	list_add_tail(&tg->all_link, &all_groups);
+	cgroup_tg_init(tg);
 	return tg;
 }
 
@@ -122,6 +124,7 @@ struct task *task_new(pid_t host_tid, struct thread_group *tg, int vtid)
 		tg->leader = t;
 	if (task_ns_init(t) < 0)
 		log_err("out of memory for the namespaces of tid %d", vtid);
+	cgroup_task_init(t);
 	return t;
 }
 
@@ -156,6 +159,7 @@ void task_free(struct task *t)
 	free(t->waiters);
 	exec_state_free(t->exec);
 	seccomp_task_release(t);
+	cgroup_task_release(t);
 	free(t);
 }
 
@@ -227,6 +231,7 @@ static void tg_died(struct thread_group *tg, int status)
 
 	tg->zombie = true;
 	tg->wait_status = status;
+	cgroup_tg_exit(tg);
 	tty_ctl_group_exit(tg);
 	log_debug("pid %d exited, status 0x%x", tg->vpid, status);
 	if (tg->alarm_timer.fn)
@@ -300,6 +305,7 @@ void tg_reap(struct thread_group *tg)
 	if (tg == init_tg)
 		init_tg = NULL;
 	signalfd_group_gone(tg);
+	cgroup_tg_release(tg);
 	free(tg);
 }
 

@@ -23,6 +23,7 @@
 
 struct exec_state;
 struct task_ns;
+struct cgroup;
 
 #define SENTRY_NSIG 65 /* signals 1..64 */
 
@@ -93,6 +94,10 @@ struct thread_group {
 	bool keepcaps;
 	int nice;                      /* getpriority/setpriority (not applied on the host) */
 	struct list_head timers;       /* POSIX timers (sys_timer.c); next NULL until first */
+	/* cgroup v2 (sentry/cgroup.c) and the freezer (sentry/freeze.c) */
+	struct cgroup *cgroup;         /* a reference, tg_new to tg_reap */
+	bool cg_live, cg_frozen;       /* counted in its cgroup / frozen by cgroup.freeze */
+	int freeze_depth;              /* freezes in force (cgroup.freeze, pause) */
 };
 
 struct task_clone_req {
@@ -103,6 +108,7 @@ struct task_clone_req {
 	pid_t child_tid;       /* set at the clone event */
 	uint64_t app_args[6];  /* the app's argument registers: restored in parent and child
 	                        * (glibc's vfork keeps its return address in rdi) */
+	struct cgroup *pids_cg; /* a pid reserved for the child (sentry/cgroup.c) */
 };
 
 struct task {
@@ -153,6 +159,8 @@ struct task {
 	struct seccomp_filter *seccomp_filter; /* newest filter: a reference; NULL in strict */
 	bool seccomp_host_pending;             /* recorded (OCI), not yet in the stub */
 	unsigned seccomp_pending_flags;        /* their SECCOMP_FILTER_FLAG_LOG/SPEC_ALLOW */
+	struct cgroup *pids_cg;        /* the cgroup this task's pid is charged to (a reference) */
+	bool freeze_kick, freeze_held; /* sentry/freeze.c: a kick pending / held frozen */
 };
 
 /* ---- the pid table ---- */

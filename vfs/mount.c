@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "vfs/internal.h"
+#include "vfs/fs/cgroupfs.h"
+#include "vfs/fs/mqueue.h"
 #include "vfs/fs/devpts.h"
 #include "vfs/ops.h"
 
@@ -250,6 +252,10 @@ int vfs_fs_create(const char *fstype, unsigned long flags, const char *data, str
 		return devpts_create_sb(flags, data, out);
 	if (!strcmp(fstype, "sysfs"))
 		return sysfs_create_sb(flags, data, out);
+	if (!strcmp(fstype, "cgroup2"))
+		return cgroupfs_create_sb(flags, data, out);
+	if (!strcmp(fstype, "mqueue"))
+		return mqueue_create_sb(flags, data, out);
 	return -ENODEV;
 }
 

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 
 void clone_exit_fixup(struct task *t);
+long clone_check_pids(struct task *t);
 
 /* implements getpid(2) */
 long sys_getpid(struct task *t, const struct syscall_args *a)
@@ -56,6 +57,9 @@ static long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t pt
 		return -EINVAL;
 	if ((flags & CLONE_PARENT) && t->tg == init_tg)
 		return -EINVAL;
+	long err = clone_check_pids(t); /* pids.max */
+	if (err)
+		return err;
 	hflags = flags & HOST_FLAGS;
 	if (!(flags & CLONE_THREAD))
 		hflags |= CLONE_PARENT | SIGCHLD; /* every stub is the Sentry's host child */

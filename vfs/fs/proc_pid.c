@@ -12,6 +12,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 #include "vfs/fs/procfs.h"
+#include "vfs/fs/cgroupfs.h"
 
 #define NS_FILE_FD (-2) /* proc_node.fd of an opened ns file */
 
@@ -387,7 +388,7 @@ static int show_limits(const struct proc_node *n, struct proc_buf *b)
 
 static int show_cgroup(const struct proc_node *n, struct proc_buf *b)
 {
-	proc_buf_printf(b, "0::/\n");
+	cgroupfs_show_pid(n->pid, b); /* "0::/path" (vfs/fs/cgroupfs.h) */
 	return 0;
 }
 
