@@ -63,7 +63,7 @@ format:
 # Sub-makefiles: unit tests, compat suite and runner, integration tests, bench harness.
 -include $(wildcard tests/*/*.mk bench/*.mk)
 
-check: all unit compat integration bench-selftest
+check: all unit compat integration bench-selftest fuzz-smoke
 
 clean:
 	rm -rf $(BUILD) $(BIN)

@@ -11,7 +11,12 @@
 #include "netstack/netns.h"
 #include "netstack/pkt.h"
 
-/* ---- checksums (RFC 1071) ---- */
+/* ---- checksums (RFC 1071) ----
+ * As Linux: words are summed as they lie in memory, so inet_csum_fold's result is stored
+ * into a header as is, and a received header with a right checksum folds to 0:
+ *   th->check = 0; th->check = inet_csum_fold(inet_csum_add(inet_pseudo_sum(s, d,
+ *                                     IPPROTO_TCP, len), th, len));
+ *   ok = inet_csum_fold(inet_csum_add(inet_pseudo_sum(...), th, len)) == 0; */
 /* Adds @len bytes at @buf to a running 32-bit sum. */
 uint32_t inet_csum_add(uint32_t sum, const void *buf, size_t len);
 /* Folds a running sum into the final one's-complement checksum. */
@@ -97,6 +102,13 @@ struct ip4_icmp_err {
 void tcp_v4_icmp_error(struct netns *ns, const struct ip4_icmp_err *e) __attribute__((weak));
 void udp_v4_icmp_error(struct netns *ns, const struct ip4_icmp_err *e) __attribute__((weak));
 void raw_v4_icmp_error(struct netns *ns, const struct ip4_icmp_err *e) __attribute__((weak));
+/* ICMP ping sockets (weak; the inet part): icmp_v4_input hands every echo reply to
+ * ping_v4_input (consumes @p; p->data at the ICMP header, checksum verified) and every
+ * error about an echo request we sent (inner protocol ICMP, inner type ICMP_ECHO) to
+ * ping_v4_icmp_error. Raw sockets have already seen their copies. */
+void ping_v4_input(struct netns *ns, struct pkt *p, const struct ip4_rx *rx)
+    __attribute__((weak));
+void ping_v4_icmp_error(struct netns *ns, const struct ip4_icmp_err *e) __attribute__((weak));
 
 /* ---- per-namespace module set-up (weak; called by netns_new/netns_put when linked) ---- */
 int arp_ns_init(struct netns *ns) __attribute__((weak));
@@ -118,6 +130,10 @@ void netlink_ns_fini(struct netns *ns) __attribute__((weak));
  * (@p at the Ethernet header, p->type PKT_HOST/BROADCAST/...), and every transmitted one
  * (p->type PKT_OUTGOING). Does not consume @p. */
 void packet_deliver(struct net_iface *ifc, const struct pkt *p) __attribute__((weak));
+
+/* TCP connections in ESTABLISHED or CLOSE-WAIT (weak; the Tcp: CurrEstab column of
+ * /proc/net/snmp; 0 when TCP is not linked). */
+long tcp_curr_estab(struct netns *ns) __attribute__((weak));
 
 /* Change notifications for rtnetlink listeners (weak): RTM_NEWLINK/DELLINK with @obj an
  * interface, RTM_NEWADDR/DELADDR with a net_ifaddr, RTM_NEWROUTE/DELROUTE with a

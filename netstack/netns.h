@@ -21,6 +21,14 @@
 #include "common/timer.h"
 #include "netstack/pkt.h"
 
+/* <net/if.h> stops at IFF_DYNAMIC; <linux/if.h> cannot be included beside it. */
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+#ifndef IFF_DORMANT
+#define IFF_DORMANT 0x20000
+#endif
+
 struct netns;
 struct net_iface;
 
@@ -94,6 +102,7 @@ struct net_route_result {
 };
 
 /* ---- counters (/proc/net/snmp, nstat) ---- */
+#define NET_ICMP_TYPES 41 /* ICMP types counted one by one (0..40, as Linux's IcmpMsg) */
 struct net_stats {
 	uint64_t ip_in_receives, ip_in_hdr_errors, ip_in_addr_errors, ip_in_unknown_protos,
 	    ip_in_discards, ip_in_delivers, ip_out_requests, ip_out_discards, ip_out_no_routes,
@@ -107,6 +116,11 @@ struct net_stats {
 	    tcp_in_csum_errors, tcp_syn_drops;
 	uint64_t arp_in, arp_out, arp_bad;
 	uint64_t eth_in_bad; /* frames too short or of an unknown type */
+	/* ICMP by type (IcmpMsg: InTypeN / OutTypeN; the Icmp: per-type columns), the
+	 * rate limiter's refusals, checksum errors; reassembly timeouts (ReasmTimeout). */
+	uint64_t icmp_in_type[NET_ICMP_TYPES], icmp_out_type[NET_ICMP_TYPES];
+	uint64_t icmp_in_csum_errors, icmp_out_ratelimit_global, icmp_out_ratelimit_host;
+	uint64_t ip_reasm_timeout;
 };
 
 /* sysctls a netns carries (net.ipv4.*), with Linux's defaults. */
@@ -158,9 +172,11 @@ struct netns *netns_new(void);
 void netns_get(struct netns *ns);
 void netns_put(struct netns *ns);
 /* The namespace of the calling task (today: the sandbox's only one, set up by
- * netstack_sandbox_init; a fresh loopback-only one if that never ran, e.g. in unit
- * tests). Borrowed. */
+ * netstack_sandbox_init; if that never ran, e.g. in unit tests, one made on first use
+ * as NET_MODE_NONE: lo up with 127.0.0.1/8). Borrowed; NULL only on ENOMEM. */
 struct netns *net_current_ns(void);
+/* Makes @ns current: takes a reference on it, drops the one on the previous current
+ * namespace (NULL: none; the next net_current_ns makes a fresh one). */
 void net_set_current_ns(struct netns *ns);
 
 /* ---- interfaces ---- */
@@ -186,6 +202,12 @@ int net_addr_del(struct net_iface *ifc, uint32_t addr, uint8_t prefixlen); /* -E
 struct net_iface *net_addr_owner(struct netns *ns, uint32_t addr);
 /* True when @addr is local, a broadcast of ours, or in 127/8 while lo is up. */
 bool net_addr_is_local(struct netns *ns, uint32_t addr);
+/* True when @addr is a broadcast address of @ifa as Linux's local table has them: its
+ * configured broadcast, or its prefix's all-ones address (prefixes shorter than /31). */
+bool net_ifaddr_is_bcast(const struct net_ifaddr *ifa, uint32_t addr);
+/* The up interface of @ns one of whose addresses has @addr as broadcast, or NULL
+ * (255.255.255.255 is not looked up here). */
+struct net_iface *net_bcast_iface(struct netns *ns, uint32_t addr);
 
 /* ---- routes ---- */
 int net_route_add(struct netns *ns, const struct net_route *r);	/* copied; -EEXIST */

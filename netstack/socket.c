@@ -106,6 +106,27 @@ int net_socket_take_error(struct net_socket *s)
 	return -err;
 }
 
+void net_msg_put_cmsg(struct net_msg *m, int level, int type, const void *data, size_t len)
+{
+	size_t room = m->cmsg_out_cap - m->cmsg_out_len;
+	size_t cmlen = CMSG_LEN(len);
+	if (!m->cmsg_out || m->cmsg_out_len > m->cmsg_out_cap || room < sizeof(struct cmsghdr)) {
+		m->cmsg_trunc = true;
+		return;
+	}
+	if (room < cmlen) {
+		m->cmsg_trunc = true;
+		cmlen = room;
+	}
+	struct cmsghdr h = {.cmsg_len = cmlen, .cmsg_level = level, .cmsg_type = type};
+	char *at = (char *)m->cmsg_out + m->cmsg_out_len;
+	memcpy(at, &h, sizeof(h));
+	memcpy(at + sizeof(h), data, cmlen - sizeof(h));
+	size_t adv = CMSG_SPACE(len) < room ? CMSG_SPACE(len) : room;
+	memset(at + cmlen, 0, adv - cmlen);
+	m->cmsg_out_len += adv;
+}
+
 /* ---- socket files ---- */
 
 static const struct vfs_file_ops net_socket_fops;
@@ -168,11 +189,19 @@ static struct waitq *sock_waitq(struct vfs_file *f)
 	return &s->wq;
 }
 
+/* The interface ioctls (netstack/netdev_ioctl.c), weak: the socket layer links without
+ * the IP core (unit tests of AF_UNIX). */
+long netdev_ioctl(const struct vfs_ctx *c, unsigned int cmd, uint64_t arg) __attribute__((weak));
+
 static long sock_ioctl(struct vfs_file *f, struct vfs_ctx *c, unsigned int cmd, uint64_t arg)
 {
 	struct net_socket *s = f->priv;
 	int v = 0;
-	long r = s->ops->ioctl ? s->ops->ioctl(s, cmd, &v) : -ENOIOCTLCMD;
+	long r;
+	/* SIOCGIFCONF, SIOCGIF*, SIOCSIF*: on any socket, as Linux's sock_ioctl */
+	if (netdev_ioctl && (r = netdev_ioctl(c, cmd, arg)) != -ENOIOCTLCMD)
+		return r;
+	r = s->ops->ioctl ? s->ops->ioctl(s, cmd, &v) : -ENOIOCTLCMD;
 	if (r == -ENOIOCTLCMD)
 		return -ENOTTY;
 	if (r < 0)
@@ -305,6 +334,11 @@ int net_socket_setsockopt(struct net_socket *s, struct net_call *c, int level, i
 		s->linger.l_onoff = !!s->linger.l_onoff;
 		return 0;
 	}
+	/* a device name of any length (sock_setbindtodevice): the family's, before the int
+	 * length rule */
+	if (name == SO_BINDTODEVICE)
+		return s->ops->setsockopt ? s->ops->setsockopt(s, level, name, val, len)
+					  : -ENOPROTOOPT;
 	if (len < (socklen_t)sizeof(int))
 		return -EINVAL;
 	int v;

@@ -60,6 +60,13 @@ struct net_call {
 	 * (NULL: the socket's own queue). */
 	struct waitq *wait;
 	uint32_t wait_events;
+	/* In (connect, accept): the caller will not wait (O_NONBLOCK), and this run of the
+	 * call follows a park (the handler re-runs a parked call from the top). */
+	bool nonblock;
+	bool resumed;
+	/* Out: what a blocking call that times out returns instead of -EAGAIN (0: -EAGAIN);
+	 * TCP's connect answers -EINPROGRESS, as Linux. */
+	int timeo_err;
 };
 
 /* One message, in Sentry memory, for ->sendmsg and ->recvmsg. */
@@ -78,7 +85,25 @@ struct net_msg {
 	int nfiles;
 	bool has_cred;
 	struct net_ucred cred;
+	/* Other control messages (IP_PKTINFO, IP_TTL, SCM_TIMESTAMP, IP_RECVERR...).
+	 * send: the app's control data as given (struct cmsghdr records; NULL: none); the
+	 * family parses the levels it knows (SOL_SOCKET SCM_RIGHTS/SCM_CREDENTIALS are
+	 * already parsed into files/cred by the handler).
+	 * recv: the family appends records with net_msg_put_cmsg() to @cmsg_out, a buffer of
+	 * @cmsg_out_cap bytes (NULL: the app gave no control buffer), advancing
+	 * @cmsg_out_len; a record that does not fit sets @cmsg_trunc (MSG_CTRUNC). The
+	 * handler copies them out before SCM_CREDENTIALS and SCM_RIGHTS. */
+	const void *cmsg_in;
+	size_t cmsg_in_len;
+	void *cmsg_out;
+	size_t cmsg_out_len, cmsg_out_cap;
+	bool cmsg_trunc;
 };
+
+/* Appends one control message to @m's receive control buffer as Linux's put_cmsg does:
+ * truncated (and @m->cmsg_trunc set) when it does not fit, dropped (cmsg_trunc) when
+ * there is no buffer. */
+void net_msg_put_cmsg(struct net_msg *m, int level, int type, const void *data, size_t len);
 
 /* What a family provides. Every op returns 0 / a count or -errno as Linux would; ops that
  * would block return -EAGAIN (with c->wait set when the queue is not the socket's own).

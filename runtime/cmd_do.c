@@ -8,7 +8,71 @@
 #include <stdlib.h>
 #include <sched.h>
 #include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
+#include "netstack/netns.h"
+
+/* Linux >= 6.x gives the initial network namespace a fixed inode (PROC_NET_INIT_INO). */
+#define NET_INIT_INO 0xEFFFFFF9U
+
+/* True when this process runs in the host's initial network namespace, or when that
+ * cannot be told (then taking over interfaces is never safe). Known not initial: another
+ * namespace than pid 1's, or one named in /run/netns (ip netns add). */
+static bool in_initial_netns(void)
+{
+	struct stat self, other;
+	if (stat("/proc/self/ns/net", &self) < 0 || self.st_ino == NET_INIT_INO)
+		return true;
+	if (stat("/proc/1/ns/net", &other) == 0)
+		return self.st_dev == other.st_dev && self.st_ino == other.st_ino;
+	DIR *d = opendir("/run/netns");
+	bool named = false;
+	if (d) {
+		struct dirent *e;
+		char path[300];
+		while (!named && (e = readdir(d))) {
+			if (e->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "/run/netns/%s", e->d_name);
+			named = stat(path, &other) == 0 && other.st_dev == self.st_dev &&
+				other.st_ino == self.st_ino;
+		}
+		closedir(d);
+	}
+	return !named;
+}
+
+/* See runtime/cli.h. */
+int cli_net_mode(const char *verb, const char *v, bool explicit_ask, bool container, int *mode)
+{
+	if (!strcmp(v, "none")) {
+		*mode = NET_MODE_NONE;
+		return 0;
+	}
+	if (!strcmp(v, "host"))
+		return cli_error("%s: --network=host is not implemented (use --network=sandbox "
+				 "or --network=none)",
+				 verb);
+	if (strcmp(v, "sandbox"))
+		return cli_error("%s: --network=%s: must be sandbox, host or none", verb, v);
+	if (!in_initial_netns()) {
+		*mode = NET_MODE_SANDBOX;
+		return 0;
+	}
+	/* Taking over the host's own interfaces would cut the machine off. */
+	if (explicit_ask && !container)
+		return cli_error("%s: --network=sandbox takes over the interfaces of the network "
+				 "namespace cvisor runs in, here the host's own: run it in a "
+				 "network namespace (ip netns exec NS ...) or use --network=none",
+				 verb);
+	if (explicit_ask)
+		cli_warn("%s: --network=sandbox: the container shares the host's network "
+			 "namespace; it gets loopback only",
+			 verb);
+	*mode = NET_MODE_NONE;
+	return 0;
+}
 
 static int add_env(char ***env, size_t *n, const char *kv)
 {
@@ -33,17 +97,16 @@ int cmd_do(struct global_opts *g, int argc, char **argv)
 {
 	struct sandbox_spec spec = {.cwd = NULL, .strace = g->strace, .debug_log = g->debug_log,
 				    .ready_fd = -1, .start_fd = -1};
+	spec.net_raw = g->net_raw; /* runsc's global --net-raw */
 	char **env = NULL;
 	size_t nenv = 0;
 	int i;
 	static char term[256];
 
-	/* Until the netstack exists a sandbox has no network at all: only an explicit
-	 * --network=none is honest; sandbox and host are refused when asked for. */
-	if (g->network_set && strcmp(g->network, "none"))
-		return cli_error("do: --network=%s is not available yet (the netstack is not "
-				 "built); use --network=none",
-				 g->network);
+	/* --network (global or the verb's): sandbox by default when cvisor runs in a
+	 * network namespace of its own, none in the host's initial one */
+	const char *network = g->network ? g->network : "sandbox";
+	bool network_set = g->network_set;
 	snprintf(term, sizeof(term), "TERM=%s", getenv("TERM") ? getenv("TERM") : "xterm");
 	add_env(&env, &nenv, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	add_env(&env, &nenv, "HOME=/root");
@@ -79,12 +142,12 @@ int cmd_do(struct global_opts *g, int argc, char **argv)
 			if (add_env(&env, &nenv, v) < 0)
 				return cli_error("do: --env %s: expected KEY=VALUE", v);
 		} else if (VALUE("network")) {
-			if (strcmp(v, "none"))
-				return cli_error("do: --network=%s is not available yet (the "
-						 "netstack is not built); use --network=none",
-						 v);
+			network = v;
+			network_set = true;
 		} else if (!strcmp(a, "--strace"))
 			spec.strace = true;
+		else if (!strcmp(a, "--net-raw"))
+			spec.net_raw = true;
 		else if (!strcmp(a, "--overlay"))
 			spec.rootfs_overlay = true;
 		else
@@ -93,6 +156,8 @@ int cmd_do(struct global_opts *g, int argc, char **argv)
 	}
 	if (i >= argc)
 		return cli_error("do: no command given (usage: cvisor do [flags] -- CMD [ARGS])");
+	if (cli_net_mode("do", network, network_set, false, &spec.net_mode))
+		return 1;
 	/* like runsc do: the sandbox starts in the caller's directory (over the host root) */
 	static char cwd[4096];
 	if (!spec.cwd && !spec.rootfs && getcwd(cwd, sizeof(cwd)))

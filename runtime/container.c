@@ -556,12 +556,17 @@ sentry_child(struct global_opts *g, const struct create_opts *o, struct oci_conf
 	spec.envp = cfg->process.env;
 	spec.hostname = cfg->hostname;
 	spec.strace = g->strace;
+	spec.net_raw = g->net_raw;
 	spec.debug_log = g->debug_log;
 	spec.uid = cfg->process.uid;
 	spec.gid = cfg->process.gid;
 	spec.ready_fd = ready_fd;
 	spec.setup_hook = setup_hook;
 	spec.setup_arg = &cx;
+	/* after join_namespaces: the takeover is of the container's network namespace */
+	if (cli_net_mode("create", g->network ? g->network : "sandbox", g->network_set, true,
+			 &spec.net_mode))
+		_exit(125);
 	int r = sandbox_run(&spec);
 	if (r == -ECANCELED)
 		_exit(137);

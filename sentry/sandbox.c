@@ -8,6 +8,7 @@
 #include "sentry/syscall_table.h"
 #include "platform/platform.h"
 #include "common/log.h"
+#include "netstack/netns.h"
 #include "vfs/vfs.h"
 #include "vfs/ops.h"
 #include "vfs/tty.h"
@@ -163,6 +164,7 @@ int sandbox_run(const struct sandbox_spec *spec)
 
 	sentry_host_pid = getpid();
 	sandbox.strace = spec->strace;
+	sandbox.net_raw = spec->net_raw;
 	if (spec->hostname)
 		snprintf(sentry_hostname, sizeof(sentry_hostname), "%s", spec->hostname);
 	if (spec->debug_log && (r = log_open(spec->debug_log, LOG_DEBUG)) < 0) {
@@ -185,6 +187,12 @@ int sandbox_run(const struct sandbox_spec *spec)
 	vfs_set_host_ops(&host_ops);
 	if ((r = plat->init()) < 0 || (r = loop_init()) < 0) {
 		fprintf(stderr, "cvisor: platform %s: %s\n", plat->name, strerror(-r));
+		return r;
+	}
+	/* the netstack: needs the loop (host NIC fds), before any task exists */
+	if ((r = netstack_sandbox_init((enum net_mode)spec->net_mode)) < 0) {
+		fprintf(stderr, "cvisor: cannot set up the sandbox's network: %s\n",
+			strerror(-r));
 		return r;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, chan) < 0)

@@ -14,6 +14,7 @@ struct sandbox_spec {
 	char **envp;
 	const char *hostname;
 	bool strace;
+	bool net_raw; /* --net-raw: raw and packet sockets allowed (with CAP_NET_RAW) */
 	const char *debug_log;
 	unsigned uid, gid;
 	/* pin: the Sentry and every stub run on CPU @pin_cpu (a trapped syscall then needs no
@@ -33,6 +34,9 @@ struct sandbox_spec {
 	 * start (bind mounts, rlimits, OCI process fields). Returns 0 or -errno. */
 	int (*setup_hook)(void *arg, struct task *init);
 	void *setup_arg;
+	/* enum net_mode (netstack/netns.h): 0 = NET_MODE_NONE (loopback only),
+	 * 1 = NET_MODE_SANDBOX (takes over the host namespace's interfaces). */
+	int net_mode;
 };
 
 

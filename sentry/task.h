@@ -283,6 +283,7 @@ void loop_request_exit(int status);
 /* ---- sandbox-wide settings (sandbox.c) ---- */
 struct sandbox_config {
 	bool strace;
+	bool net_raw; /* --net-raw: raw IPv4 and AF_PACKET sockets (with CAP_NET_RAW) */
 	const char *hostname;
 	int stdio[3];
 };

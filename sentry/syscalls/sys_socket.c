@@ -4,15 +4,24 @@
  * socket behind an fd, the caller's credentials, parking with SO_RCVTIMEO/SO_SNDTIMEO.
  *
  * Owns no state: sockets live in netstack/. These handlers copy arguments in and out of
- * guest memory and turn the netstack's -EAGAIN into a park on the queue it names.
+ * guest memory, turn the netstack's -EAGAIN into a park on the queue it names, and make
+ * the checks that need the caller, which the families do not know: CAP_NET_RAW and
+ * --net-raw for raw and packet sockets, net.ipv4.ping_group_range for ping sockets,
+ * CAP_NET_BIND_SERVICE for low ports, the capability checks of a few options, and the
+ * copy-in of SO_ATTACH_FILTER programs.
  * Must not: look inside a family's socket object. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/filter.h>
+#include <stdlib.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <netinet/in.h>
+#include "netstack/inet_sock.h"
+#include "netstack/netns.h"
 #include "netstack/socket.h"
 #include "platform/guest_mem.h"
 #include "sentry/syscall.h"
@@ -23,6 +32,17 @@
 #define SOCK_TYPE_MASK 0xf
 #define SOCK_MAX 11
 #define OPT_MAX 512
+/* Call scratch word set when connect/accept parked (the re-run is a "resumed" call). */
+#define SCR_PARKED 2
+#define CAP_NET_BIND_SERVICE_BIT 10
+#define CAP_NET_ADMIN_BIT 12
+#define CAP_NET_RAW_BIT 13
+#define PROT_SOCK 1024 /* net.ipv4.ip_unprivileged_port_start */
+
+static bool sock_capable(struct task *t, int cap)
+{
+	return t->tg->cred.cap_effective & (1ULL << cap);
+}
 
 /* ---- shared with sys_sockmsg.c ---- */
 
@@ -134,6 +154,32 @@ static int check_type(int domain, int *type, int *fflags, bool *cloexec)
 	return 0;
 }
 
+/* What creating a socket asks of the caller, checked before the family sees it (the
+ * families know no task): raw IPv4 and AF_PACKET sockets need CAP_NET_RAW in the
+ * effective set (inet_create, packet_create: EPERM) and the runtime's --net-raw (as
+ * runsc, whose stack has no raw endpoint factory without it: EPERM); ICMP ping sockets
+ * need a group in net.ipv4.ping_group_range (ping_init_sock: EACCES). Protocol errors
+ * come first for AF_INET, as Linux's inetsw walk runs before the capability check. */
+static int create_permission(struct task *t, int domain, int type, int protocol)
+{
+	const struct vfs_cred *cr = &t->tg->cred;
+	bool raw = domain == AF_PACKET;
+	if (domain == AF_INET) {
+		int proto = protocol;
+		if (inet_resolve_protocol(type, &proto) < 0)
+			return 0; /* the family answers */
+		if (type == SOCK_RAW)
+			raw = true;
+		else if (type == SOCK_DGRAM && proto == IPPROTO_ICMP &&
+			 !inet_ping_group_allowed(net_current_ns(), cr->egid, cr->groups,
+						  (int)cr->ngroups))
+			return -EACCES;
+	}
+	if (raw && (!sock_capable(t, CAP_NET_RAW_BIT) || !sandbox.net_raw))
+		return -EPERM;
+	return 0;
+}
+
 /* Families Linux has that the netstack does not implement yet: socketpair(2) answers
  * EOPNOTSUPP for them as Linux does (none of them pairs). */
 static bool is_unpaired_family(int domain)
@@ -153,6 +199,8 @@ long sys_socket(struct task *t, const struct syscall_args *a)
 	struct vfs_ctx vc;
 	int err = check_type(domain, &type, &fflags, &cloexec);
 	if (err)
+		return err;
+	if ((err = create_permission(t, domain, type, protocol)))
 		return err;
 	err = net_socket_create(domain, type, protocol, &s);
 	if (err)
@@ -178,6 +226,8 @@ long sys_socketpair(struct task *t, const struct syscall_args *a)
 	struct vfs_ctx vc;
 	int err = check_type(domain, &type, &fflags, &cloexec);
 	if (err)
+		return err;
+	if ((err = create_permission(t, domain, type, protocol)))
 		return err;
 	err = net_socket_create(domain, type, protocol, &s1);
 	if (err)
@@ -230,6 +280,16 @@ long sys_bind(struct task *t, const struct syscall_args *a)
 	if (!s)
 		return err;
 	err = sys_sockaddr_in(t, a->a[1], a->a[2], &ss);
+	if (!err && s->family == AF_INET && a->a[2] >= sizeof(struct sockaddr_in) &&
+	    (s->protocol == IPPROTO_TCP || s->protocol == IPPROTO_UDP)) {
+		/* inet_port_requires_bind_service (the family knows no capabilities; raw
+		 * sockets have no port, ping identifiers are not checked) */
+		const struct sockaddr_in *sin = (const struct sockaddr_in *)&ss;
+		unsigned port = ntohs(sin->sin_port);
+		if ((sin->sin_family == AF_INET || sin->sin_family == AF_UNSPEC) && port &&
+		    port < PROT_SOCK && !sock_capable(t, CAP_NET_BIND_SERVICE_BIT))
+			err = -EACCES;
+	}
 	if (!err)
 		err = s->ops->bind ? s->ops->bind(s, &c, &ss, (socklen_t)a->a[2]) : -EOPNOTSUPP;
 	vfs_file_put(f);
@@ -264,12 +324,16 @@ static long do_accept(struct task *t, int fd, uint64_t addr_gaddr, uint64_t len_
 	long err;
 	if (flags & ~(SOCK_CLOEXEC | SOCK_NONBLOCK))
 		return -EINVAL;
+	uint64_t *scratch = task_call_scratch(t);
 	sys_sock_call(t, &c, &vc);
 	struct net_socket *s = sys_sock_lookup(t, fd, &c, &f, &err);
 	if (!s)
 		return err;
+	c.nonblock = f->flags & O_NONBLOCK;
+	c.resumed = scratch[SCR_PARKED] != 0;
 	err = s->ops->accept ? s->ops->accept(s, &c, &ns) : -EOPNOTSUPP;
-	if (err == -EAGAIN && !(f->flags & O_NONBLOCK)) {
+	if (err == -EAGAIN && !c.nonblock) {
+		scratch[SCR_PARKED] = 1;
 		err = sys_sock_park(t, s, &c, EPOLLIN | EPOLLERR | EPOLLHUP, s->rcvtimeo_ns, 1, 0);
 		vfs_file_put(f);
 		return err;
@@ -308,7 +372,9 @@ long sys_accept4(struct task *t, const struct syscall_args *a)
 	return do_accept(t, (int)a->a[0], a->a[1], a->a[2], (int)a->a[3]);
 }
 
-/* implements connect(2); a blocking connect to a full backlog parks (SO_SNDTIMEO) */
+/* implements connect(2). A connect that would block parks (SO_SNDTIMEO) and runs again
+ * when woken: the family sees c.resumed and answers from the connection's state (TCP:
+ * 0 once established, the error if it failed; a timeout gives c.timeo_err, EINPROGRESS). */
 long sys_connect(struct task *t, const struct syscall_args *a)
 {
 	struct sockaddr_storage ss;
@@ -316,16 +382,23 @@ long sys_connect(struct task *t, const struct syscall_args *a)
 	struct vfs_ctx vc;
 	struct vfs_file *f;
 	long err;
+	uint64_t *scratch = task_call_scratch(t);
 	sys_sock_call(t, &c, &vc);
 	struct net_socket *s = sys_sock_lookup(t, (int)a->a[0], &c, &f, &err);
 	if (!s)
 		return err;
+	c.nonblock = f->flags & O_NONBLOCK;
+	c.resumed = scratch[SCR_PARKED] != 0;
 	err = sys_sockaddr_in(t, a->a[1], a->a[2], &ss);
 	if (!err)
 		err =
 		    s->ops->connect ? s->ops->connect(s, &c, &ss, (socklen_t)a->a[2]) : -EOPNOTSUPP;
-	if (err == -EAGAIN && !(f->flags & O_NONBLOCK))
-		err = sys_sock_park(t, s, &c, EPOLLOUT, s->sndtimeo_ns, 1, 0);
+	if (err == -EAGAIN && !c.nonblock) {
+		scratch[SCR_PARKED] = 1;
+		err = sys_sock_park(t, s, &c, EPOLLOUT | EPOLLERR | EPOLLHUP, s->sndtimeo_ns, 1, 0);
+		if (err == -EAGAIN && c.timeo_err)
+			err = c.timeo_err;
+	}
 	vfs_file_put(f);
 	return err;
 }
@@ -382,6 +455,62 @@ long sys_shutdown(struct task *t, const struct syscall_args *a)
 
 /* ---- options ---- */
 
+/* Options whose capability check Linux makes inside the protocol (which knows no task
+ * here): IP_TRANSPARENT (CAP_NET_RAW or CAP_NET_ADMIN), re-binding a socket already bound
+ * to a device (SO_BINDTODEVICE/SO_BINDTOIFINDEX: CAP_NET_RAW). */
+static int setsockopt_permission(struct task *t, struct net_socket *s, struct net_call *c,
+				 int level, int name, const char *val, size_t len)
+{
+	if (s->family != AF_INET && s->family != AF_PACKET)
+		return 0;
+	if (level == SOL_IP && name == IP_TRANSPARENT && s->family == AF_INET) {
+		int v = 0;
+		if (len >= sizeof(int))
+			memcpy(&v, val, sizeof(v));
+		else if (len >= 1)
+			v = (unsigned char)val[0];
+		if (v && !sock_capable(t, CAP_NET_RAW_BIT) && !sock_capable(t, CAP_NET_ADMIN_BIT))
+			return -EPERM;
+	}
+	if (level == SOL_SOCKET && (name == SO_BINDTODEVICE || name == 62 /* SO_BINDTOIFINDEX */) &&
+	    !sock_capable(t, CAP_NET_RAW_BIT)) {
+		int idx = 0;
+		socklen_t l = sizeof(idx);
+		if (!net_socket_getsockopt(s, c, SOL_SOCKET, 62, &idx, &l) && idx)
+			return -EPERM;
+	}
+	return 0;
+}
+
+/* SO_ATTACH_FILTER: struct sock_fprog names the program in guest memory; the family gets
+ * a copy whose filter pointer is the Sentry's (sk_attach_filter's EINVAL for an empty or
+ * oversized program, EFAULT for a bad pointer). */
+static long attach_filter(struct task *t, struct net_socket *s, struct net_call *c,
+			  const char *val, size_t len)
+{
+	struct {
+		uint16_t len;
+		uint16_t pad[3];
+		uint64_t filter_gaddr;
+	} gfp;
+	if (len < sizeof(gfp))
+		return -EINVAL;
+	memcpy(&gfp, val, sizeof(gfp));
+	if (!gfp.filter_gaddr || gfp.len == 0 || gfp.len > BPF_MAXINSNS)
+		return -EINVAL;
+	size_t bytes = (size_t)gfp.len * sizeof(struct sock_filter);
+	struct sock_filter *insns = malloc(bytes);
+	if (!insns)
+		return -ENOMEM;
+	long err = guest_copy_in(task_mem(t), insns, gfp.filter_gaddr, bytes) ? -EFAULT : 0;
+	if (!err) {
+		struct sock_fprog fp = {.len = gfp.len, .filter = insns};
+		err = net_socket_setsockopt(s, c, SOL_SOCKET, SO_ATTACH_FILTER, &fp, sizeof(fp));
+	}
+	free(insns);
+	return err;
+}
+
 /* implements setsockopt(2) */
 long sys_setsockopt(struct task *t, const struct syscall_args *a)
 {
@@ -406,9 +535,36 @@ long sys_setsockopt(struct task *t, const struct syscall_args *a)
 		err = -EFAULT;
 		goto out;
 	}
+	if ((err = setsockopt_permission(t, s, &c, level, name, buf, (size_t)len)))
+		goto out;
+	if (level == SOL_SOCKET && name == SO_ATTACH_FILTER) {
+		err = attach_filter(t, s, &c, buf, (size_t)len);
+		goto out;
+	}
 	err = net_socket_setsockopt(s, &c, level, name, buf, (socklen_t)len);
 out:
 	vfs_file_put(f);
+	return err;
+}
+
+/* SO_GET_FILTER (sk_get_filter): *optlen counts instructions; 0 asks for the count. */
+static long get_filter(struct task *t, struct net_socket *s, struct net_call *c,
+		       uint64_t val_gaddr, uint64_t len_gaddr, int32_t len)
+{
+	int32_t n = len < BPF_MAXINSNS ? len : BPF_MAXINSNS;
+	struct sock_filter *insns = calloc((size_t)n + 1, sizeof(*insns));
+	if (!insns)
+		return -ENOMEM;
+	socklen_t sl = (socklen_t)n;
+	long err = net_socket_getsockopt(s, c, SOL_SOCKET, SO_GET_FILTER, insns, &sl);
+	if (!err) {
+		int32_t out = (int32_t)sl;
+		if ((len && out &&
+		     guest_copy_out(task_mem(t), val_gaddr, insns, (size_t)out * sizeof(*insns))) ||
+		    guest_copy_out(task_mem(t), len_gaddr, &out, sizeof(out)))
+			err = -EFAULT;
+	}
+	free(insns);
 	return err;
 }
 
@@ -432,6 +588,11 @@ long sys_getsockopt(struct task *t, const struct syscall_args *a)
 	}
 	if (len < 0) {
 		err = -EINVAL;
+		goto out;
+	}
+	if (level == SOL_SOCKET && name == SO_GET_FILTER) {
+		/* the length is in instructions: the program may be larger than buf */
+		err = get_filter(t, s, &c, a->a[3], a->a[4], len);
 		goto out;
 	}
 	socklen_t sl = (size_t)len < sizeof(buf) ? (socklen_t)len : sizeof(buf);

@@ -1,6 +1,7 @@
 /* sentry/syscalls/sys_sockmsg.c - moving messages: sendto(2), recvfrom(2), sendmsg(2),
  * recvmsg(2), sendmmsg(2), recvmmsg(2), with control messages (SCM_RIGHTS,
- * SCM_CREDENTIALS).
+ * SCM_CREDENTIALS here; the family's own records, e.g. IP_PKTINFO, IP_TTL, SO_TIMESTAMP,
+ * IP_RECVERR, through net_msg.cmsg_in/cmsg_out).
  *
  * Data goes through the Sentry's bounce buffer. A stream send that cannot finish parks
  * with the count sent so far in the call scratch (word 0) and goes on when woken; a
@@ -220,10 +221,51 @@ static int scm_parse(struct task *t, struct net_socket *s, const char *ctl, size
 	return 0;
 }
 
+/* sock_cmsg_send for the families that take no control data of their own (TCP, whose
+ * tcp_sendmsg turns any failure into EINVAL, and AF_PACKET): SOL_SOCKET records are
+ * SO_MARK (CAP_NET_ADMIN), SO_TIMESTAMPING or SCM_TXTIME (accepted, no effect),
+ * SCM_RIGHTS/SCM_CREDENTIALS (ignored: "semantically SOL_UNIX"), anything else is
+ * EINVAL; other levels are ignored. */
+static int sock_cmsg_check(struct task *t, struct net_socket *s, const char *ctl, size_t len)
+{
+	size_t off = 0;
+	int err = 0;
+	while (!err && off + sizeof(struct cmsghdr) <= len) {
+		struct cmsghdr h;
+		memcpy(&h, ctl + off, sizeof(h));
+		if (h.cmsg_len < sizeof(struct cmsghdr) || h.cmsg_len > len - off)
+			err = -EINVAL;
+		else if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SO_MARK)
+			err = capable(t, 12 /* CAP_NET_ADMIN */) ? 0 : -EPERM;
+		else if (h.cmsg_level == SOL_SOCKET && h.cmsg_type == SO_PRIORITY) {
+			uint32_t prio = 0;
+			if (h.cmsg_len != CMSG_LEN(sizeof(prio)))
+				err = -EINVAL;
+			else
+				memcpy(&prio, ctl + off + CMSG_ALIGN(sizeof(h)), sizeof(prio));
+			if (!err && prio > 6 && !capable(t, 12) && !capable(t, 13))
+				err = -EPERM;
+		}
+		else if (h.cmsg_level == SOL_SOCKET && h.cmsg_type != SO_TIMESTAMPING &&
+			 h.cmsg_type != SCM_TXTIME && h.cmsg_type != SCM_RIGHTS &&
+			 h.cmsg_type != SCM_CREDENTIALS)
+			err = -EINVAL;
+		size_t next = off + CMSG_ALIGN(h.cmsg_len);
+		if (next <= off)
+			break;
+		off = next;
+	}
+	return err && s->type == SOCK_STREAM ? -EINVAL : err;
+}
+
 /* ---- control messages out ---- */
 
+/* Most control data one receive produces (the app's msg_controllen is capped to it:
+ * credentials, 253 fds and every SOL_IP/SOL_SOCKET record fit many times over). */
+#define CMSG_OUT_MAX 65536
+
 struct scm_out {
-	char buf[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(NET_SCM_MAX_FD * sizeof(int))];
+	char *buf;    /* the family's records first (net_msg.cmsg_out), then ours */
 	size_t room;  /* msg_controllen left */
 	size_t used;  /* bytes written to buf */
 	int flags;    /* MSG_CTRUNC */
@@ -328,16 +370,24 @@ static long send_one(struct task *t, struct net_socket *s, struct vfs_file *f,
 	if (mh->controllen > INT_MAX || mh->controllen > OPTMEM_MAX)
 		return -ENOBUFS;
 	/* Control data rides with the first piece only: a re-run after a partial stream
-	 * send does not parse it again. */
+	 * send does not parse it again. SCM_RIGHTS/SCM_CREDENTIALS are parsed here for the
+	 * families that take them (__scm_send); the family gets the records as given
+	 * (cmsg_in) and parses its own levels (IP_PKTINFO, IP_TTL...). */
+	char *ctl = NULL;
+	size_t ctl_len = 0;
 	if (mh->controllen && !scratch[SCR_SENT]) {
-		char *ctl = malloc(mh->controllen);
+		ctl = malloc(mh->controllen);
 		if (!ctl)
 			return -ENOBUFS;
+		ctl_len = mh->controllen;
 		err = guest_copy_in(task_mem(t), ctl, mh->control, mh->controllen) ? -EFAULT : 0;
-		if (!err)
+		if (!err && (s->family == AF_UNIX || s->family == AF_NETLINK))
 			err = scm_parse(t, s, ctl, mh->controllen, &scm);
-		free(ctl);
+		else if (!err && ((s->family == AF_INET && s->type == SOCK_STREAM) ||
+				  s->family == AF_PACKET))
+			err = sock_cmsg_check(t, s, ctl, mh->controllen);
 		if (err) {
+			free(ctl);
 			scm_in_release(&scm);
 			return err;
 		}
@@ -347,6 +397,7 @@ static long send_one(struct task *t, struct net_socket *s, struct vfs_file *f,
 	size_t sent = scratch[SCR_SENT];
 	char *buf = sys_bounce();
 	if (!stream && io->total > SYS_BOUNCE_SIZE) {
+		free(ctl);
 		scm_in_release(&scm);
 		return -EMSGSIZE;
 	}
@@ -369,6 +420,8 @@ static long send_one(struct task *t, struct net_socket *s, struct vfs_file *f,
 		    .nfiles = sent ? 0 : scm.nfiles,
 		    .has_cred = scm.has_cred,
 		    .cred = scm.cred,
+		    .cmsg_in = sent ? NULL : ctl,
+		    .cmsg_in_len = sent ? 0 : ctl_len,
 		};
 		ssize_t n = s->ops->sendmsg ? s->ops->sendmsg(s, &c, &m) : -EOPNOTSUPP;
 		if (n < 0) {
@@ -377,8 +430,12 @@ static long send_one(struct task *t, struct net_socket *s, struct vfs_file *f,
 		}
 		sent += (size_t)n;
 	} while (stream && sent < io->total);
+	free(ctl);
 	scm_in_release(&scm);
-	if (err == -EAGAIN && !nonblock) {
+	/* AF_INET datagram sends never wait for room: their EAGAIN is the autobind's "no
+	 * ephemeral port left", which Linux returns at once */
+	bool never_waits = s->family == AF_INET && s->type != SOCK_STREAM;
+	if (err == -EAGAIN && !nonblock && !never_waits) {
 		scratch[SCR_SENT] = sent;
 		return sys_sock_park(t, s, &c, EPOLLOUT | EPOLLERR | EPOLLHUP, s->sndtimeo_ns,
 				     SCR_DEADLINE, sent ? (long)sent : done);
@@ -496,11 +553,19 @@ static long recv_one(struct task *t, struct net_socket *s, struct vfs_file *f,
 	struct net_call c;
 	struct vfs_ctx vc;
 	uint64_t *scratch = task_call_scratch(t);
-	bool nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT);
+	/* the error queue never waits (ip_recv_error; AF_UNIX ignores the flag) */
+	bool nonblock = (f->flags & O_NONBLOCK) || (flags & MSG_DONTWAIT) ||
+			((flags & MSG_ERRQUEUE) && s->family != AF_UNIX);
 	bool waitall = (flags & MSG_WAITALL) && !(flags & MSG_PEEK) && s->type == SOCK_STREAM;
 	size_t got = scratch[SCR_GOT];
 	char *buf = sys_bounce();
 	long ret = 0;
+	size_t ccap = out->control_gaddr ? out->controllen : 0;
+	if (ccap > CMSG_OUT_MAX)
+		ccap = CMSG_OUT_MAX;
+	char *cbuf = ccap ? malloc(ccap) : NULL;
+	if (ccap && !cbuf)
+		return -ENOBUFS;
 	sys_sock_call(t, &c, &vc);
 	out->flags_out = flags & MSG_CMSG_CLOEXEC;
 	out->controllen_out = 0;
@@ -512,9 +577,12 @@ static long recv_one(struct task *t, struct net_socket *s, struct vfs_file *f,
 		    .buf = buf,
 		    .len = chunk,
 		    .flags = (flags & ~MSG_WAITALL) | (nonblock ? MSG_DONTWAIT : 0),
+		    .cmsg_out = cbuf,
+		    .cmsg_out_cap = ccap,
 		};
 		ssize_t n = s->ops->recvmsg ? s->ops->recvmsg(s, &c, &m) : -EOPNOTSUPP;
 		if (n == -EAGAIN && !nonblock) {
+			free(cbuf);
 			scratch[SCR_GOT] = got;
 			return sys_sock_park(t, s, &c, EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR,
 					     s->rcvtimeo_ns, SCR_DEADLINE, got ? (long)got : done);
@@ -524,6 +592,9 @@ static long recv_one(struct task *t, struct net_socket *s, struct vfs_file *f,
 			break;
 		}
 		size_t copy = (size_t)n < chunk ? (size_t)n : chunk;
+		/* MSG_TRUNC on a stream socket discards: the user's buffer is left untouched */
+		if ((flags & MSG_TRUNC) && s->type == SOCK_STREAM)
+			copy = 0;
 		if (copy && iov_xfer(t, io, got, buf, copy, true)) {
 			for (int i = 0; i < m.nfiles; i++)
 				vfs_file_put(m.files[i]);
@@ -539,9 +610,12 @@ static long recv_one(struct task *t, struct net_socket *s, struct vfs_file *f,
 				break;
 			}
 		}
-		bool ctl = m.has_cred || m.nfiles;
+		bool ctl = m.has_cred || m.nfiles || m.cmsg_out_len || m.cmsg_trunc;
 		if (ctl) {
-			struct scm_out so = {.room = out->controllen,
+			struct scm_out so = {.buf = cbuf,
+					     .used = m.cmsg_out_len,
+					     .room = ccap - m.cmsg_out_len,
+					     .flags = m.cmsg_trunc ? MSG_CTRUNC : 0,
 					     .present = out->control_gaddr != 0};
 			if (m.has_cred) {
 				struct ucred uc = {m.cred.pid, m.cred.uid, m.cred.gid};
@@ -549,8 +623,11 @@ static long recv_one(struct task *t, struct net_socket *s, struct vfs_file *f,
 			}
 			if (m.nfiles)
 				put_files(t, &so, &m, flags & MSG_CMSG_CLOEXEC);
-			if (so.used)
-				guest_copy_out(task_mem(t), out->control_gaddr, so.buf, so.used);
+			if (so.used &&
+			    guest_copy_out(task_mem(t), out->control_gaddr, so.buf, so.used)) {
+				ret = got ? (long)got : -EFAULT;
+				break;
+			}
 			out->controllen_out = so.used;
 			out->flags_out |= so.flags;
 		}
@@ -560,6 +637,7 @@ static long recv_one(struct task *t, struct net_socket *s, struct vfs_file *f,
 		if (!waitall || n == 0 || got >= io->total || ctl)
 			break;
 	}
+	free(cbuf);
 	scratch[SCR_GOT] = 0;
 	return ret;
 }

@@ -414,12 +414,14 @@ void proc_sys_init(void)
 		host_idle_start = host_idle();
 }
 
+extern const struct proc_entry proc_net_children[]; /* vfs/fs/proc_net.c */
 const struct proc_entry proc_root_children[] = {
 	RO("cpuinfo", show_cpuinfo),
 	RO("filesystems", show_filesystems),
 	RO("loadavg", show_loadavg),
 	RO("meminfo", show_meminfo),
 	{ "mounts", S_IFLNK | 0777, 0, .readlink = link_mounts },
+	DIR("net", proc_net_children),
 	{ "self", S_IFLNK | 0777, 0, .readlink = link_self, .get_link = getl_self },
 	RO("stat", show_stat),
 	DIR("sys", sys_dir),

@@ -1,0 +1,175 @@
+/* netstack/netns.c - network namespaces: creation with their loopback interface, the
+ * per-protocol module hooks, teardown, and the calling task's namespace.
+ *
+ * Owns: struct netns's lifetime, its sysctl defaults and the "current" namespace.
+ * Must not: know any protocol's state (modules hang theirs off the netns through their
+ * weak *_ns_init / *_ns_fini hooks). */
+#include "netstack/netns.h"
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <time.h>
+#include "netstack/ip4.h"
+#include "netstack/link.h"
+#include "netstack/route.h"
+
+/* The netns inode numbers: Linux's init_net has 0xF0000000 + 1 + ... ; ours are counted
+ * from a value in the same proc inode range. */
+static uint64_t next_ino = 0xF0000000ULL + 0x1000;
+static struct netns *current_ns;
+
+struct ns_module {
+	int (*init)(struct netns *);
+	void (*fini)(struct netns *);
+};
+
+/* The modules in set-up order (torn down in reverse). Weak: NULL when not linked. */
+static void modules(struct ns_module m[7])
+{
+	m[0] = (struct ns_module){arp_ns_init, arp_ns_fini};
+	m[1] = (struct ns_module){ip4_frag_ns_init, ip4_frag_ns_fini};
+	m[2] = (struct ns_module){tcp_ns_init, tcp_ns_fini};
+	m[3] = (struct ns_module){udp_ns_init, udp_ns_fini};
+	m[4] = (struct ns_module){raw_ns_init, raw_ns_fini};
+	m[5] = (struct ns_module){packet_ns_init, packet_ns_fini};
+	m[6] = (struct ns_module){netlink_ns_init, netlink_ns_fini};
+}
+
+static void sysctl_defaults(struct net_sysctl *s)
+{
+	s->ip_default_ttl = 64;
+	s->ip_local_port_lo = 32768;
+	s->ip_local_port_hi = 60999;
+	s->ip_forward = 0;
+	s->tcp_syn_retries = 6;
+	s->tcp_fin_timeout_s = 60;
+	s->tcp_keepalive_time_s = 7200;
+	s->tcp_keepalive_intvl_s = 75;
+	s->tcp_keepalive_probes = 9;
+	s->tcp_window_scaling = s->tcp_sack = s->tcp_timestamps = 1;
+	s->tcp_max_syn_backlog = 4096;
+	s->icmp_echo_ignore_all = 0;
+	s->ping_group_lo = 1;
+	s->ping_group_hi = 0;
+}
+
+/* Removes every interface of @ns (loopback last: others' queued packets name it). */
+static void remove_ifaces(struct netns *ns)
+{
+	struct net_iface *ifc, *tmp;
+	list_for_each_entry_safe(ifc, tmp, &ns->ifaces, link)
+		if (ifc != ns->lo)
+			net_iface_remove(ifc);
+	if (ns->lo)
+		net_iface_remove(ns->lo);
+	ns->lo = NULL;
+}
+
+/* Returns a new namespace (one reference) with "lo" DOWN and no address, as a fresh
+ * Linux network namespace; NULL on ENOMEM or when a module's init fails. */
+struct netns *netns_new(void)
+{
+	struct ns_module m[7];
+	struct netns *ns = calloc(1, sizeof(*ns));
+	int i;
+	if (!ns)
+		return NULL;
+	ns->refs = 1;
+	ns->ino = next_ino++;
+	list_init(&ns->ifaces);
+	list_init(&ns->routes);
+	ns->next_ifindex = 1;
+	sysctl_defaults(&ns->sysctl);
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	ns->ip_id = (uint16_t)(ts.tv_nsec ^ (ts.tv_nsec >> 16) ^ ts.tv_sec);
+	if (!loopback_create(ns))
+		goto out_free;
+	modules(m);
+	for (i = 0; i < 7; i++) {
+		if (m[i].init && m[i].init(ns) < 0) {
+			while (--i >= 0)
+				if (m[i].fini)
+					m[i].fini(ns);
+			goto out_ifaces;
+		}
+	}
+	return ns;
+out_ifaces:
+	remove_ifaces(ns);
+out_free:
+	free(ns);
+	return NULL;
+}
+
+void netns_get(struct netns *ns)
+{
+	ns->refs++;
+}
+
+/* Drops a reference; the last one tears the namespace down: interfaces (down first:
+ * routes and neighbours flushed; then removed with their addresses and queued frames)
+ * while every module still exists to hear about it, then the modules (sockets are gone:
+ * each held a reference), then what routes remain. */
+void netns_put(struct netns *ns)
+{
+	struct ns_module m[7];
+	if (!ns || --ns->refs > 0)
+		return;
+	struct net_iface *ifc;
+	list_for_each_entry(ifc, &ns->ifaces, link)
+		if (ifc->flags & IFF_UP)
+			net_iface_set_up(ifc, false);
+	remove_ifaces(ns);
+	modules(m);
+	for (int i = 6; i >= 0; i--)
+		if (m[i].fini)
+			m[i].fini(ns);
+	route_ns_fini(ns);
+	if (current_ns == ns)
+		current_ns = NULL;
+	free(ns);
+}
+
+/* A namespace made on first use when the sandbox set none up (unit tests, tools): as
+ * NET_MODE_NONE, lo UP with 127.0.0.1/8. */
+static struct netns *lazy_ns(void)
+{
+	struct netns *ns = netns_new();
+	if (!ns)
+		return NULL;
+	if (net_iface_set_up(ns->lo, true) < 0 ||
+	    net_addr_add(ns->lo, htonl(INADDR_LOOPBACK), 8, 0, "lo") < 0) {
+		netns_put(ns);
+		return NULL;
+	}
+	return ns;
+}
+
+struct netns *net_current_ns(void)
+{
+	if (!current_ns)
+		current_ns = lazy_ns();
+	return current_ns;
+}
+
+/* Makes @ns the current namespace: takes a reference on it and drops the one held on the
+ * previous (NULL: none; the next net_current_ns makes a fresh one). */
+void net_set_current_ns(struct netns *ns)
+{
+	struct netns *old = current_ns;
+	if (ns)
+		netns_get(ns);
+	current_ns = ns;
+	if (old && old != ns) {
+		/* the old one may be torn down now: do not let netns_put clear the new one */
+		if (old->refs == 1) {
+			current_ns = NULL;
+			netns_put(old);
+			current_ns = ns;
+		} else {
+			netns_put(old);
+		}
+	} else if (old == ns && ns) {
+		netns_put(ns);
+	}
+}

@@ -1,0 +1,170 @@
+#!/bin/bash
+# --network=sandbox end to end (issue 7): two network namespaces joined by a veth pair,
+# ns A (the sandbox side, 10.77.0.2/24, default route via B) and ns B (the server side,
+# 10.77.0.1/24). `cvisor do` runs in A and takes A's eth0 over: the Sentry answers ARP
+# and ping for 10.77.0.2, A's host side loses its addresses while the Sentry runs, and
+# UDP, TCP (busybox nc) and HTTP (busybox wget to busybox httpd) work both ways.
+# Only the namespaces created here see any traffic; they are deleted on exit.
+. "$(dirname "$0")/lib.sh"
+
+A=cvnetA$$
+B=cvnetB$$
+W=$(mktemp -d /tmp/cvisor-net-XXXXXX)
+PIDS=()
+cleanup() {
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	# what `ip netns exec` started lives on in the namespaces: end it there
+	for ns in "$A" "$B"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[ -n "$pids" ] && kill $pids 2>/dev/null
+	done
+	wait 2>/dev/null
+	ip netns del "$A" 2>/dev/null
+	ip netns del "$B" 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+
+if ! ip netns add "$A" 2>/dev/null; then
+	echo "ok 1 # skip: cannot create network namespaces (needs root and ip netns)"
+	exit 0
+fi
+ip netns add "$B"
+ip link add "v$A" type veth peer name "v$B"
+ip link set "v$A" netns "$A"
+ip link set "v$B" netns "$B"
+ip -n "$A" link set "v$A" name eth0
+ip -n "$B" link set "v$B" name eth0
+ip -n "$A" link set lo up
+ip -n "$B" link set lo up
+ip -n "$A" link set eth0 up
+ip -n "$B" link set eth0 up
+ip -n "$B" addr add 10.77.0.1/24 dev eth0
+MAC_A=$(ip -n "$A" -br link show eth0 | awk '{print $3}')
+
+# The takeover deletes A's addresses on the host side; each sandbox needs them back.
+give_a_addresses() {
+	ip -n "$A" addr replace 10.77.0.2/24 dev eth0
+	ip -n "$A" route replace default via 10.77.0.1
+}
+in_a() { ip netns exec "$A" "$@"; }
+in_b() { ip netns exec "$B" "$@"; }
+sandbox() { give_a_addresses; in_a timeout 60 "$CVISOR" do --network=sandbox -- "$@"; }
+# Waits until the Sentry owns A's eth0 (its addresses left the host side).
+wait_takeover() {
+	for _ in $(seq 100); do
+		in_a ip -4 addr show dev eth0 | grep -q inet || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+# ---- the Sentry answers for 10.77.0.2 ----
+give_a_addresses
+in_a timeout 60 "$CVISOR" do --network=sandbox -- /bin/sleep 6 &
+PIDS+=($!)
+if wait_takeover; then
+	t_ok "A's host side loses its IPv4 addresses while the Sentry runs"
+else
+	t_fail "A's host side loses its IPv4 addresses while the Sentry runs" "$(in_a ip -4 addr)"
+fi
+in_a ip link show eth0 | grep -q "state UP" && t_ok "A's eth0 stays up" ||
+	t_fail "A's eth0 stays up" "$(in_a ip link show eth0)"
+out=$(in_b busybox ping -c 3 -W 2 10.77.0.2 2>&1)
+echo "$out" | grep -q "3 packets received" && t_ok "ping B -> sandbox" || t_fail "ping B -> sandbox" "$out"
+neigh=$(in_b ip neigh show 10.77.0.2)
+echo "$neigh" | grep -qi "lladdr $MAC_A .*REACHABLE" && t_ok "the Sentry answers ARP (B sees A's MAC REACHABLE)" ||
+	t_fail "the Sentry answers ARP (B sees A's MAC REACHABLE)" "$neigh (want $MAC_A)"
+wait "${PIDS[0]}"
+
+# ---- UDP both ways ----
+in_b timeout 20 perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(LocalAddr => "10.77.0.1:5000", Proto => "udp") or die;
+	$s->recv(my $b, 100); $s->send("echo:$b");' &
+PIDS+=($!)
+sleep 0.3
+out=$(sandbox perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(PeerAddr => "10.77.0.1:5000", Proto => "udp") or die "socket: $!";
+	$s->send("from-sandbox") or die "send: $!"; $s->recv(my $b, 100); print "$b\n";' 2>&1)
+[ "$out" == "echo:from-sandbox" ] && t_ok "UDP sandbox -> B and back" || t_fail "UDP sandbox -> B and back" "$out"
+
+sandbox perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(LocalAddr => "0.0.0.0:5001", Proto => "udp") or die "socket: $!";
+	$s->recv(my $b, 100); $s->send("echo:$b"); ' >"$W/udp_srv.out" 2>&1 &
+PIDS+=($!)
+wait_takeover
+out=$(in_b timeout 10 perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(PeerAddr => "10.77.0.2:5001", Proto => "udp") or die;
+	for (1..20) { $s->send("from-B"); my $r = ""; eval { local $SIG{ALRM} = sub { die }; alarm 1;
+	$s->recv($r, 100); alarm 0; }; if ($r) { print "$r\n"; last } }' 2>&1)
+[ "$out" == "echo:from-B" ] && t_ok "UDP B -> sandbox and back" || t_fail "UDP B -> sandbox and back" "$out $(cat "$W/udp_srv.out")"
+
+# ---- fragments: 30000-byte datagrams each way (Linux reassembles ours, we its) ----
+in_b timeout 20 perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(LocalAddr => "10.77.0.1:5002", Proto => "udp") or die;
+	$s->recv(my $b, 70000); $s->send(length($b) . ":" . ("r" x 20000));' &
+PIDS+=($!)
+sleep 0.3
+out=$(sandbox perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(PeerAddr => "10.77.0.1:5002", Proto => "udp") or die "socket: $!";
+	$s->send("x" x 30000) or die "send: $!"; $s->recv(my $b, 70000);
+	my ($n, $rest) = split /:/, $b; print "$n ", length($rest), "\n";' 2>&1)
+[ "$out" == "30000 20000" ] && t_ok "UDP 30000 bytes out, 20000 in: fragmented and reassembled" ||
+	t_fail "UDP 30000 bytes out, 20000 in: fragmented and reassembled" "$out"
+
+# ---- TCP both ways (busybox nc) ----
+in_b timeout 20 busybox nc -l -p 6000 >"$W/tcp_b.out" &
+PIDS+=($!)
+sleep 0.3
+out=$(sandbox /bin/sh -c 'echo tcp-from-sandbox | busybox nc 10.77.0.1 6000' 2>&1)
+sleep 0.3
+[ "$(cat "$W/tcp_b.out")" == "tcp-from-sandbox" ] && t_ok "TCP sandbox -> B (nc)" ||
+	t_fail "TCP sandbox -> B (nc)" "client: $out; server got: $(cat "$W/tcp_b.out")"
+
+sandbox busybox nc -l -p 6001 >"$W/tcp_a.out" 2>&1 &
+PIDS+=($!)
+wait_takeover
+ok=0
+for _ in $(seq 30); do
+	if echo tcp-from-B | in_b timeout 5 busybox nc 10.77.0.2 6001 2>/dev/null; then ok=1; break; fi
+	sleep 0.2
+done
+sleep 0.5
+[ $ok -eq 1 ] && [ "$(cat "$W/tcp_a.out")" == "tcp-from-B" ] && t_ok "TCP B -> sandbox (nc)" ||
+	t_fail "TCP B -> sandbox (nc)" "server got: $(cat "$W/tcp_a.out")"
+
+# ---- HTTP: busybox wget in the sandbox from busybox httpd in B ----
+mkdir -p "$W/www"
+echo "hello from B" >"$W/www/index.html"
+head -c 3000000 /dev/urandom >"$W/www/big"
+# not through in_b: a function run with & is a subshell, and $! would not be httpd
+ip netns exec "$B" busybox httpd -f -p 8080 -h "$W/www" &
+PIDS+=($!)
+sleep 0.3
+out=$(sandbox busybox wget -q -O - http://10.77.0.1:8080/index.html 2>&1)
+[ "$out" == "hello from B" ] && t_ok "wget sandbox -> httpd in B" || t_fail "wget sandbox -> httpd in B" "$out"
+want=$(sha256sum <"$W/www/big")
+out=$(sandbox /bin/sh -c 'busybox wget -q -O - http://10.77.0.1:8080/big | sha256sum' 2>&1)
+[ "$out" == "$want" ] && t_ok "wget 3 MB over TCP, bytes intact" || t_fail "wget 3 MB over TCP, bytes intact" "$out"
+
+# ---- ping from the sandbox (busybox ping opens a raw socket: --net-raw) ----
+give_a_addresses
+out=$(in_a timeout 60 "$CVISOR" --net-raw do --network=sandbox -- busybox ping -c 2 -W 2 10.77.0.1 2>&1)
+if echo "$out" | grep -q "2 packets received"; then
+	t_ok "ping sandbox -> B"
+else
+	t_fail "ping sandbox -> B" "$out"
+fi
+
+# ---- flags ----
+out=$(in_a timeout 20 "$CVISOR" do --network=host -- /bin/true 2>&1)
+rc=$?
+[ $rc -ne 0 ] && echo "$out" | grep -q -- "--network=host" && t_ok "--network=host is refused, naming the flag" ||
+	t_fail "--network=host is refused, naming the flag" "exit $rc: $out"
+give_a_addresses
+out=$(in_a timeout 20 "$CVISOR" do --network=none -- cat /proc/net/dev 2>&1)
+echo "$out" | grep -q "lo:" && ! echo "$out" | grep -q "eth0:" &&
+	in_a ip -4 addr show dev eth0 | grep -q 10.77.0.2 && t_ok "--network=none: loopback only, A keeps its addresses" ||
+	t_fail "--network=none: loopback only, A keeps its addresses" "$out"
+
+t_done

@@ -1,0 +1,213 @@
+/* vfs/fs/proc_net.c - /proc/net: dev, route, arp and snmp of the caller's network
+ * namespace, in Linux's formats (net/core/net-procfs.c, net/ipv4/fib_trie.c, arp.c,
+ * proc.c) so that ifconfig, route, arp, netstat and nstat read them unchanged.
+ *
+ * Owns: the rendering only. Must not: change netstack state, or include sentry
+ * headers. /proc/net/tcp and /proc/net/udp are not here (no socket iterator yet). */
+#include <arpa/inet.h>
+#include <linux/rtnetlink.h>
+#include <net/if_arp.h>
+#include <net/route.h>
+#include <stdio.h>
+#include <string.h>
+#include "netstack/arp.h"
+#include "netstack/ip4.h"
+#include "netstack/netns.h"
+#include "vfs/fs/procfs.h"
+
+/* /proc/net/dev: one line per interface, receive and transmit counters. */
+static int show_dev(const struct proc_node *n, struct proc_buf *b)
+{
+	struct netns *ns = net_current_ns();
+	proc_buf_printf(b, "Inter-|   Receive                            "
+			   "                    |  Transmit\n"
+			   " face |bytes    packets errs drop fifo frame "
+			   "compressed multicast|bytes    packets errs "
+			   "drop fifo colls carrier compressed\n");
+	if (!ns)
+		return 0;
+	struct net_iface *i;
+	list_for_each_entry(i, &ns->ifaces, link) {
+		const struct net_iface_stats *s = &i->stats;
+		proc_buf_printf(b,
+				"%6s: %7llu %7llu %4llu %4llu %4llu %5llu %10llu %9llu "
+				"%8llu %7llu %4llu %4llu %4llu %5llu %7llu %10llu\n",
+				i->name, (unsigned long long)s->rx_bytes,
+				(unsigned long long)s->rx_packets, (unsigned long long)s->rx_errors,
+				(unsigned long long)s->rx_dropped, 0ULL, 0ULL, 0ULL,
+				(unsigned long long)s->multicast, (unsigned long long)s->tx_bytes,
+				(unsigned long long)s->tx_packets, (unsigned long long)s->tx_errors,
+				(unsigned long long)s->tx_dropped, 0ULL, 0ULL, 0ULL, 0ULL);
+	}
+	return 0;
+}
+
+/* /proc/net/route: the main table, addresses as raw network-order words (%08X). */
+static int show_route(const struct proc_node *n, struct proc_buf *b)
+{
+	struct netns *ns = net_current_ns();
+	char line[160];
+	proc_buf_printf(b, "%-127s\n",
+			"Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU"
+			"\tWindow\tIRTT");
+	if (!ns)
+		return 0;
+	struct net_route *r;
+	list_for_each_entry(r, &ns->routes, link) {
+		unsigned flags = RTF_UP;
+		if (r->gateway)
+			flags |= RTF_GATEWAY;
+		if (r->mask == 0xffffffffu)
+			flags |= RTF_HOST;
+		if (r->type == RTN_UNREACHABLE || r->type == RTN_PROHIBIT ||
+		    r->type == RTN_BLACKHOLE)
+			flags |= RTF_REJECT;
+		snprintf(line, sizeof(line), "%s\t%08X\t%08X\t%04X\t%d\t%u\t%d\t%08X\t%d\t%u\t%u",
+			 r->iface ? r->iface->name : "*", r->dst, r->gateway, flags, 0, 0,
+			 (int)r->metric, r->mask, 0, 0, 0);
+		proc_buf_printf(b, "%-127s\n", line);
+	}
+	return 0;
+}
+
+static int arp_line(const struct arp_entry_info *e, void *arg)
+{
+	struct proc_buf *b = arg;
+	char ipbuf[16], hw[18];
+	inet_ntop(AF_INET, &e->ip, ipbuf, sizeof(ipbuf));
+	snprintf(hw, sizeof(hw), "%02x:%02x:%02x:%02x:%02x:%02x", e->mac[0], e->mac[1], e->mac[2],
+		 e->mac[3], e->mac[4], e->mac[5]);
+	unsigned flags = 0;
+	if (e->state & (ARP_NUD_REACHABLE | ARP_NUD_STALE | ARP_NUD_PERMANENT | 0x08 | 0x10))
+		flags |= ATF_COM;
+	if (e->state & ARP_NUD_PERMANENT)
+		flags |= ATF_PERM;
+	proc_buf_printf(b, "%-16s 0x%-10x0x%-10x%-17s     %-8s %s\n", ipbuf, e->iface->type,
+			flags, hw, "*", e->iface->name);
+	return 0;
+}
+
+/* /proc/net/arp: the neighbour cache. */
+static int show_arp(const struct proc_node *n, struct proc_buf *b)
+{
+	struct netns *ns = net_current_ns();
+	proc_buf_printf(b, "IP address       HW type     Flags       HW address            Mask"
+			   "     Device\n");
+	if (ns)
+		arp_for_each(ns, arp_line, b);
+	return 0;
+}
+
+#define U(x) ((unsigned long long)(x))
+
+static void snmp_ip(struct proc_buf *b, struct netns *ns)
+{
+	const struct net_stats *s = &ns->stats;
+	proc_buf_printf(b, "Ip: Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors "
+			   "ForwDatagrams InUnknownProtos InDiscards InDelivers OutRequests "
+			   "OutDiscards OutNoRoutes ReasmTimeout ReasmReqds ReasmOKs ReasmFails "
+			   "FragOKs FragFails FragCreates\n");
+	proc_buf_printf(b,
+			"Ip: %d %d %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu "
+			"%llu %llu %llu %llu %llu\n",
+			ns->sysctl.ip_forward ? 1 : 2, ns->sysctl.ip_default_ttl,
+			U(s->ip_in_receives), U(s->ip_in_hdr_errors), U(s->ip_in_addr_errors), 0ULL,
+			U(s->ip_in_unknown_protos), U(s->ip_in_discards), U(s->ip_in_delivers),
+			U(s->ip_out_requests), U(s->ip_out_discards), U(s->ip_out_no_routes),
+			U(s->ip_reasm_timeout), U(s->ip_reasm_reqds), U(s->ip_reasm_oks),
+			U(s->ip_reasm_fails), U(s->ip_frag_oks), U(s->ip_frag_fails),
+			U(s->ip_frag_creates));
+}
+
+/* The Icmp: per-type columns, in Linux's order (icmpmibmap). */
+static const struct {
+	const char *name;
+	int type;
+} icmp_cols[] = {
+    {"DestUnreachs", 3}, {"TimeExcds", 11},  {"ParmProbs", 12},	    {"SrcQuenchs", 4},
+    {"Redirects", 5},	 {"Echos", 8},	     {"EchoReps", 0},	    {"Timestamps", 13},
+    {"TimestampReps", 14}, {"AddrMasks", 17}, {"AddrMaskReps", 18},
+};
+#define NCOLS (sizeof(icmp_cols) / sizeof(icmp_cols[0]))
+
+static void snmp_icmp(struct proc_buf *b, struct netns *ns)
+{
+	const struct net_stats *s = &ns->stats;
+	proc_buf_printf(b, "Icmp: InMsgs InErrors InCsumErrors");
+	for (size_t i = 0; i < NCOLS; i++)
+		proc_buf_printf(b, " In%s", icmp_cols[i].name);
+	proc_buf_printf(b, " OutMsgs OutErrors OutRateLimitGlobal OutRateLimitHost");
+	for (size_t i = 0; i < NCOLS; i++)
+		proc_buf_printf(b, " Out%s", icmp_cols[i].name);
+	proc_buf_printf(b, "\nIcmp: %llu %llu %llu", U(s->icmp_in_msgs), U(s->icmp_in_errors),
+			U(s->icmp_in_csum_errors));
+	for (size_t i = 0; i < NCOLS; i++)
+		proc_buf_printf(b, " %llu", U(s->icmp_in_type[icmp_cols[i].type]));
+	proc_buf_printf(b, " %llu %llu %llu %llu", U(s->icmp_out_msgs), U(s->icmp_out_errors),
+			U(s->icmp_out_ratelimit_global), U(s->icmp_out_ratelimit_host));
+	for (size_t i = 0; i < NCOLS; i++)
+		proc_buf_printf(b, " %llu", U(s->icmp_out_type[icmp_cols[i].type]));
+	proc_buf_printf(b, "\n");
+	/* IcmpMsg: only the types seen, as Linux (omitted when none) */
+	int any = 0;
+	for (int dir = 0; dir < 2; dir++)
+		for (int t = 0; t < NET_ICMP_TYPES; t++)
+			any += (dir ? s->icmp_out_type[t] : s->icmp_in_type[t]) != 0;
+	if (!any)
+		return;
+	proc_buf_printf(b, "IcmpMsg:");
+	for (int dir = 0; dir < 2; dir++)
+		for (int t = 0; t < NET_ICMP_TYPES; t++)
+			if (dir ? s->icmp_out_type[t] : s->icmp_in_type[t])
+				proc_buf_printf(b, " %sType%d", dir ? "Out" : "In", t);
+	proc_buf_printf(b, "\nIcmpMsg:");
+	for (int dir = 0; dir < 2; dir++)
+		for (int t = 0; t < NET_ICMP_TYPES; t++)
+			if (dir ? s->icmp_out_type[t] : s->icmp_in_type[t])
+				proc_buf_printf(b, " %llu",
+						U(dir ? s->icmp_out_type[t] : s->icmp_in_type[t]));
+	proc_buf_printf(b, "\n");
+}
+
+static void snmp_tcp_udp(struct proc_buf *b, struct netns *ns)
+{
+	const struct net_stats *s = &ns->stats;
+	long estab = tcp_curr_estab ? tcp_curr_estab(ns) : 0;
+	/* RtoAlgorithm 1 (RFC 6298), RtoMin/RtoMax in ms, MaxConn -1: Linux's constants */
+	proc_buf_printf(b, "Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens "
+			   "AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs "
+			   "OutRsts InCsumErrors\n");
+	proc_buf_printf(b, "Tcp: 1 200 120000 -1 %llu %llu %llu %llu %ld %llu %llu %llu %llu %llu %llu\n",
+			U(s->tcp_active_opens), U(s->tcp_passive_opens), U(s->tcp_attempt_fails),
+			U(s->tcp_estab_resets), estab, U(s->tcp_in_segs), U(s->tcp_out_segs),
+			U(s->tcp_retrans_segs), U(s->tcp_in_errs), U(s->tcp_out_rsts),
+			U(s->tcp_in_csum_errors));
+	static const char udp_cols[] = "InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors "
+				       "SndbufErrors InCsumErrors IgnoredMulti MemErrors";
+	proc_buf_printf(b, "Udp: %s\n", udp_cols);
+	proc_buf_printf(b, "Udp: %llu %llu %llu %llu %llu 0 %llu 0 0\n", U(s->udp_in_datagrams),
+			U(s->udp_no_ports), U(s->udp_in_errors), U(s->udp_out_datagrams),
+			U(s->udp_rcvbuf_errors), U(s->udp_in_csum_errors));
+	/* no UDP-Lite here: its counters are truly zero */
+	proc_buf_printf(b, "UdpLite: %s\nUdpLite: 0 0 0 0 0 0 0 0 0\n", udp_cols);
+}
+
+/* /proc/net/snmp: the SNMP MIB counters of the namespace. */
+static int show_snmp(const struct proc_node *n, struct proc_buf *b)
+{
+	struct netns *ns = net_current_ns();
+	if (!ns)
+		return 0;
+	snmp_ip(b, ns);
+	snmp_icmp(b, ns);
+	snmp_tcp_udp(b, ns);
+	return 0;
+}
+
+const struct proc_entry proc_net_children[] = {
+    {"arp", S_IFREG | 0444, 0, .show = show_arp},
+    {"dev", S_IFREG | 0444, 0, .show = show_dev},
+    {"route", S_IFREG | 0444, 0, .show = show_route},
+    {"snmp", S_IFREG | 0444, 0, .show = show_snmp},
+    {NULL},
+};
