@@ -49,6 +49,8 @@ int cmd_delete(struct global_opts *g, int argc, char **argv)
 		return cli_error("delete %s: its sandbox (pid %d) does not die", id, st.pid);
 	}
 	container_cgroups_remove(&st);
+	snprintf(st.status, sizeof(st.status), "stopped");
+	container_run_late_hooks(&st, OCI_HOOK_POSTSTOP);
 	state_free(&st);
 	int r = state_remove(g->root, id);
 	if (r < 0)

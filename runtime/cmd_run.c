@@ -68,6 +68,8 @@ int cmd_run(struct global_opts *g, int argc, char **argv)
 	struct container_state st;
 	if (!state_load(g->root, o.id, &st)) {
 		container_cgroups_remove(&st);
+		snprintf(st.status, sizeof(st.status), "stopped");
+		container_run_late_hooks(&st, OCI_HOOK_POSTSTOP);
 		state_free(&st);
 	}
 	state_remove(g->root, o.id);

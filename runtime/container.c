@@ -5,6 +5,8 @@
  * create returns except through state files, the start fifo, the control socket and
  * signals to the Sentry's pid. */
 #include "runtime/container.h"
+#include "netstack/netns.h"
+#include "runtime/hooks.h"
 #include "runtime/oci_config.h"
 #include "sentry/control.h"
 #include "sentry/sandbox.h"
@@ -483,6 +485,19 @@ static int setup_hook(void *arg, struct task *init)
 }
 
 /* Joins the network namespace config.json names by path (Docker's), if any. */
+/* What the config says of the network namespace: none listed (the host's is shared), a
+ * new one (no path), or one to join (a path). */
+enum { OCI_NETNS_SHARED, OCI_NETNS_NEW, OCI_NETNS_JOIN };
+static int oci_netns_kind(const struct oci_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_namespaces; i++) {
+		const struct oci_namespace *ns = &cfg->namespaces[i];
+		if (!strcmp(ns->type, "network") || !strcmp(ns->type, "net"))
+			return ns->path ? OCI_NETNS_JOIN : OCI_NETNS_NEW;
+	}
+	return OCI_NETNS_SHARED;
+}
+
 static int join_namespaces(struct oci_config *cfg)
 {
 	for (size_t i = 0; i < cfg->n_namespaces; i++) {
@@ -541,9 +556,19 @@ sentry_child(struct global_opts *g, const struct create_opts *o, struct oci_conf
 	}
 	if (read(go_fd, &b, 1) != 1)
 		_exit(125); /* create gave up */
-	close(go_fd);
 	if (join_namespaces(cfg) < 0)
 		child_exit(ready_fd, 125);
+	/* a network namespace without a path: a fresh host one for the Sentry, which the
+	 * prestart hooks fill (Docker's libnetwork-setkey moves the veth end in) */
+	int netns_kind = oci_netns_kind(cfg);
+	if (netns_kind == OCI_NETNS_NEW && unshare(CLONE_NEWNET) < 0) {
+		child_fail("linux.namespaces: network: %s", strerror(errno));
+		child_exit(ready_fd, 125);
+	}
+	/* the namespaces exist: create runs prestart/createRuntime hooks, then says go */
+	if (write(ready_fd, "n", 1) != 1 || read(go_fd, &b, 1) != 1 || b != 'h')
+		_exit(125);
+	close(go_fd);
 	snprintf(fifo, sizeof(fifo), "%s/start.fifo", dir);
 	spec.start_fd = open(fifo, O_RDWR | O_CLOEXEC);
 	if (spec.start_fd < 0) {
@@ -564,9 +589,16 @@ sentry_child(struct global_opts *g, const struct create_opts *o, struct oci_conf
 	spec.setup_hook = setup_hook;
 	spec.setup_arg = &cx;
 	/* after join_namespaces: the takeover is of the container's network namespace */
-	if (cli_net_mode("create", g->network ? g->network : "sandbox", g->network_set, true,
-			 &spec.net_mode))
+	const char *network = g->network ? g->network : "sandbox";
+	if (cli_net_mode("create", network, g->network_set, true, &spec.net_mode))
 		_exit(125);
+	if (!strcmp(network, "sandbox")) {
+		/* The container's own network namespace (joined by path, or the fresh one the
+		 * hooks filled): take over its interfaces. Without one the host's is shared
+		 * and cli_net_mode decided (loopback only). */
+		if (netns_kind != OCI_NETNS_SHARED)
+			spec.net_mode = NET_MODE_SANDBOX;
+	}
 	int r = sandbox_run(&spec);
 	if (r == -ECANCELED)
 		_exit(137);
@@ -585,6 +617,51 @@ static const char *cgroup_path_for(struct global_opts *g, const struct oci_confi
 	else
 		snprintf(buf, size, "/cvisor/%s", id);
 	return buf;
+}
+
+/* prestart and createRuntime hooks, with the state of a container being created (the
+ * Sentry's pid: its network namespace is the container's). createContainer and
+ * startContainer are not run (see runtime/hooks.c): a warning says so. */
+static int run_create_hooks(const struct oci_config *cfg, struct container_state *st, char *why,
+			    size_t len)
+{
+	char saved[sizeof(st->status)];
+	memcpy(saved, st->status, sizeof(saved));
+	snprintf(st->status, sizeof(st->status), "creating");
+	char *json = state_oci_json(st);
+	memcpy(st->status, saved, sizeof(saved));
+	if (!json) {
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	int r = oci_hooks_run(cfg, OCI_HOOK_PRESTART, json, why, len);
+	if (!r)
+		r = oci_hooks_run(cfg, OCI_HOOK_CREATE_RUNTIME, json, why, len);
+	free(json);
+	for (int k = OCI_HOOK_CREATE_CONTAINER; k <= OCI_HOOK_START_CONTAINER; k++)
+		if (cfg->n_hooks[k])
+			cli_warn("hooks.%s: not run (they would run inside the container's own "
+				 "namespaces, which live in the Sentry)",
+				 oci_hook_names[k]);
+	return r;
+}
+
+/* poststart / poststop: failures are warnings (runtime-spec), the lifecycle goes on. */
+void container_run_late_hooks(const struct container_state *st, enum oci_hook_kind kind)
+{
+	struct oci_config cfg;
+	char err[512];
+	if (oci_config_load(st->bundle, &cfg, err, sizeof(err)) < 0) {
+		if (kind == OCI_HOOK_POSTSTOP)
+			return; /* the bundle may be gone by delete */
+		cli_warn("%s hooks: %s", oci_hook_names[kind], err);
+		return;
+	}
+	char *json = state_oci_json(st);
+	if (json && oci_hooks_run(&cfg, kind, json, err, sizeof(err)) < 0)
+		cli_warn("%s", err);
+	free(json);
+	oci_config_free(&cfg);
 }
 
 int container_create(struct global_opts *g, const struct create_opts *o, pid_t *pid_out)
@@ -712,6 +789,14 @@ int container_create(struct global_opts *g, const struct create_opts *o, pid_t *
 	state_save(g->root, &st); /* the pid, so that delete --force can kill a stuck create */
 	char b = 'g', why[sizeof(child_err)] = "";
 	ssize_t n = write(go[1], &b, 1) == 1 ? read(ready[0], &b, 1) : -1;
+	if (n == 1 && b == 'n') { /* namespaces made: the hooks that run before the app */
+		n = run_create_hooks(&cfg, &st, why, sizeof(why)) < 0 ? 0 : 1;
+		b = 'h';
+		if (n == 1)
+			n = write(go[1], &b, 1) == 1 ? read(ready[0], &b, 1) : -1;
+		else
+			kill(pid, SIGKILL);
+	}
 	if (n == 1 && b == '!') { /* the Sentry's one-line reason (child_exit) */
 		ssize_t m = read(ready[0], why, sizeof(why) - 1);
 		why[m > 0 ? m : 0] = '\0';
@@ -792,6 +877,7 @@ int container_start(struct global_opts *g, const char *id)
 	unlink(fifo); /* started once: a second start finds no fifo */
 	snprintf(st.status, sizeof(st.status), "running");
 	int r = state_save(g->root, &st);
+	container_run_late_hooks(&st, OCI_HOOK_POSTSTART);
 	state_free(&st);
 	if (r < 0)
 		return cli_error("cannot write the state of %s: %s", id, strerror(-r));

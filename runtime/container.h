@@ -4,6 +4,7 @@
 #define CVISOR_RUNTIME_CONTAINER_H
 #include "runtime/cli.h"
 #include "runtime/state.h"
+#include "runtime/oci_config.h"
 #include <jansson.h>
 #include <stdbool.h>
 #include <sys/types.h>
@@ -25,6 +26,8 @@ int container_create(struct global_opts *g, const struct create_opts *o, pid_t *
 int container_start(struct global_opts *g, const char *id);
 /* Kills the Sentry (SIGKILL) and waits up to @ms milliseconds for it to be gone. */
 void container_kill_sentry(const struct container_state *st, int ms);
+/* Runs config.json's poststart or poststop hooks of @st's bundle (failures are warnings). */
+void container_run_late_hooks(const struct container_state *st, enum oci_hook_kind kind);
 /* Removes the cgroups made for the container (named in @st). */
 void container_cgroups_remove(const struct container_state *st);
 /* Writes linux.resources JSON @res to the container's cgroups. Prints a warning per

@@ -458,6 +458,66 @@ static int parse_annotations(json_t *v, struct oci_config *c, struct perr *e)
 	return 0;
 }
 
+const char *const oci_hook_names[OCI_HOOK_KINDS] = {
+    "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop"};
+
+static int parse_hook(json_t *v, const char *where, struct oci_hook *h, struct perr *e)
+{
+	char field[128];
+	if (!json_is_object(v))
+		return perr_set(e, "%s: expected an object", where);
+	json_t *path = json_object_get(v, "path");
+	if (!json_is_string(path) || json_string_value(path)[0] != '/')
+		return perr_set(e, "%s.path: expected an absolute path", where);
+	if (!(h->path = strdup(json_string_value(path))))
+		return -ENOMEM;
+	json_t *args = json_object_get(v, "args"), *env = json_object_get(v, "env");
+	json_t *timeout = json_object_get(v, "timeout");
+	int r;
+	snprintf(field, sizeof(field), "%s.args", where);
+	if (args && !json_is_null(args) && (r = get_strv(args, field, &h->args, e)))
+		return r;
+	snprintf(field, sizeof(field), "%s.env", where);
+	if (env && !json_is_null(env) && (r = get_strv(env, field, &h->env, e)))
+		return r;
+	if (timeout && !json_is_null(timeout)) {
+		if (!json_is_integer(timeout) || json_integer_value(timeout) <= 0 ||
+		    json_integer_value(timeout) > INT32_MAX)
+			return perr_set(e, "%s.timeout: expected a positive integer", where);
+		h->timeout = (int)json_integer_value(timeout);
+	}
+	return 0;
+}
+
+static int parse_hooks(json_t *v, struct oci_config *c, struct perr *e)
+{
+	char where[64];
+	if (!v || json_is_null(v))
+		return 0;
+	if (!json_is_object(v))
+		return perr_set(e, "hooks: expected an object");
+	for (int k = 0; k < OCI_HOOK_KINDS; k++) {
+		json_t *a = json_object_get(v, oci_hook_names[k]), *x;
+		size_t i;
+		if (!a || json_is_null(a))
+			continue;
+		if (!json_is_array(a))
+			return perr_set(e, "hooks.%s: expected an array", oci_hook_names[k]);
+		c->hooks[k] = calloc(json_array_size(a) + 1, sizeof(struct oci_hook));
+		if (!c->hooks[k])
+			return -ENOMEM;
+		json_array_foreach(a, i, x)
+		{
+			snprintf(where, sizeof(where), "hooks.%s[%zu]", oci_hook_names[k], i);
+			c->n_hooks[k] = i + 1;
+			int r = parse_hook(x, where, &c->hooks[k][i], e);
+			if (r)
+				return r;
+		}
+	}
+	return 0;
+}
+
 static int parse_root(json_t *v, const char *bundle, struct oci_config *c, struct perr *e)
 {
 	char *path = NULL;
@@ -511,6 +571,7 @@ int oci_config_parse(const char *text, const char *bundle, struct oci_config *c,
 	    (r = get_str(root, "hostname", "", &c->hostname, &e)) ||
 	    (r = parse_mounts(json_object_get(root, "mounts"), bundle, c, &e)) ||
 	    (r = parse_annotations(json_object_get(root, "annotations"), c, &e)) ||
+	    (r = parse_hooks(json_object_get(root, "hooks"), c, &e)) ||
 	    (r = parse_linux(json_object_get(root, "linux"), c, &e)))
 		goto out;
 out:
@@ -619,6 +680,14 @@ void oci_config_free(struct oci_config *c)
 	free(c->namespaces);
 	free(c->cgroups_path);
 	free(c->resources_json);
+	for (int k = 0; k < OCI_HOOK_KINDS; k++) {
+		for (size_t i = 0; i < c->n_hooks[k]; i++) {
+			free(c->hooks[k][i].path);
+			strv_free(c->hooks[k][i].args);
+			strv_free(c->hooks[k][i].env);
+		}
+		free(c->hooks[k]);
+	}
 	memset(c, 0, sizeof(*c));
 }
 

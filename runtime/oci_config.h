@@ -51,6 +51,27 @@ struct oci_namespace {
 	char *path; /* NULL: a new one */
 };
 
+/* hooks.<kind>[]: a host program the runtime runs with the container's state JSON on
+ * stdin (runtime-spec "POSIX-platform Hooks"). */
+struct oci_hook {
+	char *path;  /* absolute */
+	char **args; /* NULL-terminated, or NULL: { path } */
+	char **env;  /* NULL-terminated, or NULL: empty */
+	int timeout; /* seconds; 0: none */
+};
+
+enum oci_hook_kind {
+	OCI_HOOK_PRESTART,
+	OCI_HOOK_CREATE_RUNTIME,
+	OCI_HOOK_CREATE_CONTAINER,
+	OCI_HOOK_START_CONTAINER,
+	OCI_HOOK_POSTSTART,
+	OCI_HOOK_POSTSTOP,
+	OCI_HOOK_KINDS
+};
+/* Their config.json names ("prestart", "createRuntime", ...), by kind. */
+extern const char *const oci_hook_names[OCI_HOOK_KINDS];
+
 struct oci_config {
 	char *oci_version;
 	char *root_path; /* absolute (resolved against the bundle) */
@@ -66,6 +87,8 @@ struct oci_config {
 	char *resources_json; /* linux.resources as compact JSON, or NULL */
 	struct sock_fprog seccomp; /* linux.seccomp as BPF (runtime/oci_seccomp.c); filter NULL: none */
 	unsigned seccomp_flags;    /* its SECCOMP_FILTER_FLAG_LOG / _SPEC_ALLOW */
+	struct oci_hook *hooks[OCI_HOOK_KINDS];
+	size_t n_hooks[OCI_HOOK_KINDS];
 };
 
 /* Parses config.json text @text of the bundle at @bundle (root.path is resolved against

@@ -48,6 +48,12 @@ give_a_addresses() {
 	ip -n "$A" route replace default via 10.77.0.1
 }
 in_a() { ip netns exec "$A" "$@"; }
+# wait_listen tcp|udp PORT: until B has a socket bound to PORT (a loaded machine is slow)
+wait_listen() {
+	local opt=-ltn
+	[ "$1" = udp ] && opt=-lun
+	for _ in $(seq 50); do ip netns exec "$B" ss $opt 2>/dev/null | grep -q ":$2 " && return 0; sleep 0.1; done
+}
 in_b() { ip netns exec "$B" "$@"; }
 sandbox() { give_a_addresses; in_a timeout 60 "$CVISOR" do --network=sandbox -- "$@"; }
 # Waits until the Sentry owns A's eth0 (its addresses left the host side).
@@ -82,7 +88,7 @@ in_b timeout 20 perl -MIO::Socket::INET -e '
 	my $s = IO::Socket::INET->new(LocalAddr => "10.77.0.1:5000", Proto => "udp") or die;
 	$s->recv(my $b, 100); $s->send("echo:$b");' &
 PIDS+=($!)
-sleep 0.3
+wait_listen udp 5000
 out=$(sandbox perl -MIO::Socket::INET -e '
 	my $s = IO::Socket::INET->new(PeerAddr => "10.77.0.1:5000", Proto => "udp") or die "socket: $!";
 	$s->send("from-sandbox") or die "send: $!"; $s->recv(my $b, 100); print "$b\n";' 2>&1)
@@ -104,7 +110,7 @@ in_b timeout 20 perl -MIO::Socket::INET -e '
 	my $s = IO::Socket::INET->new(LocalAddr => "10.77.0.1:5002", Proto => "udp") or die;
 	$s->recv(my $b, 70000); $s->send(length($b) . ":" . ("r" x 20000));' &
 PIDS+=($!)
-sleep 0.3
+wait_listen udp 5002
 out=$(sandbox perl -MIO::Socket::INET -e '
 	my $s = IO::Socket::INET->new(PeerAddr => "10.77.0.1:5002", Proto => "udp") or die "socket: $!";
 	$s->send("x" x 30000) or die "send: $!"; $s->recv(my $b, 70000);
@@ -115,9 +121,10 @@ out=$(sandbox perl -MIO::Socket::INET -e '
 # ---- TCP both ways (busybox nc) ----
 in_b timeout 20 busybox nc -l -p 6000 >"$W/tcp_b.out" &
 PIDS+=($!)
-sleep 0.3
+# the listener must be up before the sandbox connects (a loaded CI machine is slow)
+wait_listen tcp 6000
 out=$(sandbox /bin/sh -c 'echo tcp-from-sandbox | busybox nc 10.77.0.1 6000' 2>&1)
-sleep 0.3
+for _ in $(seq 20); do [ -s "$W/tcp_b.out" ] && break; sleep 0.1; done
 [ "$(cat "$W/tcp_b.out")" == "tcp-from-sandbox" ] && t_ok "TCP sandbox -> B (nc)" ||
 	t_fail "TCP sandbox -> B (nc)" "client: $out; server got: $(cat "$W/tcp_b.out")"
 
@@ -140,7 +147,7 @@ head -c 3000000 /dev/urandom >"$W/www/big"
 # not through in_b: a function run with & is a subshell, and $! would not be httpd
 ip netns exec "$B" busybox httpd -f -p 8080 -h "$W/www" &
 PIDS+=($!)
-sleep 0.3
+wait_listen tcp 8080
 out=$(sandbox busybox wget -q -O - http://10.77.0.1:8080/index.html 2>&1)
 [ "$out" == "hello from B" ] && t_ok "wget sandbox -> httpd in B" || t_fail "wget sandbox -> httpd in B" "$out"
 want=$(sha256sum <"$W/www/big")
