@@ -147,6 +147,9 @@ static struct netns *lazy_ns(void)
 
 struct netns *net_current_ns(void)
 {
+	struct netns *t = net_task_ns ? net_task_ns() : NULL;
+	if (t)
+		return t; /* the calling task's own (CLONE_NEWNET) */
 	if (!current_ns)
 		current_ns = lazy_ns();
 	return current_ns;
@@ -172,4 +175,16 @@ void net_set_current_ns(struct netns *ns)
 	} else if (old == ns && ns) {
 		netns_put(ns);
 	}
+}
+
+/* The hooks sentry/nsproxy.h names: a CLONE_NEWNET/unshare gives the task a new stack
+ * (loopback only, DOWN, as a new Linux netns); its last user releases it. */
+void *netns_clone_for_task(void)
+{
+	return netns_new();
+}
+
+void netns_release_for_task(void *stack)
+{
+	netns_put(stack);
 }

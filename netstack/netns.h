@@ -175,6 +175,12 @@ void netns_put(struct netns *ns);
  * netstack_sandbox_init; if that never ran, e.g. in unit tests, one made on first use
  * as NET_MODE_NONE: lo up with 127.0.0.1/8). Borrowed; NULL only on ENOMEM. */
 struct netns *net_current_ns(void);
+/* The calling task's namespace when it has one of its own (weak: the Sentry provides it;
+ * NULL: the sandbox's). */
+struct netns *net_task_ns(void) __attribute__((weak));
+/* For sentry/nsproxy.h: a new namespace for CLONE_NEWNET, and its release. */
+void *netns_clone_for_task(void);
+void netns_release_for_task(void *stack);
 /* Makes @ns current: takes a reference on it, drops the one on the previous current
  * namespace (NULL: none; the next net_current_ns makes a fresh one). */
 void net_set_current_ns(struct netns *ns);

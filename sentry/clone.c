@@ -1,11 +1,14 @@
 /* sentry/clone.c - creating tasks: the native clone runs in the host with flags the Sentry
  * rewrote (sys_task.c); here the Sentry builds the new task's state at the clone event,
  * fixes the parent's return value and the ids written to app memory (virtual tids), and
- * releases the child at its first stop. CLONE_NEWNS gives the child a copy of the
- * parent task's mount namespace (nsproxy.c). */
+ * releases the child at its first stop. The child's pid is allocated in the parent's
+ * pid_for_children (CLONE_NEWPID: in a new pid namespace, where it is pid 1; pidns.c) and
+ * the ids the parent and the child are told are in their own pid namespaces; the
+ * CLONE_NEW* flags give it new namespaces (nsproxy.c). */
 #include "sentry/task.h"
 #include "sentry/nsproxy.h"
 #include "sentry/cgroup.h"
+#include "sentry/pidns.h"
 #include "common/log.h"
 #include <errno.h>
 #include <sched.h>
@@ -15,12 +18,12 @@
 void loop_new_task_ready(struct task *child);
 
 static struct thread_group *fork_group(struct task *parent, pid_t child_tid, uint64_t flags,
-				       int exit_signal)
+				       int exit_signal, int vpid)
 {
 	struct thread_group *ptg = parent->tg, *tg = tg_new();
 	if (!tg)
 		return NULL;
-	tg->vpid = pid_alloc();
+	tg->vpid = vpid;
 	tg->host_pid = child_tid;
 	tg->parent = (flags & CLONE_PARENT) ? ptg->parent : ptg;
 	if (tg->parent)
@@ -45,6 +48,10 @@ static struct thread_group *fork_group(struct task *parent, pid_t child_tid, uin
 	tg->keepcaps = ptg->keepcaps;
 	tg->nice = ptg->nice;
 	cgroup_tg_fork(tg, ptg);
+	tg->cap_eff_ns = ptg->cap_eff_ns;
+	tg->userns = ptg->userns;
+	user_ns_get(tg->userns);
+	pidns_new_group(tg);
 	if (flags & CLONE_FILES) {
 		vfs_fdtable_get(ptg->fdt);
 		tg->fdt = ptg->fdt;
@@ -76,10 +83,23 @@ void clone_on_event(struct task *parent, pid_t child_tid)
 		return;
 	}
 	cgroup_clone_unreserve(parent); /* the child's own pid charge replaces it */
-	if (req->flags & CLONE_THREAD) {
-		child = task_new(child_tid, parent->tg, pid_alloc());
+	/* the child's pid: in the parent's pid_for_children, or in a new namespace */
+	struct pid_ns *pns = parent->ns ? parent->ns->pid : pidns_root(), *newns = NULL;
+	if (req->flags & CLONE_THREAD)
+		pns = task_pidns(parent);
+	if (req->flags & CLONE_NEWPID) {
+		struct user_ns *owner = tg_userns(parent->tg);
+		pns = newns = pid_ns_new(pns, owner); /* CLONE_NEWUSER: task_ns_fork re-owns it */
+	}
+	int vpid = pns ? pidns_alloc(pns) : -ENOMEM;
+	pid_ns_put(newns); /* the pid record holds it now */
+	if (vpid < 0) {
+		child = NULL;
+	} else if (req->flags & CLONE_THREAD) {
+		child = task_new(child_tid, parent->tg, vpid);
 	} else {
-		struct thread_group *tg = fork_group(parent, child_tid, req->flags, req->exit_signal);
+		struct thread_group *tg =
+			fork_group(parent, child_tid, req->flags, req->exit_signal, vpid);
 		child = tg ? task_new(child_tid, tg, tg->vpid) : NULL;
 	}
 	if (child && task_ns_fork(child, parent, req->flags) < 0) {
@@ -96,7 +116,7 @@ void clone_on_event(struct task *parent, pid_t child_tid)
 	if (req->flags & CLONE_PARENT_SETTID) {
 		/* Now, while the child is still stopped: once it runs it may exit and have the
 		 * host clear this very word (glibc passes the same address as ctid). */
-		int v = child->vtid;
+		int v = pidns_nr(child->vtid, task_pidns(parent));
 		guest_copy_out(&parent->mem, req->ptid_gaddr, &v, sizeof(v));
 	}
 	if (req->flags & CLONE_CHILD_CLEARTID)
@@ -104,7 +124,7 @@ void clone_on_event(struct task *parent, pid_t child_tid)
 	child->clone = *req; /* the child fixes CLONE_CHILD_SETTID at its first stop */
 	req->child_tid = child_tid;
 	req->active = false;
-	parent->clone.child_tid = child->vtid;
+	parent->clone.child_tid = pidns_nr(child->vtid, task_pidns(parent));
 	/* On to the parent's syscall exit, where its return value becomes the virtual tid. */
 	plat->syscall_run(parent->host_tid, true);
 	loop_new_task_ready(child);
@@ -127,7 +147,7 @@ void clone_on_child_stop(struct task *child)
 	if (plat->regs_get(child->host_tid, &child->regs) == 0)
 		restore_args(child, child->clone.app_args);
 	if (child->clone.flags & CLONE_CHILD_SETTID) {
-		int v = child->vtid;
+		int v = pidns_nr(child->vtid, task_pidns(child));
 		guest_copy_out(&child->mem, child->clone.ctid_gaddr, &v, sizeof(v));
 	}
 	child->clone.active = false;

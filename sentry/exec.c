@@ -11,6 +11,7 @@
  *    stack (argv, envp, auxv with AT_SYSINFO_EHDR, AT_RANDOM, AT_EXECFN) and jumps.
  * Owns struct exec_state. Must not keep guest pointers past the exec. */
 #include "sentry/task.h"
+#include "sentry/pidns.h"
 #include "sentry/exec.h"
 #include "platform/stub_layout.h"
 #include "common/log.h"
@@ -385,7 +386,9 @@ void exec_on_host_exec(struct task *t, pid_t former_tid)
 	tg->leader = t;
 	if (t->host_tid != tg->host_pid) {
 		task_rehash(t, tg->host_pid);
+		int old_tid = t->vtid;
 		t->vtid = tg->vpid;
+		pidns_release(old_tid); /* its numbers in nested pid namespaces */
 	}
 	(void)former_tid;
 	guest_mem_release(&t->mem); /* /proc/<tid>/mem follows the old mm */

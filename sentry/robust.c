@@ -5,6 +5,7 @@
  * futexes it still owns FUTEX_OWNER_DIED like Linux's handle_futex_death, then kicks the
  * group's other threads out of a native futex wait (an unblockable SIGSTOP the Sentry
  * swallows; the host restarts the wait, which sees the changed word and returns). */
+#include "sentry/pidns.h"
 #include "sentry/task.h"
 #include <errno.h>
 #include <linux/futex.h>
@@ -25,7 +26,8 @@ static bool handle_death(struct task *t, uint64_t futex_gaddr)
 	uint32_t val, nval;
 	if (guest_copy_in(&t->mem, &val, futex_gaddr, 4) < 0)
 		return false;
-	if ((val & FUTEX_TID_MASK) != (uint32_t)t->vtid)
+	/* the tid glibc wrote: the one the thread sees, in its own pid namespace */
+	if ((val & FUTEX_TID_MASK) != (uint32_t)pidns_nr(t->vtid, task_pidns(t)))
 		return false;
 	nval = (val & FUTEX_WAITERS) | FUTEX_OWNER_DIED;
 	guest_copy_out(&t->mem, futex_gaddr, &nval, 4);

@@ -6,6 +6,7 @@
  * synchronous faults (SIGSEGV...) go through unchanged.
  * Must not resume tasks except through dispatch.c's functions. */
 #include "sentry/task.h"
+#include "sentry/pidns.h"
 #include "common/log.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -248,6 +249,8 @@ bool signal_take_queued(struct task *t, int sig, siginfo_t *out)
 		t->sent_pending &= ~SIGBIT(sig);
 	if (!queue_has(&t->tg->sigqueue, sig))
 		t->tg->sent_pending &= ~SIGBIT(sig);
+	if (found)
+		pidns_fix_siginfo(t, out);
 	return found;
 }
 
@@ -292,6 +295,7 @@ void signal_on_host_stop(struct task *t, const struct plat_event *ev)
 			t->tg->sent_pending &= ~SIGBIT(sig);
 		if (!found)
 			signal_info_user(&vi, sig, SI_KERNEL, NULL);
+		pidns_fix_siginfo(t, &vi); /* the sender as @t's namespaces see it */
 		if ((sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU) && t->tg->sighand &&
 		    t->tg->sighand->action[sig].handler == 0) {
 			/* Default action: stop. The stubs' host process group is orphaned (they

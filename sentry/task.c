@@ -5,6 +5,7 @@
 #include "sentry/exec.h"
 #include "sentry/cgroup.h"
 #include "sentry/nsproxy.h"
+#include "sentry/pidns.h"
 #include "vfs/tty.h"
 #include "common/log.h"
 #include <errno.h>
@@ -59,7 +60,7 @@ struct thread_group *tg_by_vpid(int vpid)
 	return NULL;
 }
 
-static bool vpid_in_use(int v)
+bool pid_in_use(int v)
 {
 	struct thread_group *tg;
 	struct task *t;
@@ -79,7 +80,7 @@ int pid_alloc(void)
 		int v = next_vpid++;
 		if (next_vpid > 4194304)
 			next_vpid = 300;
-		if (!vpid_in_use(v))
+		if (!pid_in_use(v) && !pidns_of(v)->level)
 			return v;
 	}
 }
@@ -160,7 +161,9 @@ void task_free(struct task *t)
 	exec_state_free(t->exec);
 	seccomp_task_release(t);
 	cgroup_task_release(t);
+	int vtid = t->vtid;
 	free(t);
+	pidns_release(vtid);
 }
 
 void tg_put_resources(struct thread_group *tg)
@@ -179,23 +182,24 @@ void tg_put_resources(struct thread_group *tg)
 	tg->sighand = NULL;
 }
 
-/* The reaper of @tg's orphans: the nearest subreaper ancestor, else init. */
-static struct thread_group *find_reaper(struct thread_group *tg)
+/* Drops @tg's user namespace (at reap: /proc still translates a zombie's ids). */
+static void tg_put_userns(struct thread_group *tg)
 {
-	for (struct thread_group *p = tg->parent; p; p = p->parent)
-		if (p->subreaper && !p->zombie)
-			return p;
-	return init_tg;
+	user_ns_put(tg->userns);
+	tg->userns = NULL;
 }
 
 static void reparent_children(struct thread_group *tg)
 {
 	struct thread_group *c, *tmp;
-	struct thread_group *reaper = find_reaper(tg);
+	struct thread_group *reaper = pidns_find_reaper(tg);
 	list_for_each_entry_safe(c, tmp, &tg->children, sibling) {
 		list_del(&c->sibling);
 		if (!reaper || reaper == tg) {
+			/* nobody will wait for it (a dying namespace's pid 1 had it) */
 			c->parent = NULL;
+			if (c->zombie && !c->ns_exit_pending)
+				tg_reap(c);
 			continue;
 		}
 		c->parent = reaper;
@@ -227,8 +231,6 @@ static bool parent_autoreaps(struct thread_group *parent, int exit_signal)
 /* The last thread of @tg died: it becomes a zombie, or is reaped at once. */
 static void tg_died(struct thread_group *tg, int status)
 {
-	struct thread_group *parent = tg->parent;
-
 	tg->zombie = true;
 	tg->wait_status = status;
 	cgroup_tg_exit(tg);
@@ -244,6 +246,17 @@ static void tg_died(struct thread_group *tg, int status)
 		loop_request_exit(status);
 		return;
 	}
+	if (pidns_init_died(tg)) {
+		tg->ns_exit_pending = true; /* pidns_group_reaped finishes it */
+		return;
+	}
+	tg_death_notify(tg);
+}
+
+void tg_death_notify(struct thread_group *tg)
+{
+	struct thread_group *parent = tg->parent;
+	int status = tg->wait_status;
 	if (!parent) {
 		tg_reap(tg);
 		return;
@@ -306,7 +319,13 @@ void tg_reap(struct thread_group *tg)
 		init_tg = NULL;
 	signalfd_group_gone(tg);
 	cgroup_tg_release(tg);
+	pidns_group_reaped(tg);
+	tg_put_userns(tg);
+	int vpid = tg->vpid, pgid = tg->pgid, sid = tg->sid;
 	free(tg);
+	pidns_release(vpid);
+	pidns_release(pgid);
+	pidns_release(sid);
 }
 
 /* ---- accessors of sentry/syscall.h ---- */

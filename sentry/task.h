@@ -73,6 +73,11 @@ struct thread_group {
 	int stop_sig;
 	int pending_stop_sig;          /* the job-control signal a SIGSTOP stands for */
 	bool subreaper;
+	bool ns_exit_pending;          /* pid 1 of a dying pid namespace: reported to its parent
+	                                * once the namespace is empty (sentry/pidns.c) */
+	struct user_ns *userns;        /* a reference; NULL: the sandbox's (sentry/userns.c) */
+	uint64_t cap_eff_ns;           /* effective set in @userns when it is not the sandbox's
+	                                * (cred.cap_effective is then empty: tg_caps_effective) */
 	struct waitq child_wq;         /* woken when a child changes state */
 	struct vfs_fdtable *fdt;
 	struct vfs_fs_ctx *fs;         /* the leader's (sentry/nsproxy.h): what /proc shows */
@@ -167,8 +172,10 @@ struct task {
 struct task *task_by_host_tid(pid_t tid);
 struct task *task_by_vtid(int vtid);
 struct thread_group *tg_by_vpid(int vpid);
-/* Allocates a virtual pid. */
+/* Allocates a virtual pid (in the sandbox's pid namespace; sentry/pidns.c for others). */
 int pid_alloc(void);
+/* Whether sandbox-level number @v is some task's tid or some group's pid, pgid or sid. */
+bool pid_in_use(int v);
 /* Creates the task for host thread @tid in group @tg (new group when @tg is NULL). */
 struct task *task_new(pid_t host_tid, struct thread_group *tg, int vtid);
 struct thread_group *tg_new(void);
@@ -181,6 +188,8 @@ extern struct thread_group *init_tg;
 void task_host_dead(struct task *t, int status);
 /* Reaps zombie @tg (wait4 returned it or auto-reap). */
 void tg_reap(struct thread_group *tg);
+/* Zombie @tg is reported to its parent (exit signal, wake-up) or auto-reaped. */
+void tg_death_notify(struct thread_group *tg);
 void tg_put_resources(struct thread_group *tg);
 void task_rehash(struct task *t, pid_t tid);
 /* Frees @t (its host thread is gone): waiters, queues, memory handle, exec state. */

@@ -15,6 +15,7 @@
 #include <sys/signalfd.h>
 #include "common/log.h"
 #include "sentry/console.h"
+#include "sentry/pidns.h"
 #include "sentry/task.h"
 #include "vfs/tty.h"
 
@@ -121,6 +122,19 @@ static bool job_caller_ignores(int sig)
 	return false;
 }
 
+/* Pid namespaces (sentry/pidns.c): the caller's numbers for TIOCGPGRP/TIOCSPGRP/TIOCGSID. */
+static int job_pid_to_caller(int nr)
+{
+	struct task *t = current_task();
+	return t ? pidns_nr(nr, task_pidns(t)) : nr;
+}
+
+static int job_pid_from_caller(int nr)
+{
+	struct task *t = current_task();
+	return t ? pidns_find(nr, task_pidns(t)) : nr;
+}
+
 static const struct tty_job_ops job_ops = {
     .caller = job_caller,
     .signal_pgrp = job_signal_pgrp,
@@ -128,6 +142,8 @@ static const struct tty_job_ops job_ops = {
     .pgrp_session = job_pgrp_session,
     .pgrp_orphaned = job_pgrp_orphaned,
     .caller_ignores = job_caller_ignores,
+    .pid_to_caller = job_pid_to_caller,
+    .pid_from_caller = job_pid_from_caller,
 };
 
 __attribute__((constructor)) static void tty_ctl_ctor(void)

@@ -208,7 +208,7 @@ int vfs_chownat(struct vfs_ctx *c, int dirfd, const char *path, uint32_t uid, ui
 	err = vfs_getattr(p.dentry, &st);
 	struct vfs_iattr ia = { 0 };
 	const struct vfs_cred *cr = c->cred;
-	bool cap = !cr || vfs_capable(cr, VFS_CAP_CHOWN);
+	bool cap = !cr || vfs_capable_wrt(cr, VFS_CAP_CHOWN, st.st_uid, st.st_gid);
 	if (!err && uid != (uint32_t)-1 && uid != st.st_uid) {
 		if (!cap)
 			err = -EPERM;

@@ -363,6 +363,10 @@ int vfs_path_to_string(const struct vfs_path *p, const struct vfs_path *root, ch
 int vfs_permission(const struct vfs_cred *cr, const struct stat *st, int mask);
 int vfs_dentry_permission(const struct vfs_cred *cr, struct vfs_dentry *d, int mask);
 bool vfs_is_owner_or_cap(const struct vfs_cred *cr, uint32_t uid);
+/* Capability @cap over an object owned by @uid/@gid ((uint32_t)-1: not known): the
+ * sandbox's capabilities, or a child user namespace's (cred->ns_caps) when both ids are
+ * mapped there (Linux's capable_wrt_inode_uidgid). */
+bool vfs_capable_wrt(const struct vfs_cred *cr, int cap, uint32_t uid, uint32_t gid);
 bool vfs_in_group(const struct vfs_cred *cr, uint32_t gid);
 /* Sticky-directory rule for deleting/renaming @victim in @dir. */
 int vfs_may_delete(const struct vfs_cred *cr, struct vfs_dentry *dir, struct vfs_dentry *victim,

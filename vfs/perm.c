@@ -1,5 +1,7 @@
 /* vfs/perm.c - permission checks against struct vfs_cred: mode bits, supplementary
- * groups, CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH / CAP_FOWNER, sticky directories.
+ * groups, CAP_DAC_OVERRIDE / CAP_DAC_READ_SEARCH / CAP_FOWNER (for a process of a child
+ * user namespace: over objects whose owner and group are mapped there), sticky
+ * directories.
  * Pure functions of credentials and attributes: must not change anything. */
 #include <errno.h>
 #include "vfs/internal.h"
@@ -14,10 +16,19 @@ bool vfs_in_group(const struct vfs_cred *cr, uint32_t gid)
 	return false;
 }
 
-/* True when the caller owns @uid's object or has CAP_FOWNER. */
+/* See internal.h. */
+bool vfs_capable_wrt(const struct vfs_cred *cr, int cap, uint32_t uid, uint32_t gid)
+{
+	if (vfs_capable(cr, cap))
+		return true;
+	return cr && cr->userns && cr->ids_mapped && (cr->ns_caps & VFS_CAP(cap)) &&
+	       cr->ids_mapped(cr->userns, uid, gid);
+}
+
+/* True when the caller owns @uid's object or has CAP_FOWNER over it. */
 bool vfs_is_owner_or_cap(const struct vfs_cred *cr, uint32_t uid)
 {
-	return cr->fsuid == uid || vfs_capable(cr, VFS_CAP_FOWNER);
+	return cr->fsuid == uid || vfs_capable_wrt(cr, VFS_CAP_FOWNER, uid, (uint32_t)-1);
 }
 
 /* generic_permission: returns 0 or -EACCES for @mask (MAY_READ|MAY_WRITE|MAY_EXEC). */
@@ -36,11 +47,11 @@ int vfs_permission(const struct vfs_cred *cr, const struct stat *st, int mask)
 	if ((mask & ~bits & 7) == 0)
 		return 0;
 	bool isdir = S_ISDIR(m);
-	if (vfs_capable(cr, VFS_CAP_DAC_OVERRIDE)) {
+	if (vfs_capable_wrt(cr, VFS_CAP_DAC_OVERRIDE, st->st_uid, st->st_gid)) {
 		if (!(mask & MAY_EXEC) || isdir || (m & 0111))
 			return 0;
 	}
-	if (vfs_capable(cr, VFS_CAP_DAC_READ_SEARCH)) {
+	if (vfs_capable_wrt(cr, VFS_CAP_DAC_READ_SEARCH, st->st_uid, st->st_gid)) {
 		if (!(mask & MAY_WRITE) && (!(mask & MAY_EXEC) || isdir))
 			return 0;
 	}
@@ -75,7 +86,7 @@ int vfs_may_delete(const struct vfs_cred *cr, struct vfs_dentry *dir, struct vfs
 		if (err)
 			return err;
 		if (cr->fsuid != vst.st_uid && cr->fsuid != dst.st_uid &&
-		    !vfs_capable(cr, VFS_CAP_FOWNER))
+		    !vfs_capable_wrt(cr, VFS_CAP_FOWNER, vst.st_uid, vst.st_gid))
 			return -EPERM;
 	}
 	return 0;

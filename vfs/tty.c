@@ -897,6 +897,8 @@ static long tiocspgrp(struct tty *t, struct vfs_ctx *c, uint64_t arg)
 		return -EFAULT;
 	if (pgrp < 0)
 		return -EINVAL;
+	if (job && job->pid_from_caller && !(pgrp = job->pid_from_caller(pgrp)))
+		return -ESRCH; /* not a process group of the caller's pid namespace */
 	int sid = job && job->pgrp_session ? job->pgrp_session(pgrp) : cl.sid;
 	if (!sid)
 		return -ESRCH;
@@ -944,6 +946,12 @@ static int inq(struct tty *t)
 	return (int)n;
 }
 
+/* A process group or session number as the caller's pid namespace names it. */
+static int caller_nr(int nr)
+{
+	return job && job->pid_to_caller && nr > 0 ? job->pid_to_caller(nr) : nr;
+}
+
 /* The job-control ioctls, shared with host terminals. */
 static long job_ioctl(struct tty *t, struct vfs_file *f, struct vfs_ctx *c, unsigned cmd,
 		      uint64_t arg, bool is_master)
@@ -957,7 +965,7 @@ static long job_ioctl(struct tty *t, struct vfs_file *f, struct vfs_ctx *c, unsi
 	case TIOCGPGRP:
 		if (!is_master && !is_caller_ctty(t, &cl))
 			return -ENOTTY;
-		return put_int(c, arg, t->pgrp);
+		return put_int(c, arg, caller_nr(t->pgrp));
 	case TIOCSPGRP:
 		return tiocspgrp(t, c, arg);
 	case TIOCGSID:
@@ -965,7 +973,7 @@ static long job_ioctl(struct tty *t, struct vfs_file *f, struct vfs_ctx *c, unsi
 			return -ENOTTY;
 		if (!t->session)
 			return -ENOTTY;
-		return put_int(c, arg, t->session);
+		return put_int(c, arg, caller_nr(t->session));
 	}
 	return -TTY_ENOIOCTLCMD;
 }

@@ -65,6 +65,12 @@ struct tty_job_ops {
 	bool (*pgrp_orphaned)(int pgid);
 	/* Whether the caller ignores or blocks @sig. */
 	bool (*caller_ignores)(int sig);
+	/* Pid namespaces: the numbers above are the Sentry's (the sandbox's namespace);
+	 * these translate what the caller is told (0 when not visible to it) and what it
+	 * names (0 when no such process group or session exists in its namespace). NULL:
+	 * the same numbers. */
+	int (*pid_to_caller)(int nr);
+	int (*pid_from_caller)(int nr);
 };
 /* Fills @out for the caller (zeroes and false when unknown). */
 bool tty_job_caller(struct tty_caller *out);

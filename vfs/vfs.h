@@ -31,6 +31,14 @@ struct vfs_cred {
 	uint32_t ngroups;
 	uint32_t groups[64];
 	uint64_t cap_effective; /* bit CAP_x set = has it */
+	/* A process of a child user namespace (the Sentry's): cap_effective is empty and its
+	 * own set, @ns_caps, counts for objects whose owner and group @ids_mapped says are
+	 * mapped in @userns (Linux's capable_wrt_inode_uidgid). NULL @userns: the sandbox's
+	 * namespace. @userns is borrowed: valid while the process lives (a copy kept longer,
+	 * as SCM credentials, is never used for permission checks). */
+	uint64_t ns_caps;
+	const void *userns;
+	bool (*ids_mapped)(const void *userns, uint32_t uid, uint32_t gid);
 };
 
 /* Who is asking: built by the Sentry for each call. Borrowed pointers. */

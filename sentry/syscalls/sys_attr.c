@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <utime.h>
+#include "sentry/nsproxy.h"
 #include "sentry/syscalls/sys_vfs.h"
 #include "vfs/internal.h"
 
@@ -42,12 +43,16 @@ long sys_fchmod(struct task *t, const struct syscall_args *a)
 	return vfs_chmodat(&c, (int)a->a[0], NULL, (mode_t)a->a[1], 0);
 }
 
+/* Ids are the caller's user namespace's (sentry/userns.c): unmapped ones are EINVAL. */
 static long do_chown(struct task *t, int dirfd, uint64_t g, uint64_t uid, uint64_t gid, int flags)
 {
 	char path[SYS_PATH_MAX];
 	struct vfs_ctx c;
+	uint32_t ku = (uint32_t)uid, kg = (uint32_t)gid;
+	if (task_ids_from_user(t, &ku, &kg))
+		return -EINVAL;
 	long err = attr_path(t, g, path, &c);
-	return err ? err : vfs_chownat(&c, dirfd, path, (uint32_t)uid, (uint32_t)gid, flags);
+	return err ? err : vfs_chownat(&c, dirfd, path, ku, kg, flags);
 }
 
 /* implements chown(2) */
@@ -72,8 +77,11 @@ long sys_fchownat(struct task *t, const struct syscall_args *a)
 long sys_fchown(struct task *t, const struct syscall_args *a)
 {
 	struct vfs_ctx c;
+	uint32_t ku = (uint32_t)a->a[1], kg = (uint32_t)a->a[2];
+	if (task_ids_from_user(t, &ku, &kg))
+		return -EINVAL;
 	sys_ctx(t, &c);
-	return vfs_chownat(&c, (int)a->a[0], NULL, (uint32_t)a->a[1], (uint32_t)a->a[2], 0);
+	return vfs_chownat(&c, (int)a->a[0], NULL, ku, kg, 0);
 }
 
 static long do_utimens(struct task *t, int dirfd, uint64_t g, const struct timespec *ts,

@@ -1,6 +1,11 @@
 /* sentry/syscalls/sys_cred.c - credentials and capabilities kept by the Sentry
  * (get/set[res][ug]id, setfs[ug]id, groups, capget/capset) and prctl. The host never
- * sees these: stubs keep running as they were started, with no capabilities. */
+ * sees these: stubs keep running as they were started, with no capabilities.
+ * Ids are kept as kernel (sandbox) ids and translated through the caller's user
+ * namespace here (sentry/userns.c): unmapped ids read as 65534 and cannot be set
+ * (EINVAL); capabilities count in the caller's own user namespace. */
+#include "sentry/nsproxy.h"
+#include "sentry/pidns.h"
 #include "sentry/task.h"
 #include <errno.h>
 #include <linux/capability.h>
@@ -10,34 +15,56 @@
 #define CAP_BIT(c) (1ULL << (c))
 #define CAP_ALL ((1ULL << (CAP_LAST_CAP + 1)) - 1)
 
+/* @cap in the caller's own user namespace (what setuid & co. need) */
 static bool capable(struct task *t, int cap)
 {
-	return t->tg->cred.cap_effective & CAP_BIT(cap);
+	return tg_caps_effective(t->tg) & CAP_BIT(cap);
 }
 
-/* Linux's rules for dropping capabilities when uids change (capabilities(7)). */
+static uint32_t from_kid(struct task *t, bool gid, uint32_t kid)
+{
+	const struct user_ns *ns = tg_userns(t->tg);
+	return gid ? userns_from_gid(ns, kid) : userns_from_uid(ns, kid);
+}
+
+/* The kernel id of @id as the caller names it: -1 stays -1; -EINVAL when unmapped. */
+static int to_kid(struct task *t, bool gid, uint32_t id, uint32_t *out)
+{
+	const struct user_ns *ns = tg_userns(t->tg);
+	if (id == (uint32_t)-1) {
+		*out = id;
+		return 0;
+	}
+	*out = gid ? userns_make_gid(ns, id) : userns_make_uid(ns, id);
+	return *out == (uint32_t)-1 ? -EINVAL : 0;
+}
+
+/* Linux's rules for dropping capabilities when uids change (capabilities(7)); "root" is
+ * the uid 0 of the process's user namespace (none when unmapped). */
 static void fixup_caps(struct thread_group *tg, uint32_t ouid, uint32_t oeuid, uint32_t osuid)
 {
 	struct vfs_cred *c = &tg->cred;
-	bool was_root = ouid == 0 || oeuid == 0 || osuid == 0;
-	bool now_root = c->uid == 0 || c->euid == 0 || c->suid == 0;
+	uint32_t root = userns_make_uid(tg_userns(tg), 0); /* its namespace's root: kernel id */
+	bool was_root = ouid == root || oeuid == root || osuid == root;
+	bool now_root = c->uid == root || c->euid == root || c->suid == root;
 	if (was_root && !now_root && !tg->keepcaps) {
 		tg->cap_permitted = 0;
-		c->cap_effective = 0;
+		tg_caps_set_effective(tg, 0);
 		tg->cap_ambient = 0;
 	}
-	if (oeuid == 0 && c->euid != 0)
-		c->cap_effective = 0;
-	if (oeuid != 0 && c->euid == 0)
-		c->cap_effective = tg->cap_permitted;
+	if (oeuid == root && c->euid != root)
+		tg_caps_set_effective(tg, 0);
+	if (oeuid != root && c->euid == root)
+		tg_caps_set_effective(tg, tg->cap_permitted);
 	c->fsuid = c->euid;
 }
 
 #define GET_ID(fn, field)                                                                          \
 	long sys_##fn(struct task *t, const struct syscall_args *a)                                \
 	{                                                                                          \
-		return t->tg->cred.field;                                                          \
+		return from_kid(t, GID_##field, t->tg->cred.field);                                \
 	}
+enum { GID_uid = 0, GID_euid = 0, GID_gid = 1, GID_egid = 1 };
 /* implement getuid(2), geteuid(2), getgid(2), getegid(2) */
 GET_ID(getuid, uid)
 GET_ID(geteuid, euid)
@@ -57,19 +84,21 @@ static long put3(struct task *t, const struct syscall_args *a, uint32_t x, uint3
 long sys_getresuid(struct task *t, const struct syscall_args *a)
 {
 	const struct vfs_cred *c = &t->tg->cred;
-	return put3(t, a, c->uid, c->euid, c->suid);
+	return put3(t, a, from_kid(t, false, c->uid), from_kid(t, false, c->euid),
+		    from_kid(t, false, c->suid));
 }
 
 /* implements getresgid(2) */
 long sys_getresgid(struct task *t, const struct syscall_args *a)
 {
 	const struct vfs_cred *c = &t->tg->cred;
-	return put3(t, a, c->gid, c->egid, c->sgid);
+	return put3(t, a, from_kid(t, true, c->gid), from_kid(t, true, c->egid),
+		    from_kid(t, true, c->sgid));
 }
 
-/* setresuid/setresgid core: -1 keeps a value; unprivileged callers may only pick among
- * the current real, effective and saved ids. */
-static long set_res(struct task *t, bool gid, uint32_t r, uint32_t e, uint32_t s)
+/* setresuid/setresgid core, on kernel ids: -1 keeps a value; unprivileged callers may
+ * only pick among the current real, effective and saved ids. */
+static long set_res_k(struct task *t, bool gid, uint32_t r, uint32_t e, uint32_t s)
 {
 	struct vfs_cred *c = &t->tg->cred;
 	uint32_t *pr = gid ? &c->gid : &c->uid, *pe = gid ? &c->egid : &c->euid,
@@ -91,6 +120,15 @@ static long set_res(struct task *t, bool gid, uint32_t r, uint32_t e, uint32_t s
 	else
 		fixup_caps(t->tg, ou, oe, os);
 	return 0;
+}
+
+/* set_res_k with ids as the caller names them. */
+static long set_res(struct task *t, bool gid, uint32_t r, uint32_t e, uint32_t s)
+{
+	uint32_t kr, ke, ks;
+	if (to_kid(t, gid, r, &kr) || to_kid(t, gid, e, &ke) || to_kid(t, gid, s, &ks))
+		return -EINVAL;
+	return set_res_k(t, gid, kr, ke, ks);
 }
 
 /* implements setresuid(2) */
@@ -130,11 +168,13 @@ long sys_setgid(struct task *t, const struct syscall_args *a)
 static long set_re(struct task *t, bool gid, uint32_t r, uint32_t e)
 {
 	struct vfs_cred *c = &t->tg->cred;
+	if (to_kid(t, gid, r, &r) || to_kid(t, gid, e, &e))
+		return -EINVAL;
 	uint32_t cur_r = gid ? c->gid : c->uid;
 	uint32_t s = (uint32_t)-1;
 	if (r != (uint32_t)-1 || (e != (uint32_t)-1 && e != cur_r))
 		s = e != (uint32_t)-1 ? e : (gid ? c->egid : c->euid);
-	return set_res(t, gid, r, e, s);
+	return set_res_k(t, gid, r, e, s);
 }
 
 /* implements setreuid(2) */
@@ -153,8 +193,8 @@ long sys_setregid(struct task *t, const struct syscall_args *a)
 long sys_setfsuid(struct task *t, const struct syscall_args *a)
 {
 	struct vfs_cred *c = &t->tg->cred;
-	uint32_t old = c->fsuid, id = (uint32_t)a->a[0];
-	if (id == (uint32_t)-1)
+	uint32_t old = from_kid(t, false, c->fsuid), id;
+	if (to_kid(t, false, (uint32_t)a->a[0], &id) || id == (uint32_t)-1)
 		return old; /* an invalid id changes nothing (the probe idiom) */
 	if (capable(t, CAP_SETUID) || id == c->uid || id == c->euid || id == c->suid ||
 	    id == c->fsuid)
@@ -166,8 +206,8 @@ long sys_setfsuid(struct task *t, const struct syscall_args *a)
 long sys_setfsgid(struct task *t, const struct syscall_args *a)
 {
 	struct vfs_cred *c = &t->tg->cred;
-	uint32_t old = c->fsgid, id = (uint32_t)a->a[0];
-	if (id == (uint32_t)-1)
+	uint32_t old = from_kid(t, true, c->fsgid), id;
+	if (to_kid(t, true, (uint32_t)a->a[0], &id) || id == (uint32_t)-1)
 		return old; /* an invalid id changes nothing (the probe idiom) */
 	if (capable(t, CAP_SETGID) || id == c->gid || id == c->egid || id == c->sgid ||
 	    id == c->fsgid)
@@ -186,23 +226,31 @@ long sys_getgroups(struct task *t, const struct syscall_args *a)
 		return c->ngroups;
 	if ((uint32_t)size < c->ngroups)
 		return -EINVAL;
-	if (guest_copy_out(&t->mem, a->a[1], c->groups, c->ngroups * 4) < 0)
+	uint32_t g[64];
+	for (uint32_t i = 0; i < c->ngroups && i < 64; i++)
+		g[i] = from_kid(t, true, c->groups[i]);
+	if (guest_copy_out(&t->mem, a->a[1], g, c->ngroups * 4) < 0)
 		return -EFAULT;
 	return c->ngroups;
 }
 
-/* implements setgroups(2) (at most 64 groups here: EINVAL beyond) */
+/* implements setgroups(2) (at most 64 groups here: EINVAL beyond); in a user namespace
+ * only once its gid_map is written and unless its setgroups file says "deny" */
 long sys_setgroups(struct task *t, const struct syscall_args *a)
 {
 	struct vfs_cred *c = &t->tg->cred;
+	const struct user_ns *ns = tg_userns(t->tg);
 	size_t n = a->a[0];
 	uint32_t g[64];
-	if (!capable(t, CAP_SETGID))
+	if (!capable(t, CAP_SETGID) || ns->setgroups_denied || !ns->gid_map.n)
 		return -EPERM;
 	if (n > 64)
 		return -EINVAL;
 	if (n && guest_copy_in(&t->mem, g, a->a[1], n * 4) < 0)
 		return -EFAULT;
+	for (size_t i = 0; i < n; i++)
+		if (to_kid(t, true, g[i], &g[i]))
+			return -EINVAL;
 	memcpy(c->groups, g, n * 4);
 	c->ngroups = (uint32_t)n;
 	return 0;
@@ -223,14 +271,14 @@ long sys_capget(struct task *t, const struct syscall_args *a)
 		return a->a[1] ? -EINVAL : 0;
 	}
 	if (hdr.pid) {
-		struct task *o = task_by_vtid(hdr.pid);
+		struct task *o = pidns_task(hdr.pid, task_pidns(t));
 		if (!o)
 			return -ESRCH;
 		tg = o->tg;
 	}
 	if (!a->a[1])
 		return 0;
-	uint64_t eff = tg->cred.cap_effective, per = tg->cap_permitted, inh = tg->cap_inheritable;
+	uint64_t eff = tg_caps_effective(tg), per = tg->cap_permitted, inh = tg->cap_inheritable;
 	d[0].effective = (uint32_t)eff;
 	d[1].effective = (uint32_t)(eff >> 32);
 	d[0].permitted = (uint32_t)per;
@@ -252,7 +300,8 @@ long sys_capset(struct task *t, const struct syscall_args *a)
 	if (hdr.version != _LINUX_CAPABILITY_VERSION_3 && hdr.version != _LINUX_CAPABILITY_VERSION_2 &&
 	    hdr.version != _LINUX_CAPABILITY_VERSION_1)
 		return -EINVAL;
-	if (hdr.pid && hdr.pid != t->vtid && hdr.pid != t->tg->vpid)
+	if (hdr.pid && hdr.pid != pidns_nr(t->vtid, task_pidns(t)) &&
+	    hdr.pid != tg_vnr(t->tg, t))
 		return -EPERM;
 	size_t n = hdr.version == _LINUX_CAPABILITY_VERSION_1 ? 1 : 2;
 	if (guest_copy_in(&t->mem, d, a->a[1], n * sizeof(d[0])) < 0)
@@ -272,7 +321,7 @@ long sys_capset(struct task *t, const struct syscall_args *a)
 	if (inh & ~(tg->cap_inheritable | tg->cap_bounding))
 		return -EPERM;
 	tg->cap_permitted = per;
-	tg->cred.cap_effective = eff;
+	tg_caps_set_effective(tg, eff);
 	tg->cap_inheritable = inh;
 	tg->cap_ambient &= per & inh;
 	return 0;

@@ -1,6 +1,8 @@
 /* sentry/syscalls/sys_info.c - system information as the sandbox sees it: uname and the
- * virtual hostname, sysinfo, rlimits, CPU affinity (run natively), getrusage, times. */
+ * hostname of the caller's UTS namespace (sentry/nsproxy.c), sysinfo, rlimits, CPU affinity (run natively), getrusage, times. */
+#include "sentry/pidns.h"
 #include "sentry/task.h"
+#include "sentry/nsproxy.h"
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
@@ -17,21 +19,23 @@
 char sentry_hostname[65] = "cvisor";
 char sentry_domainname[65] = "(none)";
 
-/* implements uname(2): the host's kernel identity, the sandbox's hostname */
+/* implements uname(2): the host's kernel identity, the caller's UTS namespace's names */
 long sys_uname(struct task *t, const struct syscall_args *a)
 {
 	struct utsname u;
+	struct uts_ns *ns = task_uts(t);
 	if (uname(&u) < 0)
 		return -EFAULT;
-	snprintf(u.nodename, sizeof(u.nodename), "%s", sentry_hostname);
-	snprintf(u.domainname, sizeof(u.domainname), "%s", sentry_domainname);
+	snprintf(u.nodename, sizeof(u.nodename), "%s", uts_hostname(ns));
+	snprintf(u.domainname, sizeof(u.domainname), "%s", uts_domainname(ns));
 	return guest_copy_out(&t->mem, a->a[0], &u, sizeof(u)) < 0 ? -EFAULT : 0;
 }
 
+/* CAP_SYS_ADMIN over the owner of the caller's UTS namespace */
 static long set_name(struct task *t, char *dst, uint64_t gaddr, uint64_t len)
 {
 	char buf[65];
-	if (!(t->tg->cred.cap_effective & (1ULL << 21 /* CAP_SYS_ADMIN */)))
+	if (!ns_capable(t->tg, task_uts(t)->ns.owner, 21 /* CAP_SYS_ADMIN */))
 		return -EPERM;
 	if (len > 64)
 		return -EINVAL;
@@ -45,13 +49,13 @@ static long set_name(struct task *t, char *dst, uint64_t gaddr, uint64_t len)
 /* implements sethostname(2) */
 long sys_sethostname(struct task *t, const struct syscall_args *a)
 {
-	return set_name(t, sentry_hostname, a->a[0], a->a[1]);
+	return set_name(t, uts_hostname(task_uts(t)), a->a[0], a->a[1]);
 }
 
 /* implements setdomainname(2) */
 long sys_setdomainname(struct task *t, const struct syscall_args *a)
 {
-	return set_name(t, sentry_domainname, a->a[0], a->a[1]);
+	return set_name(t, uts_domainname(task_uts(t)), a->a[0], a->a[1]);
 }
 
 /* implements sysinfo(2): memory from the host, processes from the sandbox */
@@ -115,7 +119,7 @@ long sys_setrlimit(struct task *t, const struct syscall_args *a)
 long sys_prlimit64(struct task *t, const struct syscall_args *a)
 {
 	int pid = (int)a->a[0], res = (int)a->a[1];
-	struct thread_group *tg = pid ? tg_by_vpid(pid) : t->tg;
+	struct thread_group *tg = pid ? pidns_tg(pid, task_pidns(t)) : t->tg;
 	struct rlimit nl, old;
 	if (!tg || tg->zombie)
 		return -ESRCH;
@@ -140,7 +144,7 @@ long sys_prlimit64(struct task *t, const struct syscall_args *a)
 static long affinity_native(struct task *t, const struct syscall_args *a)
 {
 	int pid = (int)a->a[0];
-	struct task *target = pid ? task_by_vtid(pid) : t;
+	struct task *target = pid > 0 ? pidns_task(pid, task_pidns(t)) : t;
 	if (pid < 0 || !target)
 		return -ESRCH;
 	t->regs.r.rdi = (uint64_t)target->host_tid;

@@ -1,9 +1,9 @@
-/* sentry/syscalls/sys_ns.c - unshare(2) and setns(2). The mount namespace is the only one
- * the Sentry emulates today (sentry/nsproxy.c); every process is in the one instance of
- * the others, so unsharing them answers EPERM (as clone does) and joining them is joining
- * the namespace the caller is already in. */
+/* sentry/syscalls/sys_ns.c - unshare(2) and setns(2) for every namespace type the Sentry
+ * emulates (sentry/nsproxy.c): mount, uts, ipc, pid (pid_for_children), user, cgroup and
+ * net (with the netstack's hook); time namespaces do not exist (EINVAL). */
 #include "sentry/syscalls/sys_vfs.h"
 #include "sentry/nsproxy.h"
+#include "sentry/pidns.h"
 #include "sentry/task.h"
 #include "vfs/fs/procfs.h"
 #include "vfs/internal.h"
@@ -11,18 +11,17 @@
 
 #define CAP_SYS_ADMIN_BIT 21
 #define CAP_SYS_CHROOT_BIT 18
-#define NS_NOT_EMULATED                                                                            \
-	(CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUSER | CLONE_NEWPID |               \
-	 CLONE_NEWCGROUP | CLONE_NEWTIME)
+#define NS_FLAGS                                                                                   \
+	(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET | CLONE_NEWUSER | CLONE_NEWPID | \
+	 CLONE_NEWCGROUP)
 #define UNSHARE_FLAGS                                                                              \
-	(CLONE_THREAD | CLONE_FS | CLONE_NEWNS | CLONE_SIGHAND | CLONE_VM | CLONE_FILES |          \
-	 CLONE_SYSVSEM | NS_NOT_EMULATED)
+	(CLONE_THREAD | CLONE_FS | CLONE_SIGHAND | CLONE_VM | CLONE_FILES | CLONE_SYSVSEM |        \
+	 NS_FLAGS | CLONE_NEWTIME)
 
-extern const struct vfs_proc_ops sentry_proc_ops;
-
+/* @cap in the caller's own user namespace */
 static bool has_cap(struct task *t, int cap)
 {
-	return t->tg->cred.cap_effective & (1ULL << cap);
+	return ns_capable(t->tg, tg_userns(t->tg), cap);
 }
 
 static int live_threads(struct thread_group *tg)
@@ -31,13 +30,19 @@ static int live_threads(struct thread_group *tg)
 }
 
 /* implements unshare(2): CLONE_NEWNS (a copy of the caller's mount namespace, root and
- * cwd moved into it), CLONE_FS, CLONE_FILES (single-threaded callers), CLONE_SYSVSEM (no
- * SysV semaphores exist: nothing to detach); CLONE_THREAD/SIGHAND/VM as Linux's checks. */
+ * cwd moved into it), CLONE_NEWUTS/IPC/CGROUP/NET (new namespaces for the calling
+ * thread), CLONE_NEWPID (the caller's next child is pid 1 of a new namespace),
+ * CLONE_NEWUSER (single-threaded callers; full capabilities in it), CLONE_FS,
+ * CLONE_FILES (single-threaded callers), CLONE_SYSVSEM (no SysV semaphores exist:
+ * nothing to detach); CLONE_THREAD/SIGHAND/VM as Linux's checks; CLONE_NEWTIME: EINVAL
+ * (no time namespaces). */
 long sys_unshare(struct task *t, const struct syscall_args *a)
 {
 	uint64_t flags = a->a[0];
 	if (flags & ~(uint64_t)UNSHARE_FLAGS)
 		return -EINVAL;
+	if (flags & CLONE_NEWTIME)
+		return -EINVAL; /* not emulated: see the table note */
 	if (flags & CLONE_NEWUSER)
 		flags |= CLONE_THREAD | CLONE_FS;
 	if (flags & CLONE_VM)
@@ -50,10 +55,11 @@ long sys_unshare(struct task *t, const struct syscall_args *a)
 		return -EINVAL;
 	if ((flags & (CLONE_SIGHAND | CLONE_VM)) && t->tg->sighand->refs > 1)
 		return -EINVAL;
-	if (flags & NS_NOT_EMULATED)
-		return -EPERM; /* see the table note */
-	if ((flags & CLONE_NEWNS) && !has_cap(t, CAP_SYS_ADMIN_BIT))
-		return -EPERM;
+	if (flags & NS_FLAGS) {
+		int err = task_ns_check(t, flags, true);
+		if (err)
+			return err;
+	}
 	struct vfs_fdtable *fdt = NULL;
 	if ((flags & CLONE_FILES) && live_threads(t->tg) > 1)
 		return -EINVAL; /* fd tables are per process here: no per-thread copy (table note) */
@@ -81,21 +87,10 @@ static const uint64_t ns_clone_flag[VFS_PROC_NS_NR] = {
     [VFS_PROC_NS_USER] = CLONE_NEWUSER,	    [VFS_PROC_NS_UTS] = CLONE_NEWUTS,
 };
 
-/* The mount namespace whose /proc/<pid>/ns/mnt inode number is @ino (a process's). */
-static struct vfs_mntns *mntns_by_ino(uint64_t ino)
-{
-	struct thread_group *tg;
-	list_for_each_entry(tg, &all_groups, all_link)
-	{
-		if (tg->mntns && !tg->zombie &&
-		    sentry_proc_ops.ns_ino(tg->vpid, VFS_PROC_NS_MNT) == ino)
-			return tg->mntns;
-	}
-	return NULL;
-}
-
-/* implements setns(2) with a /proc/<pid>/ns/<type> file: mount namespaces are joined
- * (root and cwd become its root); the other types have one instance, the caller's. */
+/* implements setns(2) with a /proc/<pid>/ns/<type> file (open files keep the namespace
+ * alive): mount, uts, ipc, pid (becomes pid_for_children: only the caller's own or a
+ * descendant), user, cgroup, net are joined with Linux's checks; time has one namespace,
+ * the caller's (joining it changes nothing); pidfds: EINVAL (none exist). */
 long sys_setns(struct task *t, const struct syscall_args *a)
 {
 	uint64_t nstype = a->a[1];
@@ -104,22 +99,25 @@ long sys_setns(struct task *t, const struct syscall_args *a)
 	struct vfs_file *f = sys_file(t, (int)a->a[0]);
 	if (!f)
 		return -EBADF;
-	bool is_ns = procfs_file_is_ns(f, &type, &ino);
-	vfs_file_put(f);
-	if (!is_ns || type >= VFS_PROC_NS_NR)
+	void *obj = NULL;
+	bool is_ns = procfs_file_is_ns(f, &type, &ino) && (obj = procfs_ns_file_object(f));
+	if (!is_ns || type >= VFS_PROC_NS_NR) {
+		vfs_file_put(f);
 		return -EINVAL; /* pidfds are not supported (table note) */
-	if (nstype && nstype != ns_clone_flag[type])
-		return -EINVAL;
-	if (!has_cap(t, CAP_SYS_ADMIN_BIT))
-		return -EPERM;
-	if (type == VFS_PROC_NS_USER)
-		return -EINVAL; /* the caller's own user namespace, as Linux */
-	if (type != VFS_PROC_NS_MNT)
-		return 0;
-	if (!has_cap(t, CAP_SYS_CHROOT_BIT))
-		return -EPERM;
-	struct vfs_mntns *ns = mntns_by_ino(ino);
-	if (!ns)
-		return -EINVAL; /* its last process is gone (ns files do not pin it here) */
-	return task_ns_setns_mnt(t, ns);
+	}
+	long err;
+	uint64_t flag = ns_clone_flag[type];
+	if (nstype && nstype != flag)
+		err = -EINVAL;
+	else if (flag == CLONE_NEWTIME) /* the one time namespace, the caller's: a no-op */
+		err = has_cap(t, CAP_SYS_ADMIN_BIT) ? 0 : -EPERM;
+	else if (flag == CLONE_NEWNS && (!has_cap(t, CAP_SYS_ADMIN_BIT) ||
+					 !has_cap(t, CAP_SYS_CHROOT_BIT)))
+		err = -EPERM;
+	else if (flag == CLONE_NEWNS)
+		err = task_ns_setns_mnt(t, obj);
+	else
+		err = task_ns_setns(t, flag, obj);
+	vfs_file_put(f); /* after the join: the file held the namespace */
+	return err;
 }

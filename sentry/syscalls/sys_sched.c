@@ -1,15 +1,17 @@
 /* sentry/syscalls/sys_sched.c - scheduling policy as the sandbox sees it: every task is
  * SCHED_OTHER at priority 0 (the host schedules the stubs); the robust futex list is the
  * caller's own (the host keeps it). */
+#include "sentry/pidns.h"
 #include "sentry/task.h"
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
 #include <sys/resource.h>
 
-static bool pid_ok(int pid)
+/* @pid names a thread in @t's pid namespace (0: @t). */
+static bool pid_ok(struct task *t, int pid)
 {
-	return pid == 0 || task_by_vtid(pid) != NULL;
+	return pid == 0 || pidns_task(pid, task_pidns(t)) != NULL;
 }
 
 /* implements sched_getscheduler(2) */
@@ -17,7 +19,7 @@ long sys_sched_getscheduler(struct task *t, const struct syscall_args *a)
 {
 	if ((int)a->a[0] < 0)
 		return -EINVAL;
-	return pid_ok((int)a->a[0]) ? SCHED_OTHER : -ESRCH;
+	return pid_ok(t, (int)a->a[0]) ? SCHED_OTHER : -ESRCH;
 }
 
 /* implements sched_setscheduler(2): SCHED_OTHER/BATCH/IDLE at priority 0 are accepted;
@@ -30,7 +32,7 @@ long sys_sched_setscheduler(struct task *t, const struct syscall_args *a)
 		return -EINVAL;
 	if (guest_copy_in(&t->mem, &p, a->a[2], sizeof(p)) < 0)
 		return -EFAULT;
-	if (!pid_ok(pid))
+	if (!pid_ok(t, pid))
 		return -ESRCH;
 	if (policy == SCHED_OTHER || policy == SCHED_BATCH || policy == SCHED_IDLE)
 		return p.sched_priority == 0 ? 0 : -EINVAL;
@@ -45,7 +47,7 @@ long sys_sched_getparam(struct task *t, const struct syscall_args *a)
 	struct sched_param p = {0};
 	if ((int)a->a[0] < 0 || !a->a[1])
 		return -EINVAL;
-	if (!pid_ok((int)a->a[0]))
+	if (!pid_ok(t, (int)a->a[0]))
 		return -ESRCH;
 	return guest_copy_out(&t->mem, a->a[1], &p, sizeof(p)) < 0 ? -EFAULT : 0;
 }
@@ -58,7 +60,7 @@ long sys_sched_setparam(struct task *t, const struct syscall_args *a)
 		return -EINVAL;
 	if (guest_copy_in(&t->mem, &p, a->a[1], sizeof(p)) < 0)
 		return -EFAULT;
-	if (!pid_ok((int)a->a[0]))
+	if (!pid_ok(t, (int)a->a[0]))
 		return -ESRCH;
 	return p.sched_priority == 0 ? 0 : -EINVAL;
 }
@@ -91,7 +93,7 @@ long sys_sched_rr_get_interval(struct task *t, const struct syscall_args *a)
 	struct timespec ts = {0, 0};
 	if ((int)a->a[0] < 0)
 		return -EINVAL;
-	if (!pid_ok((int)a->a[0]))
+	if (!pid_ok(t, (int)a->a[0]))
 		return -ESRCH;
 	return guest_copy_out(&t->mem, a->a[1], &ts, sizeof(ts)) < 0 ? -EFAULT : 0;
 }
@@ -101,8 +103,8 @@ long sys_sched_rr_get_interval(struct task *t, const struct syscall_args *a)
 long sys_get_robust_list(struct task *t, const struct syscall_args *a)
 {
 	int pid = (int)a->a[0];
-	if (pid && pid != t->vtid)
-		return task_by_vtid(pid) ? -EPERM : -ESRCH;
+	if (pid && pid != pidns_nr(t->vtid, task_pidns(t)))
+		return pidns_task(pid, task_pidns(t)) ? -EPERM : -ESRCH;
 	t->regs.r.rdi = 0;
 	t->regs_dirty = true;
 	return SYSRET_PASS;
@@ -121,7 +123,7 @@ long sys_getpriority(struct task *t, const struct syscall_args *a)
 	struct thread_group *tg;
 	int best = -1;
 	if (which == PRIO_PROCESS) {
-		struct task *o = who ? task_by_vtid(who) : t;
+		struct task *o = who ? pidns_task(who, task_pidns(t)) : t;
 		return o ? 20 - nice_of(o->tg) : -ESRCH;
 	}
 	if (which != PRIO_PGRP && which != PRIO_USER)
@@ -161,7 +163,7 @@ long sys_setpriority(struct task *t, const struct syscall_args *a)
 	if (nice > 19)
 		nice = 19;
 	if (which == PRIO_PROCESS) {
-		struct task *o = who ? task_by_vtid(who) : t;
+		struct task *o = who ? pidns_task(who, task_pidns(t)) : t;
 		return o ? set_nice(t, o->tg, nice) : -ESRCH;
 	}
 	if (which != PRIO_PGRP && which != PRIO_USER)

@@ -1,6 +1,9 @@
 /* sentry/syscalls/sys_signal.c - kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo,
- * rt_sigaction (tracked here, installed natively), alarm, setitimer/getitimer. */
+ * rt_sigaction (tracked here, installed natively), alarm, setitimer/getitimer. Pids are
+ * the caller's pid namespace's (sentry/pidns.c): a process outside it does not exist. */
 #include "sentry/task.h"
+#include "sentry/nsproxy.h"
+#include "sentry/pidns.h"
 #include "common/log.h"
 #include <errno.h>
 #include <string.h>
@@ -16,7 +19,7 @@ static bool valid_sig(int sig)
 static bool may_signal(struct task *t, struct thread_group *target)
 {
 	const struct vfs_cred *c = &t->tg->cred, *tc = &target->cred;
-	if (c->cap_effective & (1ULL << 5 /* CAP_KILL */))
+	if (ns_capable(t->tg, tg_userns(target), 5 /* CAP_KILL */))
 		return true;
 	return c->euid == tc->uid || c->euid == tc->suid || c->uid == tc->uid || c->uid == tc->suid;
 }
@@ -25,6 +28,8 @@ static int kill_group(struct task *t, struct thread_group *tg, const siginfo_t *
 {
 	if (!may_signal(t, tg))
 		return -EPERM;
+	if (pidns_init_ignores(t, tg, si->si_signo))
+		return 0; /* a pid namespace's init without a handler: dropped, as Linux */
 	return signal_send_group(tg, si);
 }
 
@@ -39,21 +44,26 @@ long sys_kill(struct task *t, const struct syscall_args *a)
 	if (!valid_sig(sig))
 		return -EINVAL;
 	signal_info_user(&si, sig, SI_USER, t);
+	struct pid_ns *ns = task_pidns(t);
 	if (pid > 0) {
-		tg = tg_by_vpid(pid);
+		tg = pidns_tg(pid, ns);
 		if (!tg)
 			return -ESRCH;
 		return kill_group(t, tg, &si);
 	}
 	if (pid == INT32_MIN)
 		return -ESRCH;
-	int pgid = pid == 0 ? t->tg->pgid : -pid;
+	int pgid = pid == 0 ? t->tg->pgid : pidns_find(-pid, ns);
+	if (!pgid)
+		return -ESRCH;
 	struct thread_group *tmp;
 	list_for_each_entry_safe(tg, tmp, &all_groups, all_link) {
 		if (tg->zombie)
 			continue;
 		if (pid == -1) {
-			if (tg == init_tg || tg == t->tg)
+			/* every process of the caller's namespace but its pid 1 and itself */
+			int nr = pidns_nr(tg->vpid, ns);
+			if (nr <= 1 || tg == init_tg || tg == t->tg)
 				continue;
 		} else if (tg->pgid != pgid) {
 			continue;
@@ -75,11 +85,14 @@ static long kill_thread(struct task *t, int tgid, int tid, int sig)
 	siginfo_t si;
 	if (tid <= 0 || (tgid != -1 && tgid <= 0) || !valid_sig(sig))
 		return -EINVAL;
-	target = task_by_vtid(tid);
-	if (!target || (tgid != -1 && target->tg->vpid != tgid))
+	struct pid_ns *ns = task_pidns(t);
+	target = pidns_task(tid, ns);
+	if (!target || (tgid != -1 && pidns_nr(target->tg->vpid, ns) != tgid))
 		return -ESRCH;
 	if (!may_signal(t, target->tg))
 		return -EPERM;
+	if (pidns_init_ignores(t, target->tg, sig))
+		return 0;
 	signal_info_user(&si, sig, SI_TKILL, t);
 	return signal_send_task(target, &si);
 }
@@ -103,7 +116,8 @@ static long queueinfo(struct task *t, int tgid, int tid, int sig, uint64_t info_
 		return -EINVAL;
 	if (guest_copy_in(&t->mem, &si, info_gaddr, sizeof(si)) < 0)
 		return -EFAULT;
-	struct thread_group *tg = tg_by_vpid(tgid);
+	struct pid_ns *ns = task_pidns(t);
+	struct thread_group *tg = pidns_tg(tgid, ns);
 	if (!tg)
 		return -ESRCH;
 	/* Only the kernel may claim SI_USER/kernel codes for another process. */
@@ -112,8 +126,10 @@ static long queueinfo(struct task *t, int tgid, int tid, int sig, uint64_t info_
 	if (!may_signal(t, tg))
 		return -EPERM;
 	si.si_signo = sig;
+	if (pidns_init_ignores(t, tg, sig))
+		return 0;
 	if (tid) {
-		struct task *target = task_by_vtid(tid);
+		struct task *target = pidns_task(tid, ns);
 		if (!target || target->tg != tg)
 			return -ESRCH;
 		return signal_send_task(target, &si);

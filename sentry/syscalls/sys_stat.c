@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include "sentry/nsproxy.h"
 #include "sentry/syscalls/sys_vfs.h"
 
 #ifndef AT_STATX_SYNC_TYPE
@@ -34,6 +35,7 @@ static long stat_out(struct task *t, int dirfd, uint64_t path_gaddr, int flags, 
 	err = vfs_statat(&c, dirfd, path, flags, &st);
 	if (err)
 		return err;
+	task_stat_ids(t, &st); /* the owner as the caller's user namespace sees it */
 	return guest_copy_out(task_mem(t), st_gaddr, &st, sizeof(st));
 }
 
@@ -66,6 +68,7 @@ long sys_fstat(struct task *t, const struct syscall_args *a)
 	vfs_file_put(f);
 	if (err)
 		return err;
+	task_stat_ids(t, &st);
 	return guest_copy_out(task_mem(t), a->a[1], &st, sizeof(st));
 }
 
@@ -91,6 +94,7 @@ long sys_statx(struct task *t, const struct syscall_args *a)
 	err = vfs_statat(&c, dirfd, path, flags & ~AT_STATX_SYNC_TYPE, &st);
 	if (err)
 		return err;
+	task_stat_ids(t, &st);
 	memset(&sx, 0, sizeof(sx));
 	sx.stx_mask = STATX_BASIC_STATS;
 	sx.stx_blksize = (uint32_t)st.st_blksize;

@@ -1,6 +1,9 @@
 /* sentry/syscalls/sys_task.c - processes and threads: ids, fork/vfork/clone, execve,
- * wait4/waitid, set_tid_address, process groups and sessions. */
+ * wait4/waitid, set_tid_address, process groups and sessions. Every pid the app names or
+ * is told is a number in its own pid namespace (sentry/pidns.c). */
 #include "sentry/task.h"
+#include "sentry/nsproxy.h"
+#include "sentry/pidns.h"
 #include "common/log.h"
 #include <errno.h>
 #include <fcntl.h>
@@ -13,22 +16,22 @@
 void clone_exit_fixup(struct task *t);
 long clone_check_pids(struct task *t);
 
-/* implements getpid(2) */
+/* implements getpid(2): the pid in the caller's own pid namespace */
 long sys_getpid(struct task *t, const struct syscall_args *a)
 {
-	return t->tg->vpid;
+	return tg_vnr(t->tg, t);
 }
 
 /* implements gettid(2) */
 long sys_gettid(struct task *t, const struct syscall_args *a)
 {
-	return t->vtid;
+	return pidns_nr(t->vtid, task_pidns(t));
 }
 
-/* implements getppid(2) */
+/* implements getppid(2): 0 when the parent is outside the caller's pid namespace */
 long sys_getppid(struct task *t, const struct syscall_args *a)
 {
-	return t->tg->parent ? t->tg->parent->vpid : 0;
+	return tg_vnr(t->tg->parent, t);
 }
 
 #define NS_FLAGS                                                                                   \
@@ -49,14 +52,27 @@ static long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t pt
 		return -EINVAL;
 	if ((flags & CLONE_FS) && (flags & CLONE_NEWNS))
 		return -EINVAL;
-	if (flags & NS_FLAGS & ~CLONE_NEWNS)
-		return -EPERM; /* not emulated yet (see the table note) */
-	if ((flags & CLONE_NEWNS) && !(t->tg->cred.cap_effective & (1ULL << 21 /* CAP_SYS_ADMIN */)))
-		return -EPERM; /* CLONE_NEWNS: the child gets a copy (sentry/nsproxy.c) */
+	if ((flags & CLONE_NEWUSER) && (flags & CLONE_FS))
+		return -EINVAL;
+	if ((flags & CLONE_THREAD) && (flags & (CLONE_NEWUSER | CLONE_NEWPID)))
+		return -EINVAL;
+	if ((flags & CLONE_THREAD) && t->ns && t->ns->pid != task_pidns(t))
+		return -EINVAL; /* after unshare(CLONE_NEWPID): threads stay in one namespace */
 	if (flags & (CLONE_PIDFD | CLONE_PTRACE | CLONE_UNTRACED | CLONE_IO | CLONE_NEWTIME))
 		return -EINVAL;
-	if ((flags & CLONE_PARENT) && t->tg == init_tg)
-		return -EINVAL;
+	if ((flags & CLONE_PARENT) &&
+	    (t->tg == init_tg || task_pidns(t)->reaper == t->tg))
+		return -EINVAL; /* the init of a pid namespace */
+	if (flags & NS_FLAGS) {
+		int err = task_ns_check(t, flags, false); /* sentry/nsproxy.c */
+		if (err)
+			return err;
+	}
+	if (t->ns && !(flags & CLONE_THREAD)) {
+		for (struct pid_ns *p = t->ns->pid; p; p = p->parent)
+			if (p->dead)
+				return -ENOMEM; /* its pid 1 is gone, as Linux */
+	}
 	long err = clone_check_pids(t); /* pids.max */
 	if (err)
 		return err;
@@ -141,7 +157,7 @@ long sys_vfork(struct task *t, const struct syscall_args *a)
 
 static void tid_exit_fixup(struct task *t)
 {
-	t->regs.r.rax = (uint64_t)t->vtid;
+	t->regs.r.rax = (uint64_t)pidns_nr(t->vtid, task_pidns(t));
 	t->regs_dirty = true;
 }
 
@@ -185,11 +201,12 @@ long sys_execveat(struct task *t, const struct syscall_args *a)
 
 static bool wait_matches(struct task *t, struct thread_group *c, int idtype, int id)
 {
+	struct pid_ns *ns = task_pidns(t);
 	switch (idtype) {
 	case P_PID:
-		return c->vpid == id;
+		return pidns_nr(c->vpid, ns) == id;
 	case P_PGID:
-		return c->pgid == (id ? id : t->tg->pgid);
+		return id ? pidns_nr(c->pgid, ns) == id : c->pgid == t->tg->pgid;
 	default:
 		return true;
 	}
@@ -211,8 +228,10 @@ static int wait_find(struct task *t, int idtype, int id, int options, struct wai
 		if (!(options & __WALL) && clone_child != !!(options & __WCLONE))
 			continue;
 		any = true;
-		res->pid = c->vpid;
-		res->uid = c->cred.uid;
+		if (c->ns_exit_pending)
+			continue; /* a pid namespace's init: reported once its namespace is empty */
+		res->pid = tg_vnr(c, t);
+		res->uid = userns_from_uid(tg_userns(t->tg), c->cred.uid);
 		if (c->zombie && (options & WEXITED)) {
 			res->status = c->wait_status;
 			if (WIFEXITED(c->wait_status)) {
@@ -336,30 +355,31 @@ long sys_waitid(struct task *t, const struct syscall_args *a)
 
 /* ---- process groups and sessions ---- */
 
-/* implements getpgid(2) */
+/* implements getpgid(2); pids are the caller's pid namespace's (0 when the group's
+ * leader is outside it) */
 long sys_getpgid(struct task *t, const struct syscall_args *a)
 {
 	int pid = (int)a->a[0];
-	struct thread_group *tg = pid ? tg_by_vpid(pid) : t->tg;
+	struct thread_group *tg = pid ? pidns_tg(pid, task_pidns(t)) : t->tg;
 	if (!tg || tg->zombie)
 		return -ESRCH;
-	return tg->pgid;
+	return pidns_nr(tg->pgid, task_pidns(t));
 }
 
 /* implements getpgrp(2) */
 long sys_getpgrp(struct task *t, const struct syscall_args *a)
 {
-	return t->tg->pgid;
+	return pidns_nr(t->tg->pgid, task_pidns(t));
 }
 
 /* implements getsid(2) */
 long sys_getsid(struct task *t, const struct syscall_args *a)
 {
 	int pid = (int)a->a[0];
-	struct thread_group *tg = pid ? tg_by_vpid(pid) : t->tg;
+	struct thread_group *tg = pid ? pidns_tg(pid, task_pidns(t)) : t->tg;
 	if (!tg)
 		return -ESRCH;
-	return tg->sid;
+	return pidns_nr(tg->sid, task_pidns(t));
 }
 
 static bool pgrp_in_session(int pgid, int sid)
@@ -371,14 +391,28 @@ static bool pgrp_in_session(int pgid, int sid)
 	return false;
 }
 
+/* Sets @tg's process group and session (sandbox-level numbers), releasing the numbers
+ * the old ones no longer use. */
+static void set_pgrp(struct thread_group *tg, int pgid, int sid)
+{
+	int opgid = tg->pgid, osid = tg->sid;
+	tg->pgid = pgid;
+	tg->sid = sid;
+	if (opgid != pgid)
+		pidns_release(opgid);
+	if (osid != sid)
+		pidns_release(osid);
+}
+
 /* implements setpgid(2) */
 long sys_setpgid(struct task *t, const struct syscall_args *a)
 {
-	int pid = (int)a->a[0], pgid = (int)a->a[1];
+	int pid = (int)a->a[0], vpgid = (int)a->a[1], pgid;
+	struct pid_ns *ns = task_pidns(t);
 	struct thread_group *tg;
-	if (pgid < 0)
+	if (vpgid < 0)
 		return -EINVAL;
-	tg = pid ? tg_by_vpid(pid) : t->tg;
+	tg = pid ? pidns_tg(pid, ns) : t->tg;
 	if (!tg || tg->zombie)
 		return -ESRCH;
 	if (tg != t->tg && tg->parent != t->tg)
@@ -387,11 +421,12 @@ long sys_setpgid(struct task *t, const struct syscall_args *a)
 		return -EPERM; /* a session leader */
 	if (tg != t->tg && tg->sid != t->tg->sid)
 		return -EPERM;
+	pgid = vpgid ? pidns_find(vpgid, ns) : tg->vpid;
 	if (!pgid)
-		pgid = tg->vpid;
+		return -EPERM; /* no such group in the caller's namespace */
 	if (pgid != tg->vpid && !pgrp_in_session(pgid, t->tg->sid))
 		return -EPERM;
-	tg->pgid = pgid;
+	set_pgrp(tg, pgid, tg->sid);
 	return 0;
 }
 
@@ -402,7 +437,6 @@ long sys_setsid(struct task *t, const struct syscall_args *a)
 	list_for_each_entry(g, &all_groups, all_link)
 		if (g->pgid == t->tg->vpid && !g->zombie)
 			return -EPERM;
-	t->tg->sid = t->tg->vpid;
-	t->tg->pgid = t->tg->vpid;
-	return t->tg->sid;
+	set_pgrp(t->tg, t->tg->vpid, t->tg->vpid);
+	return tg_vnr(t->tg, t);
 }

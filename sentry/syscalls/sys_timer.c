@@ -2,6 +2,7 @@
  * Sentry's timer heap. Expiry sends the timer's signal with SI_TIMER, si_timerid, the
  * overrun count and the sigevent's value; a timer whose last signal is still queued counts
  * an overrun instead. Owns struct ptimer; the thread group's list holds every timer. */
+#include "sentry/pidns.h"
 #include "sentry/task.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -127,9 +128,10 @@ long sys_timer_create(struct task *t, const struct syscall_args *a)
 	if (ev.sigev_notify != SIGEV_NONE && (ev.sigev_signo < 1 || ev.sigev_signo >= SENTRY_NSIG))
 		return -EINVAL;
 	if (ev.sigev_notify == SIGEV_THREAD_ID) {
-		struct task *tt = task_by_vtid(ev._sigev_un._tid);
+		struct task *tt = pidns_task(ev._sigev_un._tid, task_pidns(t));
 		if (!tt || tt->tg != tg)
 			return -EINVAL;
+		ev._sigev_un._tid = tt->vtid; /* kept as the Sentry's number */
 	}
 	if (!tg->timers.next)
 		list_init(&tg->timers);

@@ -1,6 +1,6 @@
 /* vfs/fs/proc_pid.c - /proc/<pid>/ and /proc/<pid>/task/<tid>/: stat, status, cmdline,
- * environ, comm, the exe/cwd/root/fd links, fdinfo, limits, cgroup, ns, oom_score_adj,
- * uid_map/gid_map, statm. Process facts come from the provider; cpu times and memory use
+ * environ, comm, the exe/cwd/root/fd links, fdinfo, limits, cgroup, oom_score_adj, statm
+ * (ns/ and uid_map/gid_map/setgroups are proc_ns.c's). Process facts come from the provider; cpu times and memory use
  * from the host's /proc/<host_tid>/ of the stub. maps is proc_maps.c, mounts proc_mounts.c.
  * Must not show a host path or include sentry headers. */
 #include <errno.h>
@@ -13,8 +13,6 @@
 #include <unistd.h>
 #include "vfs/fs/procfs.h"
 #include "vfs/fs/cgroupfs.h"
-
-#define NS_FILE_FD (-2) /* proc_node.fd of an opened ns file */
 
 
 /* ---- stat ---- */
@@ -208,8 +206,20 @@ static int show_status(const struct proc_node *n, struct proc_buf *b)
 			t.gid[3]);
 	for (uint32_t i = 0; i < t.ngroups && i < 64; i++)
 		proc_buf_printf(b, "%u ", t.groups[i]);
-	proc_buf_printf(b, "\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", t.pid, pid,
-			t.pgid, t.sid);
+	if (t.ns_levels > 0) { /* one column per pid namespace level */
+		static const char *const key[4] = { "NStgid", "NSpid", "NSpgid", "NSsid" };
+		const int *col[4] = { t.ns_tgid, t.ns_pid, t.ns_pgid, t.ns_sid };
+		proc_buf_printf(b, "\n");
+		for (int k = 0; k < 4; k++) {
+			proc_buf_printf(b, "%s:", key[k]);
+			for (int l = 0; l < t.ns_levels && l < 8; l++)
+				proc_buf_printf(b, "\t%d", col[k][l]);
+			proc_buf_printf(b, "\n");
+		}
+	} else {
+		proc_buf_printf(b, "\nNStgid:\t%d\nNSpid:\t%d\nNSpgid:\t%d\nNSsid:\t%d\n", t.pid,
+				pid, t.pgid, t.sid);
+	}
 	if (t.state != 'Z')
 		host_lines(host.data, vm_keys, b);
 	proc_buf_printf(b, "CoreDumping:\t0\nTHP_enabled:\t1\nThreads:\t%d\n",
@@ -386,22 +396,10 @@ static int show_limits(const struct proc_node *n, struct proc_buf *b)
 	return 0;
 }
 
+/* cgroup v2's one line, the path relative to the reader's cgroup namespace. */
 static int show_cgroup(const struct proc_node *n, struct proc_buf *b)
 {
 	cgroupfs_show_pid(n->pid, b); /* "0::/path" (vfs/fs/cgroupfs.h) */
-	return 0;
-}
-
-/* One user namespace (the Sentry's): the identity map. */
-static int show_id_map(const struct proc_node *n, struct proc_buf *b)
-{
-	proc_buf_printf(b, "%10u %10u %10u\n", 0u, 0u, 4294967295u);
-	return 0;
-}
-
-static int show_setgroups(const struct proc_node *n, struct proc_buf *b)
-{
-	proc_buf_printf(b, "allow\n");
 	return 0;
 }
 
@@ -625,86 +623,6 @@ static int show_fdinfo(const struct proc_node *n, struct proc_buf *b)
 	return 0;
 }
 
-/* ---- ns/ ---- */
-
-const char *const proc_ns_names[VFS_PROC_NS_NR] = {
-	[VFS_PROC_NS_CGROUP] = "cgroup",
-	[VFS_PROC_NS_IPC] = "ipc",
-	[VFS_PROC_NS_MNT] = "mnt",
-	[VFS_PROC_NS_NET] = "net",
-	[VFS_PROC_NS_PID] = "pid",
-	[VFS_PROC_NS_PID_FOR_CHILDREN] = "pid_for_children",
-	[VFS_PROC_NS_TIME] = "time",
-	[VFS_PROC_NS_TIME_FOR_CHILDREN] = "time_for_children",
-	[VFS_PROC_NS_USER] = "user",
-	[VFS_PROC_NS_UTS] = "uts",
-};
-
-static uint64_t ns_ino(int pid, int ns)
-{
-	const struct vfs_proc_ops *ops = proc_ops();
-	if (ops && ops->ns_ino)
-		return ops->ns_ino(pid, (enum vfs_proc_ns)ns);
-	return 0;
-}
-
-int proc_ns_name(int pid, int ns, char *buf, size_t size)
-{
-	static const char *const type[VFS_PROC_NS_NR] = {
-		[VFS_PROC_NS_PID_FOR_CHILDREN] = "pid", [VFS_PROC_NS_TIME_FOR_CHILDREN] = "time",
-	};
-	uint64_t ino = ns_ino(pid, ns);
-	if (!ino)
-		return -ENOENT;
-	int n = snprintf(buf, size, "%s:[%llu]", type[ns] ? type[ns] : proc_ns_names[ns],
-			 (unsigned long long)ino);
-	return n < (int)size ? n : -ENAMETOOLONG;
-}
-
-static int link_ns(const struct proc_node *n, char *buf, size_t size)
-{
-	return proc_ns_name(n->pid, n->ent->arg, buf, size);
-}
-
-/* Following an ns link opens a namespace file (an nsfs inode in Linux): a nameless
- * procfs inode whose st_ino is the namespace's; procfs_file_is_ns() recognises it
- * (setns(2)). */
-static int getl_ns(struct vfs_ctx *c, const struct proc_node *n, const struct vfs_path *link,
-		   struct vfs_path *out)
-{
-	uint64_t ino = ns_ino(n->pid, n->ent->arg);
-	if (!ino)
-		return -ENOENT;
-	struct proc_node nn = *n;
-	nn.fd = NS_FILE_FD;
-	nn.target = NULL;
-	struct vfs_dentry *d;
-	int err = proc_anon_dentry(link->dentry->sb, &nn, S_IFREG | 0444, &d);
-	if (err)
-		return err;
-	d->inode->ino = ino;
-	out->mnt = link->mnt;
-	vfs_mount_get(out->mnt);
-	out->dentry = d;
-	return 0;
-}
-
-static const struct proc_entry ns_children[] = {
-	{ "cgroup", S_IFLNK | 0777, PE_TASK, VFS_PROC_NS_CGROUP, .readlink = link_ns, .get_link = getl_ns },
-	{ "ipc", S_IFLNK | 0777, PE_TASK, VFS_PROC_NS_IPC, .readlink = link_ns, .get_link = getl_ns },
-	{ "mnt", S_IFLNK | 0777, PE_TASK, VFS_PROC_NS_MNT, .readlink = link_ns, .get_link = getl_ns },
-	{ "net", S_IFLNK | 0777, PE_TASK, VFS_PROC_NS_NET, .readlink = link_ns, .get_link = getl_ns },
-	{ "pid", S_IFLNK | 0777, PE_TASK, VFS_PROC_NS_PID, .readlink = link_ns, .get_link = getl_ns },
-	{ "pid_for_children", S_IFLNK | 0777, PE_TASK, VFS_PROC_NS_PID_FOR_CHILDREN,
-	  .readlink = link_ns, .get_link = getl_ns },
-	{ "time", S_IFLNK | 0777, PE_TASK, VFS_PROC_NS_TIME, .readlink = link_ns, .get_link = getl_ns },
-	{ "time_for_children", S_IFLNK | 0777, PE_TASK, VFS_PROC_NS_TIME_FOR_CHILDREN,
-	  .readlink = link_ns, .get_link = getl_ns },
-	{ "user", S_IFLNK | 0777, PE_TASK, VFS_PROC_NS_USER, .readlink = link_ns, .get_link = getl_ns },
-	{ "uts", S_IFLNK | 0777, PE_TASK, VFS_PROC_NS_UTS, .readlink = link_ns, .get_link = getl_ns },
-	{ NULL },
-};
-
 /* ---- mounts (rendering in proc_mounts.c) ---- */
 
 static int show_mounts_common(const struct proc_node *n, struct proc_buf *b, bool info)
@@ -753,11 +671,16 @@ const struct proc_entry proc_fdinfo_file = { "fdinfo", S_IFREG | 0444, PE_TASK,
 		  .get_link = getl_root },                                                     \
 		{ "fd", S_IFDIR | 0500, PE_TASK, .dyn = PROC_DYN_FDS },                        \
 		{ "fdinfo", S_IFDIR | 0500, PE_TASK, .dyn = PROC_DYN_FDINFO },                 \
-		{ "ns", S_IFDIR | 0511, PE_TASK, .children = ns_children },                    \
+		{ "ns", S_IFDIR | 0511, PE_TASK, .children = proc_ns_children },               \
 		RO("maps", proc_show_maps), RO("mounts", show_mounts),                         \
 		RO("mountinfo", show_mountinfo), RO("cgroup", show_cgroup),                    \
-		RO("limits", show_limits), RO("uid_map", show_id_map),                         \
-		RO("gid_map", show_id_map), RO("setgroups", show_setgroups),                   \
+		RO("limits", show_limits),                                                     \
+		{ "uid_map", S_IFREG | 0644, PE_TASK, .show = proc_show_uid_map,               \
+		  .write = proc_write_uid_map },                                               \
+		{ "gid_map", S_IFREG | 0644, PE_TASK, .show = proc_show_gid_map,               \
+		  .write = proc_write_gid_map },                                               \
+		{ "setgroups", S_IFREG | 0644, PE_TASK, .show = proc_show_setgroups,           \
+		  .write = proc_write_setgroups },                                             \
 		{ "oom_score_adj", S_IFREG | 0644, PE_TASK, .show = show_oom_adj,              \
 		  .write = write_oom_adj },                                                    \
 		RO("oom_score", show_oom_score)

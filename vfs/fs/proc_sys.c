@@ -245,16 +245,12 @@ static int show_hostname(const struct proc_node *n, struct proc_buf *b)
 	return show_str(b, name);
 }
 
-/* Needs CAP_SYS_ADMIN (in the sandbox), as sethostname(2). A trailing newline ends it. */
+/* Needs CAP_SYS_ADMIN over the caller's UTS namespace, as sethostname(2). A trailing
+ * newline ends it. */
 static ssize_t write_hostname(const struct proc_node *n, const char *buf, size_t len)
 {
 	const struct vfs_proc_ops *ops = proc_ops();
-	struct vfs_proc_task t;
-	int pid, tid;
-	caller_ids(&pid, &tid);
-	if (!ops || !ops->set_hostname || !ops->task || ops->task(pid, 0, &t))
-		return -EPERM;
-	if (!(t.cap_eff & (1ULL << CAP_SYS_ADMIN)))
+	if (!ops || !ops->set_hostname || !ops->may_set_hostname || !ops->may_set_hostname())
 		return -EPERM;
 	size_t l = 0;
 	while (l < len && buf[l] != '\n' && buf[l])

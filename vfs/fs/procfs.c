@@ -25,6 +25,7 @@
 #define DYN_KEY_BASE 0x10000 /* getdents offsets of dynamic names: base + number */
 
 static const struct vfs_inode_ops proc_iops, proc_magic_iops;
+static const struct vfs_sb_ops proc_sb_ops;
 static const struct vfs_file_ops proc_file_ops, proc_dir_ops, proc_proxy_ops;
 
 /* ---- small helpers ---- */
@@ -113,6 +114,13 @@ const struct vfs_proc_ops *proc_ops(void)
 	return vfs_host ? vfs_host->proc : NULL;
 }
 
+void proc_view(struct vfs_sb *sb)
+{
+	const struct vfs_proc_ops *ops = proc_ops();
+	if (ops && ops->set_view)
+		ops->set_view(sb && sb->ops == &proc_sb_ops ? sb->priv : NULL);
+}
+
 int proc_node_task(const struct proc_node *n, struct vfs_proc_task *t)
 {
 	const struct vfs_proc_ops *ops = proc_ops();
@@ -148,7 +156,7 @@ static struct vfs_inode *node_inode(struct vfs_sb *sb, const struct proc_node *n
 		free(p);
 		return NULL;
 	}
-	*p = *n;
+	*p = *n; /* an nsref passes to the inode */
 	if (p->target)
 		vfs_file_get(p->target);
 	i->priv = p;
@@ -161,8 +169,11 @@ static struct vfs_inode *node_inode(struct vfs_sb *sb, const struct proc_node *n
 static void proc_evict(struct vfs_inode *i)
 {
 	struct proc_node *n = NODE(i);
+	const struct vfs_proc_ops *ops = proc_ops();
 	if (n && n->target)
 		vfs_file_put(n->target);
+	if (n && n->nsref && ops && ops->ns_put)
+		ops->ns_put((enum vfs_proc_ns)n->ent->arg, n->nsref);
 	free(n);
 	i->priv = NULL;
 }
@@ -177,7 +188,17 @@ static int proc_statfs(struct vfs_sb *sb, struct statfs *st)
 	return 0;
 }
 
-static const struct vfs_sb_ops proc_sb_ops = { .statfs = proc_statfs, .evict = proc_evict };
+/* A procfs superblock's pid namespace goes with it. */
+static void proc_put_super(struct vfs_sb *sb)
+{
+	const struct vfs_proc_ops *ops = proc_ops();
+	if (sb->priv && ops && ops->pidns_put)
+		ops->pidns_put(sb->priv);
+	sb->priv = NULL;
+}
+
+static const struct vfs_sb_ops proc_sb_ops = { .statfs = proc_statfs, .evict = proc_evict,
+					       .put_super = proc_put_super };
 
 /* ---- dynamic directories ---- */
 
@@ -272,6 +293,7 @@ static int dyn_child(const struct proc_node *dir, long num, struct proc_node *ch
 static int proc_lookup(struct vfs_dentry *dir, struct vfs_dentry *d)
 {
 	const struct proc_node *dn = NODE(dir->inode);
+	proc_view(dir->sb);
 	struct proc_node child;
 	const struct proc_entry *e;
 	for (e = dn->ent->children; e && e->name; e++)
@@ -281,6 +303,7 @@ static int proc_lookup(struct vfs_dentry *dir, struct vfs_dentry *d)
 		child = *dn;
 		child.ent = e;
 		child.target = NULL;
+		child.nsref = NULL;
 	} else {
 		long num = proc_parse_num(d->name, d->namelen);
 		if (num < 0 || dyn_child(dn, num, &child))
@@ -299,6 +322,7 @@ static bool proc_revalidate(struct vfs_dentry *d)
 	const struct proc_node *n = NODE(d->inode);
 	if (!n || !n->pid)
 		return true;
+	proc_view(d->sb);
 	struct vfs_proc_task t;
 	const struct vfs_proc_ops *ops = proc_ops();
 	if (!ops || !ops->task || ops->task(n->pid, 0, &t) || t.start_ns != n->start_ns)
@@ -315,6 +339,7 @@ static int proc_getattr(struct vfs_dentry *d, struct stat *st)
 {
 	struct vfs_inode *i = d->inode;
 	const struct proc_node *n = NODE(i);
+	proc_view(d->sb);
 	vfs_inode_fill_stat(i, st);
 	st->st_size = 0;
 	st->st_blocks = 0;
@@ -327,10 +352,10 @@ static int proc_getattr(struct vfs_dentry *d, struct stat *st)
 		return 0;
 	struct vfs_proc_task t;
 	if (proc_node_task(n, &t))
-		return n->target ? 0 : -ENOENT;
+		return n->target || n->nsref ? 0 : -ENOENT; /* open files outlive the process */
 	if ((n->ent->flags & PE_TASK) && t.dumpable) {
-		st->st_uid = t.uid[1];
-		st->st_gid = t.gid[1];
+		st->st_uid = t.owner_uid;
+		st->st_gid = t.owner_gid;
 	}
 	if (n->ent->flags & PE_FDLINK) {
 		struct vfs_fdtable *fdt = node_fdt(n);
@@ -365,6 +390,7 @@ static ssize_t proc_readlink(struct vfs_dentry *d, char *buf, size_t size)
 	const struct proc_node *n = NODE(d->inode);
 	if (!n->ent->readlink)
 		return -EINVAL;
+	proc_view(d->sb);
 	char tmp[VFS_PATH_MAX + 64];
 	int len = n->ent->readlink(n, tmp, sizeof(tmp));
 	if (len < 0)
@@ -382,6 +408,7 @@ static int proc_get_link(struct vfs_ctx *c, const struct vfs_path *link, struct 
 	const struct proc_node *n = NODE(link->dentry->inode);
 	if (!n->ent->get_link)
 		return -EINVAL;
+	proc_view(link->dentry->sb);
 	return n->ent->get_link(c, n, link, out);
 }
 #endif
@@ -393,6 +420,7 @@ struct proc_open {
 static int proc_open(struct vfs_dentry *d, struct vfs_file *f)
 {
 	const struct proc_node *n = NODE(d->inode);
+	proc_view(d->sb);
 	if (S_ISDIR(d->inode->mode)) {
 		f->ops = &proc_dir_ops;
 		return 0;
@@ -468,6 +496,7 @@ static ssize_t pf_write(struct vfs_file *f, const void *buf, size_t len, off_t *
 	const struct proc_node *n = NODE(f->dentry->inode);
 	if (!n->ent->write)
 		return -EINVAL;
+	proc_view(f->dentry->sb);
 	ssize_t r = n->ent->write(n, buf, len);
 	if (r > 0 && pos)
 		*pos += r;
@@ -489,9 +518,17 @@ static void pf_release(struct vfs_file *f)
 	}
 }
 
+/* nsfs's ioctls on an open ns file (proc_ns.c). */
+static long pf_ioctl(struct vfs_file *f, struct vfs_ctx *c, unsigned int cmd, uint64_t arg)
+{
+	proc_view(f->dentry->sb);
+	return proc_ns_file_ioctl(f, NODE(f->dentry->inode), c, cmd, arg);
+}
+
 static const struct vfs_file_ops proc_file_ops = {
 	.read = pf_read,
 	.write = pf_write,
+	.ioctl = pf_ioctl,
 	.llseek = pf_llseek,
 	.release = pf_release,
 };
@@ -523,6 +560,7 @@ static ssize_t pd_getdents64(struct vfs_file *f, void *buf, size_t len)
 	struct vfs_dentry *d = f->dentry;
 	const struct proc_node *dn = NODE(d->inode);
 	size_t ns = nstatic(dn->ent->children), done = 0;
+	proc_view(d->sb);
 	char *out = buf;
 	for (;;) {
 		off_t pos = f->pos;
@@ -701,6 +739,13 @@ bool procfs_file_is_ns(struct vfs_file *f, enum vfs_proc_ns *ns, uint64_t *ino)
 	return true;
 }
 
+void *procfs_ns_file_object(struct vfs_file *f)
+{
+	if (!procfs_file_is_ns(f, NULL, NULL))
+		return NULL;
+	return NODE(f->dentry->inode)->nsref;
+}
+
 int proc_tree_create_sb(const char *type, unsigned long magic, const struct proc_entry *root,
 			struct vfs_sb **out)
 {
@@ -724,9 +769,14 @@ static const struct proc_entry proc_root = {
 	.dyn = PROC_DYN_PIDS,
 };
 
-/* See procfs.h. Mount options (hidepid=, subset=) are accepted and ignored. */
+/* See procfs.h. Mount options (hidepid=, subset=) are accepted and ignored. The new
+ * superblock shows the pid namespace of the task mounting it. */
 int procfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **out)
 {
+	const struct vfs_proc_ops *ops = proc_ops();
 	proc_sys_init();
-	return proc_tree_create_sb("proc", PROC_SUPER_MAGIC, &proc_root, out);
+	int err = proc_tree_create_sb("proc", PROC_SUPER_MAGIC, &proc_root, out);
+	if (!err && ops && ops->pidns_get)
+		(*out)->priv = ops->pidns_get();
+	return err;
 }

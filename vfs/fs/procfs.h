@@ -41,7 +41,14 @@ struct vfs_proc_task {
 	int tty_nr, tpgid;         /* controlling terminal (0, -1 when none) */
 	char state;                /* Linux's letter: R S D T t Z X */
 	char comm[16];
-	uint32_t uid[4], gid[4];   /* real, effective, saved, filesystem */
+	uint32_t uid[4], gid[4];   /* real, effective, saved, filesystem (as the reader sees
+	                            * them: its user namespace's) */
+	int ns_levels;             /* NStgid/NSpid/NSpgid/NSsid: the numbers in each pid
+	                            * namespace from the procfs mount's down to the process's
+	                            * own (0: just pid/tid/pgid/sid) */
+	int ns_tgid[8], ns_pid[8], ns_pgid[8], ns_sid[8];
+	uint32_t owner_uid, owner_gid; /* the effective ids as the VFS knows them: /proc/<pid>/
+	                                * files' owner (sandbox ids) */
 	uint32_t ngroups;
 	uint32_t groups[64];
 	int nthreads;
@@ -62,8 +69,20 @@ struct vfs_proc_task {
 };
 
 /* The Sentry's answers. Every op may be NULL (procfs then answers as if the fact were
- * unknown: ENOENT for links, an empty value for files). */
+ * unknown: ENOENT for links, an empty value for files).
+ *
+ * Pid namespaces: each procfs superblock shows the pid namespace of the task that mounted
+ * it (pidns_get at mount, kept in sb->priv, pidns_put at unmount; an opaque handle).
+ * Before serving any request procfs calls set_view with its superblock's handle: every
+ * pid and tid below (arguments and answers, caller included) is then a number in that
+ * namespace, and a process outside it does not exist. */
 struct vfs_proc_ops {
+	/* The pid namespace of the task making the current syscall (the sandbox's when
+	 * none): a new reference. */
+	void *(*pidns_get)(void);
+	void (*pidns_put)(void *pidns);
+	/* The namespace the following calls speak in (NULL: the sandbox's). */
+	void (*set_view)(void *pidns);
 	/* The task making the current syscall: its virtual pid and tid; 0 when none. */
 	void (*caller)(int *pid, int *tid);
 	/* Fills @out for thread group @pid (@tid 0) or thread @tid of @pid. 0 or -ESRCH. */
@@ -85,13 +104,33 @@ struct vfs_proc_ops {
 	/* prctl(PR_SET_NAME) by a write to comm: 0 or -errno. */
 	int (*set_comm)(int pid, int tid, const char *comm);
 	int (*set_oom_score_adj)(int pid, int value);
-	/* The inode number of the @ns namespace of @pid (stable for the sandbox's life). */
+	/* The inode number of the @ns namespace of @pid (never reused); 0 when none. @pid may
+	 * be a tid: that thread's (namespaces are per thread). */
 	uint64_t (*ns_ino)(int pid, enum vfs_proc_ns ns);
+	/* The @ns namespace object of @pid: a new reference (an open ns file holds it, for
+	 * setns(2)), its inode number in *@ino; NULL when none. ns_put drops it. */
+	void *(*ns_get)(int pid, enum vfs_proc_ns ns, uint64_t *ino);
+	void (*ns_put)(enum vfs_proc_ns ns, void *obj);
+	/* ioctl(2) @cmd on an open ns file holding @obj of @type (nsfs's NS_GET_NSTYPE: the
+	 * CLONE_NEW* value; NS_GET_OWNER_UID: *@uid, as the caller sees it; NS_GET_USERNS and
+	 * NS_GET_PARENT: a new reference in *@rel, its type and inode number). Returns >= 0
+	 * or -errno (-ENOTTY for other commands). */
+	long (*ns_ioctl)(enum vfs_proc_ns type, void *obj, unsigned cmd, void **rel,
+			 enum vfs_proc_ns *rel_type, uint64_t *rel_ino, uint32_t *uid);
+	/* /proc/<pid>/uid_map (@which 0), gid_map (1), setgroups (2): the text as the caller
+	 * sees it (0 or -errno), and one write by the caller (bytes consumed or -errno). */
+	int (*id_map_show)(int pid, int which, char *buf, size_t size);
+	ssize_t (*id_map_write)(int pid, int which, const char *buf, size_t len);
+	/* /proc/<pid>/cgroup's path: relative to the caller's cgroup namespace root. */
+	int (*cgroup_path)(int pid, char *buf, size_t size);
 	/* ns since the sandbox started (uptime, starttime). */
 	int64_t (*uptime_ns)(void);
-	/* The sandbox's hostname (UTS): get copies (NUL-terminated); set takes @len bytes. */
+	/* The caller's UTS namespace's hostname: get copies (NUL-terminated); set takes @len
+	 * bytes (the caller checked CAP_SYS_ADMIN: see may_set_hostname). */
 	int (*get_hostname)(char *buf, size_t size);
 	int (*set_hostname)(const char *name, size_t len);
+	/* Whether the caller has CAP_SYS_ADMIN over its UTS namespace. */
+	bool (*may_set_hostname)(void);
 };
 
 /* Creates a procfs / sysfs superblock (mount -t proc / -t sysfs). Returns 0 and the sb
@@ -101,6 +140,8 @@ int sysfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **out);
 
 /* Opens /proc/<pid>/ns/<name> files: true when @f is one, with its type and inode. */
 bool procfs_file_is_ns(struct vfs_file *f, enum vfs_proc_ns *ns, uint64_t *ino);
+/* The namespace object an open ns file holds (ns_get's; borrowed), or NULL. */
+void *procfs_ns_file_object(struct vfs_file *f);
 
 /* ---- for the unit tests (and procfs's own files) ---- */
 /* A growing text buffer. */
@@ -180,6 +221,7 @@ struct proc_node {
 	int fd;           /* fd/N, fdinfo/N; -1 otherwise */
 	int64_t start_ns; /* the process's start (a reused pid is another process) */
 	struct vfs_file *target; /* reopened anonymous file (fd/N of a pipe), ns files: NULL */
+	void *nsref;             /* an opened ns file's namespace (ns_get; put at evict) */
 };
 
 extern const struct proc_entry proc_pid_dir, proc_tid_dir, proc_fd_link, proc_fdinfo_file;
@@ -188,6 +230,9 @@ extern const struct proc_entry proc_pid_children[], proc_tid_children[];
 
 /* The provider, NULL when none. */
 const struct vfs_proc_ops *proc_ops(void);
+/* Makes the provider speak in the pid namespace of procfs superblock @sb (see
+ * vfs_proc_ops): every entry point of the tree calls it first. */
+void proc_view(struct vfs_sb *sb);
 /* Fills @t for the node's process (thread when @n->tid). 0 or -ESRCH. */
 int proc_node_task(const struct proc_node *n, struct vfs_proc_task *t);
 /* Reads host file @path (e.g. "/proc/123/stat") into @b. 0 or -errno. */
@@ -201,6 +246,19 @@ int proc_anon_dentry(struct vfs_sb *sb, const struct proc_node *n, mode_t mode,
 		     struct vfs_dentry **out);
 /* Looks @name up under @dir (a tree dentry): a new reference to a positive dentry. */
 int proc_lookup_path(struct vfs_dentry *dir, const char *name, struct vfs_dentry **out);
+/* proc_ns.c: the ns/ directory's entries, and uid_map, gid_map, setgroups. */
+extern const struct proc_entry proc_ns_children[];
+int proc_show_uid_map(const struct proc_node *n, struct proc_buf *b);
+int proc_show_gid_map(const struct proc_node *n, struct proc_buf *b);
+int proc_show_setgroups(const struct proc_node *n, struct proc_buf *b);
+ssize_t proc_write_uid_map(const struct proc_node *n, const char *buf, size_t len);
+ssize_t proc_write_gid_map(const struct proc_node *n, const char *buf, size_t len);
+ssize_t proc_write_setgroups(const struct proc_node *n, const char *buf, size_t len);
+/* ioctl(2) on open file @f of node @n: nsfs's NS_GET_* for ns files, else -ENOTTY. */
+long proc_ns_file_ioctl(struct vfs_file *f, const struct proc_node *n, struct vfs_ctx *c,
+			unsigned cmd, uint64_t arg);
+/* The /proc/<pid>/ns/ entry of type @ns. */
+const struct proc_entry *proc_ns_entry(int ns);
 /* Writes "mnt:[4026531840]"-style text for ns entry @ns of @pid. */
 int proc_ns_name(int pid, int ns, char *buf, size_t size);
 extern const char *const proc_ns_names[VFS_PROC_NS_NR];

@@ -32,6 +32,7 @@ static int f_task(int pid, int tid, struct vfs_proc_task *o)
 	snprintf(o->comm, sizeof(o->comm), "%s", pid == 7 ? "init" : "worker");
 	for (int i = 0; i < 4; i++)
 		o->uid[i] = o->gid[i] = pid == 7 ? 0 : 1000;
+	o->owner_uid = o->owner_gid = pid == 7 ? 0 : 1000;
 	o->nthreads = 1;
 	o->start_ns = pid * 1000000000LL;
 	o->dumpable = 1;
