@@ -169,6 +169,9 @@ void tg_put_resources(struct thread_group *tg)
 		vfs_mntns_put(tg->mntns);
 	if (tg->sighand)
 		sighand_put(tg->sighand);
+	if (tg->exe_file)
+		vfs_file_put(tg->exe_file);
+	tg->exe_file = NULL;
 	tg->fdt = NULL;
 	tg->fs = NULL;
 	tg->mntns = NULL;
@@ -227,6 +230,7 @@ static void tg_died(struct thread_group *tg, int status)
 
 	tg->zombie = true;
 	tg->wait_status = status;
+	pidfd_group_exit();
 	tty_ctl_group_exit(tg);
 	log_debug("pid %d exited, status 0x%x", tg->vpid, status);
 	if (tg->alarm_timer.fn)
@@ -301,6 +305,7 @@ void tg_reap(struct thread_group *tg)
 		init_tg = NULL;
 	signalfd_group_gone(tg);
 	free(tg);
+	pidfd_group_exit();
 }
 
 /* ---- accessors of sentry/syscall.h ---- */

@@ -61,9 +61,18 @@ struct tmpfs_sbinfo {
 	uint64_t max_pages, used_pages;
 };
 
+static void tmpfs_put_super(struct vfs_sb *sb);
+
+/* The size limit of @sb, or NULL: none, or not a plain tmpfs (devpts and devfs build on
+ * tmpfs and put their own object in sb->priv, with their own put_super). */
+static struct tmpfs_sbinfo *sb_info(const struct vfs_sb *sb)
+{
+	return sb->ops->put_super == tmpfs_put_super ? sb->priv : NULL;
+}
+
 static struct tmpfs_sbinfo *SBI(struct vfs_inode *i)
 {
-	return i->sb->priv;
+	return sb_info(i->sb);
 }
 
 /* Counts @n more pages against @i's filesystem: false (nothing counted) past size=. */
@@ -155,7 +164,7 @@ static void tmpfs_evict(struct vfs_inode *i)
 
 static int tmpfs_statfs(struct vfs_sb *sb, struct statfs *st)
 {
-	const struct tmpfs_sbinfo *si = sb->priv;
+	const struct tmpfs_sbinfo *si = sb_info(sb);
 	st->f_type = sb->magic;
 	st->f_bsize = TPAGE;
 	st->f_frsize = TPAGE;
@@ -224,13 +233,14 @@ int tmpfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **out)
 		}
 		free(copy);
 	}
-	struct tmpfs_sbinfo *si = calloc(1, sizeof(*si));
-	struct vfs_sb *sb = si ? vfs_sb_new("tmpfs", &tmpfs_sb_ops, si) : NULL;
+	struct tmpfs_sbinfo *si = max_pages ? calloc(1, sizeof(*si)) : NULL;
+	struct vfs_sb *sb = !max_pages || si ? vfs_sb_new("tmpfs", &tmpfs_sb_ops, si) : NULL;
 	if (!sb) {
 		free(si);
 		return -ENOMEM;
 	}
-	si->max_pages = max_pages;
+	if (si)
+		si->max_pages = max_pages;
 	sb->magic = TMPFS_MAGIC;
 	if (flags & 1 /* MS_RDONLY */)
 		sb->flags |= VFS_SB_RDONLY;
