@@ -34,7 +34,9 @@ static struct thread_group *fork_group(struct task *parent, pid_t child_tid, uin
 	tg->cred = ptg->cred;
 	memcpy(tg->rlim, ptg->rlim, sizeof(tg->rlim));
 	memcpy(tg->comm, ptg->comm, sizeof(tg->comm));
-	memcpy(tg->exe_path, ptg->exe_path, sizeof(tg->exe_path));
+	tg->exe_file = ptg->exe_file;
+	if (tg->exe_file)
+		vfs_file_get(tg->exe_file);
 	tg->arg_start = ptg->arg_start;
 	tg->arg_end = ptg->arg_end;
 	tg->env_start = ptg->env_start;
@@ -45,13 +47,14 @@ static struct thread_group *fork_group(struct task *parent, pid_t child_tid, uin
 	tg->cap_permitted = ptg->cap_permitted;
 	tg->cap_inheritable = ptg->cap_inheritable;
 	tg->cap_ambient = ptg->cap_ambient;
-	tg->keepcaps = ptg->keepcaps;
+	tg->securebits = ptg->securebits;
 	tg->nice = ptg->nice;
 	cgroup_tg_fork(tg, ptg);
 	tg->cap_eff_ns = ptg->cap_eff_ns;
 	tg->userns = ptg->userns;
 	user_ns_get(tg->userns);
 	pidns_new_group(tg);
+	tg->personality = ptg->personality;
 	if (flags & CLONE_FILES) {
 		vfs_fdtable_get(ptg->fdt);
 		tg->fdt = ptg->fdt;

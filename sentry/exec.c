@@ -372,6 +372,14 @@ void exec_on_host_exec(struct task *t, pid_t former_tid)
 	struct thread_group *tg = t->tg;
 	struct task *o, *tmp;
 
+	/* The host reports a non-leader's exec under the leader's tid (ptrace(2)): @t is
+	 * then the old leader, and the task that exec'd is the one with @former_tid. */
+	if (former_tid > 0 && former_tid != t->host_tid) {
+		struct task *x = task_by_host_tid(former_tid);
+		if (x && x->tg == tg)
+			t = x;
+	}
+
 	/* Every other thread is gone; if a non-leader exec'd it now has the leader's tid. */
 	list_for_each_entry_safe(o, tmp, &tg->threads, tg_link) {
 		if (o == t)
@@ -390,7 +398,6 @@ void exec_on_host_exec(struct task *t, pid_t former_tid)
 		t->vtid = tg->vpid;
 		pidns_release(old_tid); /* its numbers in nested pid namespaces */
 	}
-	(void)former_tid;
 	guest_mem_release(&t->mem); /* /proc/<tid>/mem follows the old mm */
 	guest_mem_init(&t->mem, t->host_tid);
 	t->state = TASK_EXEC_LOADING;

@@ -18,6 +18,7 @@ struct exec_state {
 	char execfn[4096];    /* the path as the app gave it (AT_EXECFN) */
 	char exe_path[4096];  /* absolute path in the VFS (/proc/self/exe) */
 	bool boot;            /* the sandbox's first exec: the stub's own execveat */
+	uint64_t held_sigs;   /* signals that stopped the loader image: sent again after */
 };
 
 void exec_state_free(struct exec_state *es);

@@ -2,10 +2,12 @@
  * app's ELF and interpreter with injected mmap calls and build the initial stack.
  * Owns nothing past the call: frees the exec_state. */
 #include "sentry/task.h"
+#include "sentry/nsproxy.h"
 #include "sentry/exec.h"
 #include "platform/stub_layout.h"
 #include "common/log.h"
 #include <elf.h>
+#include <linux/securebits.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -272,6 +274,28 @@ static void exec_fail(struct task *t, int err)
 	plat->resume(t->host_tid, 0);
 }
 
+/* The capability sets of the new program (capabilities(7), "Transformation of
+ * capabilities during execve()"), for a file without file capabilities and without set-id
+ * bits (neither is honoured): root (real or effective uid 0 of its user namespace, unless SECBIT_NOROOT) gets
+ * its bounding set plus its inheritable set, effective when the euid is 0; everyone else
+ * keeps only its ambient set. SECBIT_KEEP_CAPS does not survive an exec. */
+static void exec_caps(struct thread_group *tg)
+{
+	struct vfs_cred *c = &tg->cred;
+	uint64_t per = 0;
+	bool effective = false;
+	bool root = !(tg->securebits & SECBIT_NOROOT);
+	uint32_t root_uid = userns_make_uid(tg_userns(tg), 0); /* its user namespace's root */
+	if (root && (c->uid == root_uid || c->euid == root_uid))
+		per = tg->cap_bounding | tg->cap_inheritable;
+	if (root && c->euid == root_uid)
+		effective = true;
+	tg->securebits &= ~SECBIT_KEEP_CAPS;
+	per |= tg->cap_ambient;
+	tg->cap_permitted = per;
+	tg_caps_set_effective(tg, effective ? per : tg->cap_ambient);
+}
+
 void exec_on_loader_trap(struct task *t)
 {
 	struct exec_state *es = t->exec;
@@ -306,10 +330,14 @@ void exec_on_loader_trap(struct task *t)
 
 	/* The process image is the new program's from here. */
 	const char *base = strrchr(es->argv[0] ? es->exe_path : es->exe_path, '/');
-	snprintf(tg->comm, sizeof(tg->comm), "%s", base ? base + 1 : es->exe_path);
+	snprintf(tg->comm, sizeof(tg->comm), "%.15s", base ? base + 1 : es->exe_path);
 	snprintf(t->comm, sizeof(t->comm), "%s", tg->comm);
-	snprintf(tg->exe_path, sizeof(tg->exe_path), "%s", es->exe_path);
+	if (tg->exe_file)
+		vfs_file_put(tg->exe_file);
+	tg->exe_file = es->exe.file;
+	vfs_file_get(tg->exe_file);
 	if (!es->boot) {
+		exec_caps(tg);
 		signal_exec_reset(tg);
 		ptimers_release(tg); /* timers do not survive exec */
 		vfs_fdtable_exec(tg->fdt);
@@ -318,7 +346,23 @@ void exec_on_loader_trap(struct task *t)
 	t->robust_head = 0;
 	if (sandbox.strace)
 		strace_exec(t, es->execfn);
+	uint64_t held = es->held_sigs;
 	exec_state_free(es);
 	t->exec = NULL;
 	task_resume(t, 0);
+	/* Signals that came during the load: the new program's dispositions decide (the
+	 * virtual siginfo of a Sentry-sent one is still queued for signal_on_host_stop). */
+	for (int sig = 1; sig < 64; sig++)
+		if (held & (1ULL << (sig - 1)))
+			plat->kill(t->host_tid, sig);
+}
+
+/* See task.h. The loader image has no handlers and must reach its trap untouched. */
+bool exec_on_signal_stop(struct task *t, int sig)
+{
+	if (t->state != TASK_EXEC_LOADING || !t->exec || sig <= 0 || sig >= 64)
+		return false;
+	t->exec->held_sigs |= 1ULL << (sig - 1);
+	plat->resume(t->host_tid, 0);
+	return true;
 }

@@ -206,6 +206,8 @@ static void handle_event(struct plat_event *ev)
 			exec_on_loader_trap(t);
 			return;
 		}
+		if (exec_on_signal_stop(t, ev->sig))
+			return;
 		if (t->state == TASK_NEW && ev->sig == SIGSTOP) {
 			clone_on_child_stop(t);
 			return;

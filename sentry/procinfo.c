@@ -313,17 +313,13 @@ static long proc_read_mem(int pid, uint64_t gaddr, void *buf, size_t len)
 	return done ? (long)done : -EFAULT;
 }
 
-static int proc_exe_path(int pid, char *buf, size_t size)
+static struct vfs_file *proc_exe_file(int pid)
 {
 	struct thread_group *tg = tg_of(pid);
-	if (!tg || !tg->exe_path[0])
-		return -ENOENT;
-	size_t n = strlen(tg->exe_path);
-	if (n >= size)
-		n = size - 1;
-	memcpy(buf, tg->exe_path, n);
-	buf[n] = 0;
-	return (int)n;
+	if (!tg || !tg->exe_file)
+		return NULL;
+	vfs_file_get(tg->exe_file);
+	return tg->exe_file;
 }
 
 /* As prctl(PR_SET_NAME) (sys_cred.c): the thread, and the group's name for its leader. */
@@ -634,7 +630,7 @@ const struct vfs_proc_ops sentry_proc_ops = {
 	.fs_ctx = proc_fs_ctx,
 	.mntns = proc_mntns,
 	.read_mem = proc_read_mem,
-	.exe_path = proc_exe_path,
+	.exe_file = proc_exe_file,
 	.set_comm = proc_set_comm,
 	.set_oom_score_adj = proc_set_oom,
 	.ns_ino = proc_ns_ino,

@@ -176,6 +176,9 @@ void tg_put_resources(struct thread_group *tg)
 		vfs_mntns_put(tg->mntns);
 	if (tg->sighand)
 		sighand_put(tg->sighand);
+	if (tg->exe_file)
+		vfs_file_put(tg->exe_file);
+	tg->exe_file = NULL;
 	tg->fdt = NULL;
 	tg->fs = NULL;
 	tg->mntns = NULL;
@@ -234,6 +237,7 @@ static void tg_died(struct thread_group *tg, int status)
 	tg->zombie = true;
 	tg->wait_status = status;
 	cgroup_tg_exit(tg);
+	pidfd_group_exit();
 	tty_ctl_group_exit(tg);
 	log_debug("pid %d exited, status 0x%x", tg->vpid, status);
 	if (tg->alarm_timer.fn)
@@ -326,6 +330,7 @@ void tg_reap(struct thread_group *tg)
 	pidns_release(vpid);
 	pidns_release(pgid);
 	pidns_release(sid);
+	pidfd_group_exit();
 }
 
 /* ---- accessors of sentry/syscall.h ---- */

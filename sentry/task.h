@@ -88,7 +88,7 @@ struct thread_group {
 	struct list_head sigqueue;     /* process-directed signals: struct sigqueue_entry */
 	uint64_t sent_pending;         /* process-directed signals sent to the host, undelivered */
 	char comm[16];
-	char exe_path[4096];
+	struct vfs_file *exe_file;     /* the exec'd file (a reference): /proc/<pid>/exe */
 	uint64_t arg_start, arg_end, env_start, env_end;
 	int64_t start_time_ns;
 	struct stimer alarm_timer;     /* alarm(2) / ITIMER_REAL */
@@ -96,8 +96,9 @@ struct thread_group {
 	bool no_new_privs;
 	int dumpable;
 	uint64_t cap_bounding, cap_permitted, cap_inheritable, cap_ambient;
-	bool keepcaps;
+	unsigned securebits;           /* SECBIT_* (linux/securebits.h), KEEP_CAPS included */
 	int nice;                      /* getpriority/setpriority (not applied on the host) */
+	unsigned personality;          /* personality(2): recorded and inherited, not applied */
 	struct list_head timers;       /* POSIX timers (sys_timer.c); next NULL until first */
 	/* cgroup v2 (sentry/cgroup.c) and the freezer (sentry/freeze.c) */
 	struct cgroup *cgroup;         /* a reference, tg_new to tg_reap */
@@ -250,6 +251,17 @@ long exec_start(struct task *t, int dirfd, const char *path, uint64_t argv_gaddr
 int exec_start_init(struct task *t, const char *path, char *const argv[], char *const envp[]);
 void exec_on_host_exec(struct task *t, pid_t former_tid);
 void exec_on_loader_trap(struct task *t);
+/* A host signal stop of @sig while @t runs the loader image: true when exec took it (held
+ * until the new program runs, as Linux keeps a signal pending across execve). */
+bool exec_on_signal_stop(struct task *t, int sig);
+
+/* ---- pidfds (sentry/syscalls/sys_pidfd.c) ---- */
+/* A group exited or was reaped: pidfds re-poll. */
+void pidfd_group_exit(void);
+/* The live or zombie group the pidfd @fd names in *@tg, and the file's status flags in
+ * *@file_flags (may be NULL). -EBADF when @fd is not a pidfd, -ESRCH when the group has
+ * been reaped. */
+int pidfd_resolve(struct task *t, int fd, struct thread_group **tg, int *file_flags);
 
 /* ---- the app's seccomp filters (syscalls/sys_seccomp.c) ---- */
 struct sock_filter;

@@ -168,17 +168,75 @@ static int setattr(struct vfs_path *p, struct vfs_iattr *ia)
 	return err;
 }
 
+/* What chmod/chown/utimensat change: the object at a path or behind an fd, or (fd form
+ * only) an anonymous file such as a pipe, whose inode the file's ->setattr op owns. */
+struct attr_target {
+	struct vfs_path p;
+	struct vfs_file *anon; /* a reference, or NULL: @p holds references */
+};
+
+static int target_resolve(struct vfs_ctx *c, int dirfd, const char *path, int flags,
+			  struct attr_target *t)
+{
+	t->anon = NULL;
+	if (!path) {
+		struct vfs_file *f = c->fdt ? vfs_fdtable_lookup(c->fdt, dirfd) : NULL;
+		if (f && !f->dentry && !(f->flags & O_PATH)) {
+			t->anon = f;
+			return 0;
+		}
+		if (f)
+			vfs_file_put(f);
+	}
+	return resolve(c, dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), flags & AT_EMPTY_PATH,
+		       false, &t->p);
+}
+
+static int target_getattr(struct attr_target *t, struct stat *st)
+{
+	return t->anon ? vfs_file_stat(t->anon, st) : vfs_getattr(t->p.dentry, st);
+}
+
+static int target_setattr(struct attr_target *t, struct vfs_iattr *ia)
+{
+	if (!t->anon)
+		return setattr(&t->p, ia);
+	if (!t->anon->ops || !t->anon->ops->setattr)
+		return -EPERM;
+	if (!(ia->valid & VFS_ATTR_CTIME)) {
+		ia->valid |= VFS_ATTR_CTIME;
+		vfs_now(&ia->ctime);
+	}
+	return t->anon->ops->setattr(t->anon, ia);
+}
+
+static bool target_is_rdonly(struct attr_target *t)
+{
+	return !t->anon && vfs_mount_is_rdonly(t->p.mnt);
+}
+
+static void target_put(struct attr_target *t)
+{
+	if (t->anon)
+		vfs_file_put(t->anon);
+	else
+		vfs_path_put(&t->p);
+}
+
 int vfs_chmodat(struct vfs_ctx *c, int dirfd, const char *path, mode_t mode, int flags)
 {
-	struct vfs_path p;
+	struct attr_target p;
 	struct stat st;
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	int err = resolve(c, dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), flags & AT_EMPTY_PATH,
-			  false, &p);
+	int err = target_resolve(c, dirfd, path, flags, &p);
 	if (err)
 		return err;
-	err = vfs_getattr(p.dentry, &st);
+	if (target_is_rdonly(&p)) {
+		target_put(&p); /* chmod_common's mnt_want_write comes first */
+		return -EROFS;
+	}
+	err = target_getattr(&p, &st);
 	if (!err && S_ISLNK(st.st_mode))
 		err = -EOPNOTSUPP;
 	if (!err && c->cred && !vfs_is_owner_or_cap(c->cred, st.st_uid))
@@ -188,24 +246,27 @@ int vfs_chmodat(struct vfs_ctx *c, int dirfd, const char *path, mode_t mode, int
 		if (c->cred && !S_ISDIR(st.st_mode) && !vfs_in_group(c->cred, st.st_gid) &&
 		    !vfs_capable(c->cred, VFS_CAP_FSETID))
 			ia.mode &= ~S_ISGID;
-		err = setattr(&p, &ia);
+		err = target_setattr(&p, &ia);
 	}
-	vfs_path_put(&p);
+	target_put(&p);
 	return err;
 }
 
 int vfs_chownat(struct vfs_ctx *c, int dirfd, const char *path, uint32_t uid, uint32_t gid,
 		int flags)
 {
-	struct vfs_path p;
+	struct attr_target p;
 	struct stat st;
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
-	int err = resolve(c, dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), flags & AT_EMPTY_PATH,
-			  false, &p);
+	int err = target_resolve(c, dirfd, path, flags, &p);
 	if (err)
 		return err;
-	err = vfs_getattr(p.dentry, &st);
+	if (target_is_rdonly(&p)) {
+		target_put(&p); /* chmod_common's mnt_want_write comes first */
+		return -EROFS;
+	}
+	err = target_getattr(&p, &st);
 	struct vfs_iattr ia = { 0 };
 	const struct vfs_cred *cr = c->cred;
 	bool cap = !cr || vfs_capable_wrt(cr, VFS_CAP_CHOWN, st.st_uid, st.st_gid);
@@ -233,15 +294,15 @@ int vfs_chownat(struct vfs_ctx *c, int dirfd, const char *path, uint32_t uid, ui
 			ia.mode &= ~S_ISGID;
 	}
 	if (!err)
-		err = setattr(&p, &ia);
-	vfs_path_put(&p);
+		err = target_setattr(&p, &ia);
+	target_put(&p);
 	return err;
 }
 
 int vfs_utimensat(struct vfs_ctx *c, int dirfd, const char *path, const struct timespec *ts,
 		  int flags)
 {
-	struct vfs_path p;
+	struct attr_target p;
 	struct stat st;
 	if (flags & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 		return -EINVAL;
@@ -251,11 +312,14 @@ int vfs_utimensat(struct vfs_ctx *c, int dirfd, const char *path, const struct t
 			    (ts[i].tv_nsec < 0 || ts[i].tv_nsec >= 1000000000))
 				return -EINVAL;
 	}
-	int err = resolve(c, dirfd, path, !(flags & AT_SYMLINK_NOFOLLOW), flags & AT_EMPTY_PATH,
-			  false, &p);
+	int err = target_resolve(c, dirfd, path, flags, &p);
 	if (err)
 		return err;
-	err = vfs_getattr(p.dentry, &st);
+	if (target_is_rdonly(&p)) {
+		target_put(&p); /* chmod_common's mnt_want_write comes first */
+		return -EROFS;
+	}
+	err = target_getattr(&p, &st);
 	struct vfs_iattr ia = { .valid = VFS_ATTR_ATIME | VFS_ATTR_MTIME };
 	struct timespec now;
 	vfs_now(&now);
@@ -278,10 +342,8 @@ int vfs_utimensat(struct vfs_ctx *c, int dirfd, const char *path, const struct t
 			err = -EACCES;
 	}
 	if (!err && ia.valid)
-		err = setattr(&p, &ia);
-	else if (!err && vfs_mount_is_rdonly(p.mnt))
-		err = -EROFS;
-	vfs_path_put(&p);
+		err = target_setattr(&p, &ia);
+	target_put(&p);
 	return err;
 }
 

@@ -80,13 +80,20 @@ static bool is_opath(struct vfs_file *f)
 	return (f->flags & O_PATH) != 0;
 }
 
+/* A file without ->read: EISDIR for a directory (Linux's generic_read_dir), else EINVAL. */
+static ssize_t no_read(struct vfs_file *f)
+{
+	return f->dentry && f->dentry->inode && S_ISDIR(f->dentry->inode->mode) ? -EISDIR
+										  : -EINVAL;
+}
+
 /* See file.h: checks access mode, then calls ->read at the file offset. */
 ssize_t vfs_file_read(struct vfs_file *f, void *buf, size_t len)
 {
 	if (is_opath(f) || (f->flags & O_ACCMODE) == O_WRONLY)
 		return -EBADF;
 	if (!f->ops || !f->ops->read)
-		return -EINVAL;
+		return no_read(f);
 	return f->ops->read(f, buf, len, f->ops->llseek ? &f->pos : NULL);
 }
 
@@ -108,7 +115,7 @@ ssize_t vfs_file_pread(struct vfs_file *f, void *buf, size_t len, off_t off)
 	if (is_opath(f) || (f->flags & O_ACCMODE) == O_WRONLY)
 		return -EBADF;
 	if (!f->ops || !f->ops->read)
-		return -EINVAL;
+		return no_read(f);
 	if (!f->ops->llseek)
 		return -ESPIPE;
 	if (off < 0)

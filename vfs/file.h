@@ -18,6 +18,7 @@
 
 struct vfs_file;
 struct vfs_dentry;
+struct vfs_iattr;
 struct vfs_mount;
 
 struct vfs_file_ops {
@@ -41,6 +42,9 @@ struct vfs_file_ops {
 	int (*fallocate)(struct vfs_file *f, int mode, off_t off, off_t len);
 	/* See vfs_file_host_fd in vfs.h. NULL: -ENODEV. */
 	int (*host_fd)(struct vfs_file *f, bool writable);
+	/* fchmod/fchown/futimens of an anonymous object (a pipe's inode): the VFS has done
+	 * Linux's permission checks. NULL: -EPERM. */
+	int (*setattr)(struct vfs_file *f, const struct vfs_iattr *ia);
 	/* Status flags changed by fcntl(F_SETFL) (O_APPEND, O_NONBLOCK, O_ASYNC, O_DIRECT). */
 	int (*setfl)(struct vfs_file *f, int new_flags);
 	/* Last reference dropped: free the object's part. */

@@ -340,6 +340,7 @@ void vfs_path_follow_mounts(struct vfs_path *p);
 #define LOOKUP_IN_ROOT 0x80
 #define LOOKUP_NO_XDEV 0x100
 #define LOOKUP_MOUNTPOINT 0x200 /* the final path goes to the topmost mount (umount) */
+#define LOOKUP_NO_MAGICLINKS 0x400 /* openat2 RESOLVE_NO_MAGICLINKS: ELOOP on a magic link */
 
 enum { LAST_NORM, LAST_DOT, LAST_DOTDOT, LAST_ROOT };
 struct vfs_last {

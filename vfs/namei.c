@@ -40,6 +40,7 @@ struct walk {
 	struct vfs_path cur;  /* owned */
 	unsigned flags;
 	int nlinks;
+	int link_depth; /* > 0 while walking a symlink's text */
 	bool must_dir;
 	struct vfs_last *last;
 };
@@ -99,10 +100,20 @@ static int follow_link(struct walk *w, struct vfs_path *link, bool is_last)
 		return -ELOOP;
 	struct vfs_inode *inode = link->dentry->inode;
 	if (inode->iops && inode->iops->get_link) {
+		/* a magic link (procfs): a jump, never allowed by openat2's scoped lookups
+		 * (nd_jump_link) */
+		if (w->flags & LOOKUP_NO_MAGICLINKS)
+			return -ELOOP;
+		if (w->flags & (LOOKUP_BENEATH | LOOKUP_IN_ROOT))
+			return -EXDEV;
 		struct vfs_path p;
 		int err = inode->iops->get_link(w->c, link, &p);
 		if (err)
 			return err;
+		if ((w->flags & LOOKUP_NO_XDEV) && p.mnt != w->cur.mnt) {
+			vfs_path_put(&p);
+			return -EXDEV;
+		}
 		vfs_path_put(&w->cur);
 		w->cur = p;
 		return 0;
@@ -116,7 +127,9 @@ static int follow_link(struct walk *w, struct vfs_path *link, bool is_last)
 	int err = n < 0 ? (int)n : 0;
 	if (!err) {
 		target[n] = 0;
+		w->link_depth++;
 		err = walk_string(w, target, is_last);
+		w->link_depth--;
 	}
 	free(target);
 	return err;
@@ -153,6 +166,10 @@ static int walk_component(struct walk *w, const char *name, size_t len, bool is_
 		return -ENOENT;
 	}
 	follow_mounts(&next);
+	if ((w->flags & LOOKUP_NO_XDEV) && next.mnt != w->cur.mnt) {
+		vfs_path_put(&next);
+		return -EXDEV;
+	}
 	if (S_ISLNK(next.dentry->inode->mode) &&
 	    (!is_last || (w->flags & LOOKUP_FOLLOW) || trailing)) {
 		err = follow_link(w, &next, is_last);
@@ -171,6 +188,9 @@ static int walk_string(struct walk *w, const char *path, bool final_ctx)
 		return -ENOENT;
 	if (*p == '/') {
 		if (w->flags & LOOKUP_BENEATH)
+			return -EXDEV;
+		/* an absolute path argument is allowed; a symlink's jump across mounts is not */
+		if ((w->flags & LOOKUP_NO_XDEV) && w->link_depth && w->cur.mnt != w->root.mnt)
 			return -EXDEV;
 		cur_replace(w, w->root.mnt, w->root.dentry);
 		while (*p == '/')

@@ -165,6 +165,10 @@ int vfs_unlinkat(struct vfs_ctx *c, int dirfd, const char *path, int flags)
 						  : -EBUSY;
 		goto out;
 	}
+	if (vfs_mount_is_rdonly(parent.mnt)) {
+		err = -EROFS; /* do_unlinkat's mnt_want_write, before the lookup */
+		goto out;
+	}
 	if (!d->inode) {
 		err = -ENOENT;
 		goto out;
@@ -179,8 +183,6 @@ int vfs_unlinkat(struct vfs_ctx *c, int dirfd, const char *path, int flags)
 	if (err)
 		goto out;
 	err = vfs_may_delete(c->cred, parent.dentry, d, isdir);
-	if (!err && vfs_mount_is_rdonly(parent.mnt))
-		err = -EROFS;
 	if (!err && (d->mounted || d == parent.mnt->root))
 		err = -EBUSY;
 	if (err)
@@ -271,8 +273,6 @@ static int rename_checks(struct vfs_ctx *c, struct vfs_path *op, struct vfs_dent
 	if (!err && (flags & RENAME_EXCHANGE) && S_ISDIR(nd->inode->mode) &&
 	    op->dentry != np->dentry)
 		err = vfs_dentry_permission(c->cred, nd, MAY_WRITE);
-	if (!err && vfs_mount_is_rdonly(op->mnt))
-		err = -EROFS;
 	return err;
 }
 
@@ -322,6 +322,10 @@ int vfs_renameat2(struct vfs_ctx *c, int olddirfd, const char *oldpath, int newd
 	}
 	if (ol.type != LAST_NORM || nl.type != LAST_NORM) {
 		err = -EBUSY;
+		goto out;
+	}
+	if (vfs_mount_is_rdonly(op.mnt)) {
+		err = -EROFS; /* do_renameat2's mnt_want_write, before the lookups */
 		goto out;
 	}
 	if (!od->inode) {

@@ -35,15 +35,15 @@ void vfs_new_owner(struct vfs_ctx *c, struct vfs_dentry *dir, mode_t *mode, uint
 	}
 }
 
-/* May the caller create in @dir (a positive directory on @mnt)? */
+/* May the caller create in @dir (a positive directory on @mnt)? A read-only mount is
+ * EROFS before any permission check (Linux's mnt_want_write in filename_create). */
 int vfs_may_create(struct vfs_ctx *c, struct vfs_mount *mnt, struct vfs_dentry *dir)
 {
 	if (dir->dead)
 		return -ENOENT;
-	int err = vfs_dentry_permission(c->cred, dir, MAY_WRITE | MAY_EXEC);
-	if (err)
-		return err;
-	return vfs_mount_is_rdonly(mnt) ? -EROFS : 0;
+	if (vfs_mount_is_rdonly(mnt))
+		return -EROFS;
+	return vfs_dentry_permission(c->cred, dir, MAY_WRITE | MAY_EXEC);
 }
 
 static int do_truncate(struct vfs_dentry *d, off_t len)
@@ -130,6 +130,8 @@ static unsigned resolve_flags(uint64_t resolve)
 		f |= LOOKUP_IN_ROOT;
 	if (resolve & RESOLVE_NO_XDEV)
 		f |= LOOKUP_NO_XDEV;
+	if (resolve & RESOLVE_NO_MAGICLINKS)
+		f |= LOOKUP_NO_MAGICLINKS;
 	return f;
 }
 
@@ -185,6 +187,10 @@ int vfs_openat(struct vfs_ctx *c, int dirfd, const char *path, int flags, mode_t
 									  : MAY_READ | MAY_WRITE);
 		if (flags & O_TRUNC)
 			mask |= MAY_WRITE;
+		if ((flags & O_TRUNC) && S_ISREG(m) && vfs_mount_is_rdonly(p.mnt)) {
+			err = -EROFS; /* do_open's mnt_want_write, before may_open */
+			goto out;
+		}
 		err = vfs_dentry_permission(c->cred, p.dentry, mask);
 		if (err)
 			goto out;

@@ -15,6 +15,7 @@
 #include "common/list.h"
 #include "platform/guest_mem.h"
 #include "vfs/file.h"
+#include "vfs/internal.h"
 #include "vfs/pipe.h"
 #include "vfs/poll.h"
 
@@ -47,6 +48,10 @@ struct vfs_pipe {
 	unsigned w_counter;           /* writers ever opened (fifo EPOLLHUP rule) */
 	void **slot;                  /* the fifo inode's slot, NULL when anonymous/detached */
 	struct list_head openers;
+	/* The inode of an anonymous pipe (pipefs): fstat, fchown, fchmod, futimens. */
+	mode_t mode;                  /* permission bits (0600) */
+	uint32_t uid, gid;            /* the creator's fsuid/fsgid */
+	struct timespec atime, mtime, ctime;
 };
 
 /* The file's view: which pipe, which end(s). */
@@ -71,6 +76,9 @@ static struct vfs_pipe *pipe_new(void)
 	}
 	waitq_init(&p->wq);
 	list_init(&p->openers);
+	p->mode = 0600;
+	vfs_now(&p->ctime);
+	p->atime = p->mtime = p->ctime;
 	vfs_live_pipes++;
 	return p;
 }
@@ -265,7 +273,10 @@ static ssize_t pipe_read(struct vfs_file *f, void *buf, size_t len, off_t *pos)
 		return 0;
 	if (p->nbufs == 0)
 		return p->writers ? -EAGAIN : 0;
-	return (ssize_t)pipe_take(p, buf, len, true);
+	size_t n = pipe_take(p, buf, len, true);
+	if (n > 0 && !p->slot)
+		vfs_now(&p->atime);
+	return (ssize_t)n;
 }
 
 static ssize_t pipe_write(struct vfs_file *f, const void *buf, size_t len, off_t *pos)
@@ -289,6 +300,10 @@ static ssize_t pipe_write(struct vfs_file *f, const void *buf, size_t len, off_t
 	size_t n = pipe_put(p, buf, len, (f->flags & O_DIRECT) != 0, &nomem);
 	if (n == 0)
 		return nomem ? -ENOMEM : -EAGAIN;
+	if (!p->slot) {
+		vfs_now(&p->mtime);
+		p->ctime = p->mtime;
+	}
 	return (ssize_t)n;
 }
 
@@ -328,11 +343,37 @@ static long pipe_ioctl(struct vfs_file *f, struct vfs_ctx *c, unsigned int cmd, 
 
 static int pipe_stat(struct vfs_file *f, struct stat *st)
 {
+	struct vfs_pipe *p = ((struct pipe_end *)f->priv)->p;
 	memset(st, 0, sizeof(*st));
-	st->st_mode = S_IFIFO | 0600;
+	st->st_mode = S_IFIFO | p->mode;
 	st->st_ino = f->anon_ino;
 	st->st_nlink = 1;
+	st->st_uid = p->uid;
+	st->st_gid = p->gid;
 	st->st_blksize = VFS_PIPE_PAGE;
+	st->st_atim = p->atime;
+	st->st_mtim = p->mtime;
+	st->st_ctim = p->ctime;
+	return 0;
+}
+
+/* fchown/fchmod/futimens of an anonymous pipe change its pipefs inode, as on Linux
+ * (runc hands the container's stdio pipes to the container's user this way). */
+static int pipe_setattr(struct vfs_file *f, const struct vfs_iattr *ia)
+{
+	struct vfs_pipe *p = ((struct pipe_end *)f->priv)->p;
+	if (ia->valid & VFS_ATTR_MODE)
+		p->mode = ia->mode & 07777;
+	if (ia->valid & VFS_ATTR_UID)
+		p->uid = ia->uid;
+	if (ia->valid & VFS_ATTR_GID)
+		p->gid = ia->gid;
+	if (ia->valid & VFS_ATTR_ATIME)
+		p->atime = ia->atime;
+	if (ia->valid & VFS_ATTR_MTIME)
+		p->mtime = ia->mtime;
+	if (ia->valid & VFS_ATTR_CTIME)
+		p->ctime = ia->ctime;
 	return 0;
 }
 
@@ -364,6 +405,7 @@ static const struct vfs_file_ops pipe_ops = {
 	.waitq = pipe_waitq,
 	.ioctl = pipe_ioctl,
 	.stat = pipe_stat,
+	.setattr = pipe_setattr,
 	.setfl = pipe_setfl,
 	.release = pipe_release,
 };
@@ -409,7 +451,7 @@ static struct vfs_file *pipe_end_new(struct vfs_pipe *p, int flags, bool fifo, c
 	return f;
 }
 
-int vfs_pipe_create(int flags, struct vfs_file *out[2])
+int vfs_pipe_create(int flags, uint32_t uid, uint32_t gid, struct vfs_file *out[2])
 {
 	if (flags & ~(O_NONBLOCK | O_DIRECT | O_CLOEXEC))
 		return -EINVAL;
@@ -417,6 +459,8 @@ int vfs_pipe_create(int flags, struct vfs_file *out[2])
 	struct vfs_pipe *p = pipe_new();
 	if (!p)
 		return -ENOMEM;
+	p->uid = uid;
+	p->gid = gid;
 	out[0] = pipe_end_new(p, O_RDONLY | flags, false, "pipe");
 	if (!out[0]) {
 		pipe_free(p);

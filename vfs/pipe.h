@@ -25,6 +25,7 @@
 #define CVISOR_VFS_PIPE_H
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include "common/waitq.h"
 
@@ -36,10 +37,11 @@ struct vfs_pipe;
 #define VFS_PIPE_DEF_SIZE (16u * 4096u)     /* 64 KiB */
 #define VFS_PIPE_MAX_SIZE (1024u * 1024u)   /* /proc/sys/fs/pipe-max-size */
 
-/* Implements pipe2(2) without the fds: creates a pipe and returns new references to its
- * read end in out[0] and write end in out[1]. @flags: O_NONBLOCK, O_DIRECT (packet mode);
+/* Implements pipe2(2) without the fds: creates a pipe owned by @uid/@gid (the caller's
+ * fsuid/fsgid: its inode's owner, mode 0600) and returns new references to its read end
+ * in out[0] and write end in out[1]. @flags: O_NONBLOCK, O_DIRECT (packet mode);
  * O_CLOEXEC is the caller's (fd flag). Returns 0 or -ENOMEM / -EINVAL. */
-int vfs_pipe_create(int flags, struct vfs_file *out[2]);
+int vfs_pipe_create(int flags, uint32_t uid, uint32_t gid, struct vfs_file *out[2]);
 
 /* True for pipe ends and fifo files. */
 bool vfs_file_is_pipe(struct vfs_file *f);

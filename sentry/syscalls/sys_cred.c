@@ -9,6 +9,7 @@
 #include "sentry/task.h"
 #include <errno.h>
 #include <linux/capability.h>
+#include <linux/securebits.h>
 #include <string.h>
 #include <sys/prctl.h>
 
@@ -39,24 +40,33 @@ static int to_kid(struct task *t, bool gid, uint32_t id, uint32_t *out)
 	return *out == (uint32_t)-1 ? -EINVAL : 0;
 }
 
-/* Linux's rules for dropping capabilities when uids change (capabilities(7)); "root" is
- * the uid 0 of the process's user namespace (none when unmapped). */
+/* Only the bits Linux 6.x knows before the exec-restriction ones. */
+#define SECBITS_ALL (SECURE_ALL_BITS & 0xffu)
+#define SECBITS_LOCKS (SECBITS_ALL << 1)
+
+/* Linux's rules for dropping capabilities when uids change (capabilities(7)), unless
+ * SECBIT_NO_SETUID_FIXUP; "root" is the uid 0 of the process's user namespace (none when
+ * unmapped). */
 static void fixup_caps(struct thread_group *tg, uint32_t ouid, uint32_t oeuid, uint32_t osuid)
 {
 	struct vfs_cred *c = &tg->cred;
 	uint32_t root = userns_make_uid(tg_userns(tg), 0); /* its namespace's root: kernel id */
 	bool was_root = ouid == root || oeuid == root || osuid == root;
 	bool now_root = c->uid == root || c->euid == root || c->suid == root;
-	if (was_root && !now_root && !tg->keepcaps) {
-		tg->cap_permitted = 0;
-		tg_caps_set_effective(tg, 0);
-		tg->cap_ambient = 0;
+	c->fsuid = c->euid;
+	if (tg->securebits & SECBIT_NO_SETUID_FIXUP)
+		return;
+	if (was_root && !now_root) {
+		if (!(tg->securebits & SECBIT_KEEP_CAPS)) {
+			tg->cap_permitted = 0;
+			tg_caps_set_effective(tg, 0);
+		}
+		tg->cap_ambient = 0; /* whatever KEEP_CAPS says, as Linux */
 	}
 	if (oeuid == root && c->euid != root)
 		tg_caps_set_effective(tg, 0);
 	if (oeuid != root && c->euid == root)
 		tg_caps_set_effective(tg, tg->cap_permitted);
-	c->fsuid = c->euid;
 }
 
 #define GET_ID(fn, field)                                                                          \
@@ -380,10 +390,23 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
 	case PR_SET_KEEPCAPS:
 		if (arg2 > 1)
 			return -EINVAL;
-		tg->keepcaps = arg2;
+		if (tg->securebits & SECBIT_KEEP_CAPS_LOCKED)
+			return -EPERM;
+		tg->securebits = arg2 ? tg->securebits | SECBIT_KEEP_CAPS
+				      : tg->securebits & ~SECBIT_KEEP_CAPS;
 		return 0;
 	case PR_GET_KEEPCAPS:
-		return tg->keepcaps;
+		return !!(tg->securebits & SECBIT_KEEP_CAPS);
+	case PR_GET_SECUREBITS:
+		return tg->securebits;
+	case PR_SET_SECUREBITS:
+		/* no change of a locked bit, no unlocking, no unknown bit, CAP_SETPCAP */
+		if ((((tg->securebits & SECBITS_LOCKS) >> 1) & (tg->securebits ^ arg2)) ||
+		    (tg->securebits & SECBITS_LOCKS & ~arg2) ||
+		    (arg2 & ~(uint64_t)(SECBITS_LOCKS | SECBITS_ALL)) || !capable(t, CAP_SETPCAP))
+			return -EPERM;
+		tg->securebits = (unsigned)arg2;
+		return 0;
 	case PR_CAPBSET_READ:
 		if (arg2 > CAP_LAST_CAP)
 			return -EINVAL;
@@ -409,7 +432,8 @@ long sys_prctl(struct task *t, const struct syscall_args *a)
 			return 0;
 		}
 		if (arg2 == PR_CAP_AMBIENT_RAISE) {
-			if (!(tg->cap_permitted & tg->cap_inheritable & CAP_BIT(a->a[2])))
+			if (!(tg->cap_permitted & tg->cap_inheritable & CAP_BIT(a->a[2])) ||
+			    (tg->securebits & SECBIT_NO_CAP_AMBIENT_RAISE))
 				return -EPERM;
 			tg->cap_ambient |= CAP_BIT(a->a[2]);
 			return 0;

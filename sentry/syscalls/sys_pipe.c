@@ -41,7 +41,10 @@ long sys_pipe2(struct task *t, const struct syscall_args *a)
 	if (flags & ~(O_CLOEXEC | O_NONBLOCK | O_DIRECT))
 		return -EINVAL;
 	struct vfs_file *ends[2];
-	int err = vfs_pipe_create(flags & ~O_CLOEXEC, ends);
+	struct vfs_ctx c;
+	task_vfs_ctx(t, &c);
+	int err = vfs_pipe_create(flags & ~O_CLOEXEC, c.cred ? c.cred->fsuid : 0,
+				  c.cred ? c.cred->fsgid : 0, ends);
 	if (err)
 		return err;
 	struct vfs_fdtable *fdt = task_fdt(t);

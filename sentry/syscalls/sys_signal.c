@@ -137,6 +137,34 @@ static long queueinfo(struct task *t, int tgid, int tid, int sig, uint64_t info_
 	return signal_send_group(tg, &si);
 }
 
+/* implements pidfd_send_signal(2): kill(2) or rt_sigqueueinfo(2) to the process a pidfd
+ * names; no flags */
+long sys_pidfd_send_signal(struct task *t, const struct syscall_args *a)
+{
+	int sig = (int)a->a[1];
+	struct thread_group *tg;
+	siginfo_t si;
+	if (a->a[3])
+		return -EINVAL;
+	if (!valid_sig(sig))
+		return -EINVAL;
+	int err = pidfd_resolve(t, (int)a->a[0], &tg, NULL);
+	if (err)
+		return err;
+	if (a->a[2]) {
+		if (guest_copy_in(&t->mem, &si, a->a[2], sizeof(si)) < 0)
+			return -EFAULT;
+		if (si.si_signo != sig)
+			return -EINVAL;
+		/* Only the kernel may claim SI_USER/kernel codes for another process. */
+		if ((si.si_code >= 0 || si.si_code == SI_TKILL) && tg != t->tg)
+			return -EPERM;
+	} else {
+		signal_info_user(&si, sig, SI_USER, t);
+	}
+	return kill_group(t, tg, &si);
+}
+
 /* implements rt_sigqueueinfo(2) */
 long sys_rt_sigqueueinfo(struct task *t, const struct syscall_args *a)
 {

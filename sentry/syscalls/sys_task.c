@@ -197,6 +197,17 @@ long sys_execveat(struct task *t, const struct syscall_args *a)
 	return exec_start(t, (int)a->a[0], path, a->a[2], a->a[3], flags);
 }
 
+/* implements personality(2): 0xffffffff queries; any other value becomes the process's
+ * persona, inherited over fork and kept over execve (no set-id exec to clear it). The
+ * table's note says which flags change nothing here. */
+long sys_personality(struct task *t, const struct syscall_args *a)
+{
+	unsigned old = t->tg->personality;
+	if ((unsigned)a->a[0] != 0xffffffffu)
+		t->tg->personality = (unsigned)a->a[0];
+	return old;
+}
+
 /* ---- wait ---- */
 
 static bool wait_matches(struct task *t, struct thread_group *c, int idtype, int id)
@@ -327,6 +338,23 @@ long sys_waitid(struct task *t, const struct syscall_args *a)
 		return -EINVAL;
 	if (!(options & (WEXITED | WSTOPPED | WCONTINUED)))
 		return -EINVAL;
+	bool pidfd_nonblock = false;
+	if (idtype == P_PIDFD) {
+		/* the pidfd's process; with O_NONBLOCK, EAGAIN instead of waiting */
+		struct thread_group *tg;
+		int fflags;
+		int err = pidfd_resolve(t, id, &tg, &fflags);
+		if (err == -ESRCH)
+			return -ECHILD; /* reaped: nothing to wait for */
+		if (err)
+			return err;
+		idtype = P_PID;
+		id = pidns_nr(tg->vpid, task_pidns(t)); /* wait_matches compares in our namespace */
+		if ((fflags & O_NONBLOCK) && !(options & WNOHANG)) {
+			pidfd_nonblock = true;
+			options |= WNOHANG;
+		}
+	}
 	if (idtype != P_ALL && idtype != P_PID && idtype != P_PGID)
 		return -EINVAL;
 	if (idtype == P_PID && id <= 0)
@@ -334,6 +362,8 @@ long sys_waitid(struct task *t, const struct syscall_args *a)
 	r = do_wait(t, idtype, id, options, &res);
 	if (r < 0 || r == SYSRET_PARK)
 		return r;
+	if (r == 0 && pidfd_nonblock)
+		return -EAGAIN;
 	memset(&si, 0, sizeof(si));
 	if (r > 0) {
 		si.si_signo = SIGCHLD;

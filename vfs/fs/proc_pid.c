@@ -422,14 +422,38 @@ static struct vfs_fs_ctx *caller_fs(void)
 	return pid && ops->fs_ctx ? node_fs(&c) : NULL;
 }
 
-static int link_exe(const struct proc_node *n, char *buf, size_t size)
+/* exe: the file the Sentry exec'd (held by the process, as Linux's mm->exe_file). */
+static int get_exe(const struct proc_node *n, struct vfs_path *out)
 {
 	const struct vfs_proc_ops *ops = proc_ops();
 	struct vfs_proc_task t;
-	if (proc_node_task(n, &t) || t.state == 'Z' || !ops || !ops->exe_path)
+	if (proc_node_task(n, &t) || t.state == 'Z' || !ops || !ops->exe_file)
 		return -ENOENT;
-	int len = ops->exe_path(n->pid, buf, size);
-	return len <= 0 ? -ENOENT : len;
+	struct vfs_file *f = ops->exe_file(n->pid);
+	if (!f)
+		return -ENOENT;
+	*out = (struct vfs_path){ f->mnt, f->dentry };
+	vfs_path_get(out);
+	vfs_file_put(f);
+	return out->dentry ? 0 : -ENOENT;
+}
+
+static int link_exe(const struct proc_node *n, char *buf, size_t size)
+{
+	struct vfs_path p;
+	int err = get_exe(n, &p);
+	if (err)
+		return err;
+	struct vfs_fs_ctx *rfs = caller_fs();
+	struct vfs_fs_ctx *fs = rfs ? NULL : node_fs(n);
+	err = rfs || fs ? vfs_path_to_string(&p, rfs ? &rfs->root : &fs->root, buf, size)
+			: -ENOENT;
+	if (rfs)
+		vfs_fs_ctx_put(rfs);
+	if (fs)
+		vfs_fs_ctx_put(fs);
+	vfs_path_put(&p);
+	return err;
 }
 
 static int path_link(const struct proc_node *n, bool root, char *buf, size_t size)
@@ -479,24 +503,10 @@ static int getl_root(struct vfs_ctx *c, const struct proc_node *n, const struct 
 	return get_fs_link(n, true, out);
 }
 
-/* exe: the path the Sentry exec'd, walked from the process's root. */
 static int getl_exe(struct vfs_ctx *c, const struct proc_node *n, const struct vfs_path *link,
 		    struct vfs_path *out)
 {
-	char *path = malloc(VFS_PATH_MAX);
-	if (!path)
-		return -ENOMEM;
-	int err = link_exe(n, path, VFS_PATH_MAX - 1);
-	struct vfs_fs_ctx *fs = err < 0 ? NULL : node_fs(n);
-	if (err >= 0) {
-		path[err] = 0;
-		err = fs ? vfs_walk_from(c, &fs->root, &fs->root, path, LOOKUP_FOLLOW, out, NULL)
-			 : -ENOENT;
-	}
-	if (fs)
-		vfs_fs_ctx_put(fs);
-	free(path);
-	return err;
+	return get_exe(n, out);
 }
 
 /* ---- fd/, fdinfo/ ---- */

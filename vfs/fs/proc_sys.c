@@ -43,36 +43,6 @@ static int link_thread_self(const struct proc_node *n, char *buf, size_t size)
 	return len < (int)size ? len : -ENAMETOOLONG;
 }
 
-static int getl_self_common(const struct proc_node *n, const struct vfs_path *link,
-			    struct vfs_path *out, bool thread)
-{
-	char name[64];
-	int len = thread ? link_thread_self(n, name, sizeof(name))
-			 : link_self(n, name, sizeof(name));
-	if (len < 0)
-		return len;
-	struct vfs_dentry *d;
-	int err = proc_lookup_path(link->dentry->parent, name, &d);
-	if (err)
-		return err;
-	out->mnt = link->mnt;
-	vfs_mount_get(out->mnt);
-	out->dentry = d;
-	return 0;
-}
-
-static int getl_self(struct vfs_ctx *c, const struct proc_node *n, const struct vfs_path *link,
-		     struct vfs_path *out)
-{
-	return getl_self_common(n, link, out, false);
-}
-
-static int getl_thread_self(struct vfs_ctx *c, const struct proc_node *n,
-			    const struct vfs_path *link, struct vfs_path *out)
-{
-	return getl_self_common(n, link, out, true);
-}
-
 static int link_mounts(const struct proc_node *n, char *buf, size_t size)
 {
 	return snprintf(buf, size, "self/mounts");
@@ -329,6 +299,13 @@ static int show_file_max(const struct proc_node *n, struct proc_buf *b)
 	return show_host_sysctl("/proc/sys/fs/file-max", b, "9223372036854775807");
 }
 
+/* The host's: threads of all sandboxes are host threads (dockerd sizes Go's thread limit
+ * from it). */
+static int show_threads_max(const struct proc_node *n, struct proc_buf *b)
+{
+	return show_host_sysctl("/proc/sys/kernel/threads-max", b, "127590");
+}
+
 static int show_nr_open(const struct proc_node *n, struct proc_buf *b)
 {
 	return show_str(b, "1048576");
@@ -369,6 +346,7 @@ static const struct proc_entry sys_kernel[] = {
 	RO("overflowuid", show_overflowid),
 	RO("pid_max", show_pid_max),
 	DIR("random", sys_kernel_random),
+	RO("threads-max", show_threads_max),
 	RO("version", show_kversion),
 	{ NULL },
 };
@@ -418,11 +396,11 @@ const struct proc_entry proc_root_children[] = {
 	RO("meminfo", show_meminfo),
 	{ "mounts", S_IFLNK | 0777, 0, .readlink = link_mounts },
 	DIR("net", proc_net_children),
-	{ "self", S_IFLNK | 0777, 0, .readlink = link_self, .get_link = getl_self },
+	/* plain symlinks, as on Linux: their text is walked (not magic links) */
+	{ "self", S_IFLNK | 0777, 0, .readlink = link_self },
 	RO("stat", show_stat),
 	DIR("sys", sys_dir),
-	{ "thread-self", S_IFLNK | 0777, 0, .readlink = link_thread_self,
-	  .get_link = getl_thread_self },
+	{ "thread-self", S_IFLNK | 0777, 0, .readlink = link_thread_self },
 	RO("uptime", show_uptime),
 	RO("version", show_version),
 	{ NULL },

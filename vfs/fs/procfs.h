@@ -99,8 +99,8 @@ struct vfs_proc_ops {
 	struct vfs_mntns *(*mntns)(int pid);
 	/* Copies @len bytes of @pid's memory at @gaddr. Returns bytes copied or -errno. */
 	long (*read_mem)(int pid, uint64_t gaddr, void *buf, size_t len);
-	/* The path exec'd by @pid (as the Sentry resolved it). Length or -errno. */
-	int (*exe_path)(int pid, char *buf, size_t size);
+	/* The file @pid exec'd (Linux's mm->exe_file): a new reference, or NULL. */
+	struct vfs_file *(*exe_file)(int pid);
 	/* prctl(PR_SET_NAME) by a write to comm: 0 or -errno. */
 	int (*set_comm)(int pid, int tid, const char *comm);
 	int (*set_oom_score_adj)(int pid, int value);

@@ -62,6 +62,12 @@ static int show_thp_defrag(const struct proc_node *n, struct proc_buf *b)
 			    "always defer defer+madvise [madvise] never");
 }
 
+/* The PMD size (Go's runtime reads it at start). */
+static int show_thp_pmd_size(const struct proc_node *n, struct proc_buf *b)
+{
+	return show_host_or("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", b, "2097152");
+}
+
 #define RO(nm, fn) { nm, S_IFREG | 0444, 0, .show = fn }
 #define DIR(nm, ch) { nm, S_IFDIR | 0755, 0, .children = ch }
 
@@ -78,6 +84,7 @@ static const struct proc_entry devices[] = { DIR("system", system_), { NULL } };
 static const struct proc_entry thp[] = {
 	RO("defrag", show_thp_defrag),
 	RO("enabled", show_thp_enabled),
+	RO("hpage_pmd_size", show_thp_pmd_size),
 	{ NULL },
 };
 static const struct proc_entry mm[] = { DIR("transparent_hugepage", thp), { NULL } };

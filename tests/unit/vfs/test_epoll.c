@@ -47,7 +47,7 @@ static void test_level_triggered(void **state)
 	struct epoll_event ev[4];
 	char buf[8];
 	assert_int_equal(vfs_epoll_create(0, &ep), 0);
-	assert_int_equal(vfs_pipe_create(O_NONBLOCK, p), 0);
+	assert_int_equal(vfs_pipe_create(O_NONBLOCK, 0, 0, p), 0);
 	assert_int_equal(ctl(ep, EPOLL_CTL_ADD, 3, p[0], EPOLLIN, 42), 0);
 	assert_int_equal(ctl(ep, EPOLL_CTL_ADD, 4, p[1], EPOLLOUT, 43), 0);
 	assert_int_equal(harvest(ep, ev, 4), 1); /* the write end is writable */
@@ -174,7 +174,7 @@ static void test_nested(void **state)
 	struct epoll_event ev[4];
 	assert_int_equal(vfs_epoll_create(0, &outer), 0);
 	assert_int_equal(vfs_epoll_create(0, &inner), 0);
-	assert_int_equal(vfs_pipe_create(O_NONBLOCK, p), 0);
+	assert_int_equal(vfs_pipe_create(O_NONBLOCK, 0, 0, p), 0);
 	assert_int_equal(ctl(inner, EPOLL_CTL_ADD, 3, p[0], EPOLLIN, 1), 0);
 	assert_int_equal(ctl(outer, EPOLL_CTL_ADD, 4, inner, EPOLLIN, 2), 0);
 	assert_int_equal(harvest(outer, ev, 4), 0);

@@ -70,7 +70,7 @@ static void test_rw_eof(void **state)
 {
 	struct vfs_file *p[2];
 	char buf[64];
-	assert_int_equal(vfs_pipe_create(O_NONBLOCK, p), 0);
+	assert_int_equal(vfs_pipe_create(O_NONBLOCK, 0, 0, p), 0);
 	assert_true(vfs_file_is_pipe(p[0]) && vfs_file_is_pipe(p[1]));
 	assert_int_equal(p[0]->anon_ino, p[1]->anon_ino);
 	assert_int_equal(p[0]->ops->poll(p[0]), 0);
@@ -99,7 +99,7 @@ static void test_rw_eof(void **state)
 static void test_epipe(void **state)
 {
 	struct vfs_file *p[2];
-	assert_int_equal(vfs_pipe_create(0, p), 0);
+	assert_int_equal(vfs_pipe_create(0, 0, 0, p), 0);
 	struct rec r;
 	rec_init(&r);
 	waiter_add(p[1]->ops->waitq(p[1]), &r.w, EPOLLOUT);
@@ -115,7 +115,7 @@ static void test_capacity_and_atomicity(void **state)
 {
 	struct vfs_file *p[2];
 	char buf[8192];
-	assert_int_equal(vfs_pipe_create(O_NONBLOCK, p), 0);
+	assert_int_equal(vfs_pipe_create(O_NONBLOCK, 0, 0, p), 0);
 	assert_int_equal(vfs_pipe_fcntl(p[0], F_GETPIPE_SZ, 0), 65536);
 	/* 15 pages and 4000 bytes fill all 16 slots; 96 more merge into the last page. */
 	assert_int_equal(p[1]->ops->write(p[1], big, 15 * 4096 + 4000, NULL), 15 * 4096 + 4000);
@@ -155,7 +155,7 @@ static void test_capacity_and_atomicity(void **state)
 static void test_data_order(void **state)
 {
 	struct vfs_file *p[2];
-	assert_int_equal(vfs_pipe_create(O_NONBLOCK, p), 0);
+	assert_int_equal(vfs_pipe_create(O_NONBLOCK, 0, 0, p), 0);
 	for (size_t i = 0; i < sizeof(big); i++)
 		big[i] = (char)(i * 7 + 3);
 	static char out[sizeof(big)];
@@ -178,7 +178,7 @@ static void test_packet_mode(void **state)
 {
 	struct vfs_file *p[2];
 	char buf[16];
-	assert_int_equal(vfs_pipe_create(O_DIRECT | O_NONBLOCK, p), 0);
+	assert_int_equal(vfs_pipe_create(O_DIRECT | O_NONBLOCK, 0, 0, p), 0);
 	assert_int_equal(p[1]->ops->write(p[1], "abc", 3, NULL), 3);
 	assert_int_equal(p[1]->ops->write(p[1], "defgh", 5, NULL), 5);
 	assert_int_equal(p[0]->ops->read(p[0], buf, sizeof(buf), NULL), 3);
@@ -193,7 +193,7 @@ static void test_packet_mode(void **state)
 static void test_setpipe_sz_fionread(void **state)
 {
 	struct vfs_file *p[2], *efd;
-	assert_int_equal(vfs_pipe_create(O_NONBLOCK, p), 0);
+	assert_int_equal(vfs_pipe_create(O_NONBLOCK, 0, 0, p), 0);
 	assert_int_equal(vfs_pipe_fcntl(p[1], F_SETPIPE_SZ, 0), 4096);
 	assert_int_equal(vfs_pipe_fcntl(p[1], F_SETPIPE_SZ, 5000), 8192);
 	assert_int_equal(vfs_pipe_fcntl(p[1], F_SETPIPE_SZ, 2 << 20), -EPERM);
@@ -213,7 +213,7 @@ static void test_setpipe_sz_fionread(void **state)
 	vfs_file_put(efd);
 	vfs_file_put(p[0]);
 	vfs_file_put(p[1]);
-	assert_int_equal(vfs_pipe_create(O_APPEND, p), -EINVAL);
+	assert_int_equal(vfs_pipe_create(O_APPEND, 0, 0, p), -EINVAL);
 }
 
 static void test_fifo_rendezvous(void **state)

@@ -66,7 +66,7 @@ static void unqueue(void)
 static void test_poll_scan(void **state)
 {
 	struct vfs_file *p[2];
-	assert_int_equal(vfs_pipe_create(O_NONBLOCK, p), 0);
+	assert_int_equal(vfs_pipe_create(O_NONBLOCK, 0, 0, p), 0);
 	table[3] = p[0];
 	table[4] = p[1];
 	struct pollfd fds[] = {
@@ -102,7 +102,7 @@ static void test_select_scan(void **state)
 {
 	struct vfs_file *p[2], *efd;
 	unsigned long in[1] = { 0 }, out[1] = { 0 }, ex[1] = { 0 }, rin[1], rout[1], rex[1];
-	assert_int_equal(vfs_pipe_create(O_NONBLOCK, p), 0);
+	assert_int_equal(vfs_pipe_create(O_NONBLOCK, 0, 0, p), 0);
 	assert_int_equal(vfs_eventfd_create(1, 0, &efd), 0);
 	table[3] = p[0];
 	table[4] = p[1];

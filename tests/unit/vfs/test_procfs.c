@@ -150,6 +150,7 @@ static void test_root_listing(void **state)
 	assert_int_equal(stat_path(&t, "/proc/7/attr", &st), -ENOENT);
 	assert_int_equal(stat_path(&t, "/proc/sys/kernel/pid_max", &st), 0);
 	assert_true(S_ISREG(st.st_mode) && st.st_size == 0);
+	assert_int_equal(stat_path(&t, "/proc/sys/kernel/threads-max", &st), 0);
 	struct statfs sf;
 	assert_int_equal(vfs_statfsat(&t.c, AT_FDCWD, "/proc", 0, &sf), 0);
 	assert_int_equal(sf.f_type, 0x9fa0);
@@ -330,7 +331,7 @@ static void test_magic_links(void **state)
 	assert_int_equal(vfs_unlinkat(&t.c, AT_FDCWD, "/gone", 0), 0);
 	assert_int_equal(get_file(&t, "/proc/self/fd/3", buf, sizeof(buf)), 3);
 	assert_string_equal(buf, "abc");
-	assert_int_equal(vfs_pipe_create(0, pp), 0);
+	assert_int_equal(vfs_pipe_create(0, 0, 0, pp), 0);
 	assert_int_equal(vfs_fdtable_install(t.fdt, pp[0], 4, false), 4);
 	vfs_file_put(pp[0]);
 	assert_int_equal(vfs_file_write(pp[1], "xy", 2), 2);
@@ -373,6 +374,9 @@ static void test_sysfs(void **state)
 	assert_true(get_file(&t, "/sys/kernel/mm/transparent_hugepage/enabled", buf,
 			     sizeof(buf)) > 0);
 	assert_non_null(strchr(buf, '['));
+	assert_true(get_file(&t, "/sys/kernel/mm/transparent_hugepage/hpage_pmd_size", buf,
+			     sizeof(buf)) > 0);
+	assert_true(strtoul(buf, NULL, 10) > 0);
 	assert_int_equal(list_dir(&t, "/sys/fs/cgroup", buf, sizeof(buf)), 0);
 	assert_int_equal(list_dir(&t, "/sys/class/net", buf, sizeof(buf)), 0);
 	struct vfs_file *f;

@@ -1,0 +1,115 @@
+#!/bin/bash
+# Debian's runc inside `cvisor do` (issue 9): a busybox bundle (busybox-static rootfs, a
+# config.json from `runc spec`), `runc run` prints hello and exits 0; then `runc run -d` +
+# `runc exec` + `runc kill` + `runc delete`. Everything runs in one sandbox (its writes stay
+# in its memory); the host's mount table must not change. Needs root, runc, jq and
+# busybox-static. Runs in a few seconds.
+#
+# The config edits below are what the Sentry still lacks; each names the feature that
+# removes it. runc 1.1 cannot run at all without a cgroup filesystem (nor mount the
+# bundle's /dev/mqueue without mqueue): where the Sentry has no cgroup2 filesystem
+# (vfs/fs/cgroupfs*, issue 9) the test skips, saying so.
+. "$(dirname "$0")/lib.sh"
+
+for p in runc jq busybox; do
+	command -v $p >/dev/null || {
+		echo "1..0 # SKIP $p not installed"
+		echo "0 passed, 0 failed"
+		exit 0
+	}
+done
+BUSYBOX=$(command -v busybox)
+file -L "$BUSYBOX" 2>/dev/null | grep -q "statically linked" || BUSYBOX=/bin/busybox
+
+W=$(mktemp -d /tmp/cvisor-runc-XXXXXX)
+trap 'rm -rf "$W"' EXIT
+# the mounts a leak would show (other tests may mount elsewhere on the host meanwhile)
+host_mounts() { grep -E " (/tmp/cvisor-runc-[^ ]*|/sys/fs/cgroup[^ ]*|/run[^ ]*) " /proc/self/mountinfo | sort; }
+BEFORE=$(host_mounts)
+
+R=$W/bundle/rootfs
+mkdir -p "$R/bin" "$R/etc"
+cp "$BUSYBOX" "$R/bin/busybox"
+for a in sh echo sleep cat ls hostname id true; do ln -s busybox "$R/bin/$a"; done
+echo 'root:x:0:0:root:/:/bin/sh' >"$R/etc/passwd"
+echo 'root:x:0:' >"$R/etc/group"
+
+# The script the sandbox runs: prints `RESULT <name> <ok|fail> <detail>` lines.
+cat >"$W/inside.sh" <<'EOF'
+set -u
+B=$1
+res() { echo "RESULT $1 $2 $(printf '%s' "$3" | tr '\n' '|' | head -c 400)"; }
+mkdir -p /sys/fs/cgroup
+if ! mount -t cgroup2 none /sys/fs/cgroup 2>/dev/null; then
+	echo "NO_CGROUPFS"
+	exit 0
+fi
+cd "$B" && runc spec || { res spec fail "runc spec failed"; exit 0; }
+jq '
+	.process.terminal = false
+	| .process.args = ["echo", "hello"]
+	# until PID, UTS, IPC and network namespaces land (sentry/nsproxy.c, issue 9):
+	# keep only the mount namespace, and no hostname (runc needs a UTS namespace for it)
+	| .linux.namespaces |= map(select(.type == "mount"))
+	| del(.hostname)
+' config.json >config.new && mv config.new config.json
+# until bpf(2) loads BPF_PROG_TYPE_CGROUP_DEVICE programs (runc 1.1 applies the device
+# rules of cgroup v2 with one, and only ignores a failure when rootless): --rootless=true
+RUNC="runc --rootless=true --root /run/runc-test"
+
+out=$($RUNC run t1 2>&1)
+rc=$?
+[ $rc -eq 0 ] && [ "$(printf '%s' "$out" | grep -v 'level=')" = hello ] &&
+	res run ok "" || res run fail "exit $rc: $out"
+
+jq '.process.args = ["sleep", "60"]' config.json >config.new && mv config.new config.json
+# (not $(...): the container keeps runc's stdout, a command substitution would wait for it)
+$RUNC run -d t2 </dev/null >run_d.log 2>&1
+rc=$?
+[ $rc -eq 0 ] && res run_d ok "" || res run_d fail "exit $rc: $(cat run_d.log)"
+st=$($RUNC state t2 2>&1 | jq -r .status 2>&1)
+[ "$st" = running ] && res state_running ok "" || res state_running fail "$st"
+out=$($RUNC exec t2 echo hello-exec 2>&1)
+rc=$?
+[ $rc -eq 0 ] && [ "$(printf '%s' "$out" | grep -v 'level=')" = hello-exec ] &&
+	res exec ok "" || res exec fail "exit $rc: $out"
+out=$($RUNC kill t2 KILL 2>&1)
+rc=$?
+[ $rc -eq 0 ] && res kill ok "" || res kill fail "exit $rc: $out"
+for i in $(seq 50); do
+	st=$($RUNC state t2 2>/dev/null | jq -r .status)
+	[ "$st" = stopped ] && break
+	sleep 0.1
+done
+[ "$st" = stopped ] && res state_stopped ok "" || res state_stopped fail "$st"
+out=$($RUNC delete t2 2>&1)
+rc=$?
+[ $rc -eq 0 ] && [ -z "$($RUNC list -q 2>&1)" ] && res delete ok "" ||
+	res delete fail "exit $rc: $out; list: $($RUNC list -q 2>&1)"
+EOF
+
+OUT=$(timeout 120 "$CVISOR" do -- /bin/sh "$W/inside.sh" "$W/bundle" 2>&1)
+RC=$?
+if printf '%s\n' "$OUT" | grep -q '^NO_CGROUPFS$'; then
+	echo "1..0 # SKIP no cgroup2 filesystem in the Sentry yet: runc 1.1 cannot run without one"
+	echo "0 passed, 0 failed"
+	exit 0
+fi
+[ $RC -eq 0 ] || t_fail "the sandbox ran the script (exit $RC)" "$OUT"
+for step in run:"runc run prints hello and exits 0" \
+	run_d:"runc run -d starts a detached container" \
+	state_running:"runc state says running" \
+	exec:"runc exec runs a second process in it" \
+	kill:"runc kill KILL" \
+	state_stopped:"runc state says stopped after the kill" \
+	delete:"runc delete removes it; runc list is empty"; do
+	name=${step%%:*}
+	line=$(printf '%s\n' "$OUT" | grep "^RESULT $name ")
+	case "$line" in
+	"RESULT $name ok"*) t_ok "${step#*:}" ;;
+	*) t_fail "${step#*:}" "${line:-no result; output: $OUT}" ;;
+	esac
+done
+[ "$BEFORE" == "$(host_mounts)" ] && t_ok "the host's mount table is unchanged" ||
+	t_fail "the host's mount table is unchanged"
+t_done
