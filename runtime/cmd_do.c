@@ -44,6 +44,8 @@ int cmd_do(struct global_opts *g, int argc, char **argv)
 		return cli_error("do: --network=%s is not available yet (the netstack is not "
 				 "built); use --network=none",
 				 g->network);
+	if (g->network_set)
+		spec.network = "none";
 	snprintf(term, sizeof(term), "TERM=%s", getenv("TERM") ? getenv("TERM") : "xterm");
 	add_env(&env, &nenv, "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
 	add_env(&env, &nenv, "HOME=/root");
@@ -83,6 +85,7 @@ int cmd_do(struct global_opts *g, int argc, char **argv)
 				return cli_error("do: --network=%s is not available yet (the "
 						 "netstack is not built); use --network=none",
 						 v);
+			spec.network = "none";
 		} else if (!strcmp(a, "--strace"))
 			spec.strace = true;
 		else if (!strcmp(a, "--overlay"))
@@ -99,6 +102,9 @@ int cmd_do(struct global_opts *g, int argc, char **argv)
 		spec.cwd = cwd;
 	spec.argv = argv + i;
 	spec.envp = env;
+	/* --network=none (the only one accepted today): a fresh, empty host net namespace;
+	 * the default keeps the caller's, whose interfaces the netstack will take over */
+	spec.fresh_netns = spec.network != NULL;
 	int r = sandbox_run(&spec);
 	free(env);
 	if (r < 0)

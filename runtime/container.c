@@ -501,6 +501,18 @@ static int join_namespaces(struct oci_config *cfg)
 	return 0;
 }
 
+/* Whether config.json asks for a new network namespace (a "network" entry without a
+ * path, as ctr's default spec has); none listed means the runtime's own, as in runc. */
+static bool wants_fresh_netns(const struct oci_config *cfg)
+{
+	for (size_t i = 0; i < cfg->n_namespaces; i++) {
+		const struct oci_namespace *ns = &cfg->namespaces[i];
+		if (!strcmp(ns->type, "network") || !strcmp(ns->type, "net"))
+			return !ns->path;
+	}
+	return false;
+}
+
 /* Exits the Sentry with @code, first sending child_err (if any) to create. */
 static void __attribute__((noreturn)) child_exit(int ready_fd, int code)
 {
@@ -560,6 +572,10 @@ sentry_child(struct global_opts *g, const struct create_opts *o, struct oci_conf
 	spec.ready_fd = ready_fd;
 	spec.setup_hook = setup_hook;
 	spec.setup_arg = &cx;
+	/* host confinement (sentry/confine.h): the netns named above is joined already */
+	spec.network = g->network_set ? g->network : NULL;
+	spec.fresh_netns =
+	    wants_fresh_netns(cfg) && !(spec.network && !strcmp(spec.network, "host"));
 	int r = sandbox_run(&spec);
 	if (r == -ECANCELED)
 		_exit(137);

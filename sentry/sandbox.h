@@ -33,6 +33,11 @@ struct sandbox_spec {
 	 * start (bind mounts, rlimits, OCI process fields). Returns 0 or -errno. */
 	int (*setup_hook)(void *arg, struct task *init);
 	void *setup_arg;
+	/* Host confinement (sentry/confine.h): --network's value (NULL: sandbox), which
+	 * host syscalls the Sentry keeps; fresh_netns: a new host net namespace (none was
+	 * joined and the network is not the host's). */
+	const char *network;
+	bool fresh_netns;
 };
 
 

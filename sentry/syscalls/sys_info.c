@@ -1,6 +1,7 @@
 /* sentry/syscalls/sys_info.c - system information as the sandbox sees it: uname and the
  * virtual hostname, sysinfo, rlimits, CPU affinity (run natively), getrusage, times. */
 #include "sentry/task.h"
+#include "sentry/confine.h"
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
@@ -143,7 +144,11 @@ static long affinity_native(struct task *t, const struct syscall_args *a)
 	struct task *target = pid ? task_by_vtid(pid) : t;
 	if (pid < 0 || !target)
 		return -ESRCH;
-	t->regs.r.rdi = (uint64_t)target->host_tid;
+	/* the tid as the stub's own pid namespace numbers it (sentry/confine.h) */
+	pid_t tid = target == t ? 0 : confine_stub_tid(target->host_tid);
+	if (tid < 0)
+		return -ESRCH;
+	t->regs.r.rdi = (uint64_t)tid;
 	t->regs_dirty = true;
 	return SYSRET_PASS;
 }
