@@ -56,6 +56,7 @@ $(BIN)/cvisor: $(RUNTIME_OBJS) $(CORE_OBJS) $(BUILD)/stub/loader_blob.o
 
 docs: $(BIN)/cvisor
 	$(BIN)/cvisor syscalls --markdown > docs/syscalls.md
+	$(BIN)/cvisor syscalls --host --markdown > docs/host_syscalls.md
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
@@ -63,7 +64,7 @@ format:
 # Sub-makefiles: unit tests, compat suite and runner, integration tests, bench harness.
 -include $(wildcard tests/*/*.mk bench/*.mk)
 
-check: all unit compat integration bench-selftest fuzz-smoke
+check: all unit compat integration escape bench-selftest fuzz-smoke fuzz-harden-smoke
 
 clean:
 	rm -rf $(BUILD) $(BIN)

@@ -2,12 +2,15 @@
  * raw) by type and protocol, as Linux's inet_create walks its inetsw table, and hands the
  * socket to that protocol's operations.
  *
+ * In --network=host mode every AF_INET socket is a host socket instead (hostinet.c).
+ *
  * Owns: net_inet_family and the type/protocol dispatch.
  * Must not: check permissions (CAP_NET_RAW, net.ipv4.ping_group_range: the socket(2)
  * handler does, it knows the caller), or know any protocol's socket object. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include "netstack/hostinet.h"
 #include "netstack/inet_sock.h"
 #include "netstack/netns.h"
 
@@ -81,9 +84,12 @@ int inet_resolve_protocol(int type, int *protocol)
 	return err;
 }
 
-/* implements socket(2) for AF_INET (net/ipv4/af_inet.c inet_create) */
+/* implements socket(2) for AF_INET (net/ipv4/af_inet.c inet_create); in --network=host
+ * mode the socket is a host socket (hostinet.c) */
 static int inet_create(int type, int protocol, struct net_socket **out)
 {
+	if (hostinet_enabled())
+		return hostinet_create(AF_INET, type, protocol, out);
 	int row = inet_resolve_protocol(type, &protocol);
 	if (row < 0)
 		return row;

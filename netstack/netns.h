@@ -239,11 +239,12 @@ int net_iface_xmit_frame(struct net_iface *ifc, struct pkt *p);
 enum net_mode {
 	NET_MODE_NONE,	  /* loopback only */
 	NET_MODE_SANDBOX, /* the netstack owns the host namespace's interfaces (AF_PACKET) */
-	NET_MODE_HOST,	  /* sockets relayed to host sockets (not implemented yet) */
+	NET_MODE_HOST,	  /* TCP/UDP sockets relayed to host sockets (hostinet.h) */
 };
 /* Creates the sandbox's namespace: loopback UP with 127.0.0.1/8 (as runsc), and in
  * NET_MODE_SANDBOX takes over every non-loopback interface of the host network namespace
- * the Sentry runs in (addresses, routes, MTU; removed from the host side). Must run
+ * the Sentry runs in (addresses, routes, MTU; removed from the host side); in
+ * NET_MODE_HOST turns hostinet on (AF_INET/AF_INET6 are host sockets). Must run
  * before the Sentry confines itself. Returns 0 or -errno (with a message logged). */
 int netstack_sandbox_init(enum net_mode mode);
 

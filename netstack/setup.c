@@ -4,7 +4,8 @@
  * socket bound to it (nic_packet.c), its MAC, MTU, addresses and routes copied into the
  * netstack, then its IPv4 addresses deleted on the host side so that the host kernel
  * stops answering for them (the interface stays up). The host side is not restored:
- * the namespace is the container's and dies with it.
+ * the namespace is the container's and dies with it. In NET_MODE_HOST no interface is
+ * touched: sockets are relayed to the host's (hostinet.c).
  *
  * Owns: the host rtnetlink conversation (dumps and RTM_DELADDR). Must not: touch any
  * interface when asked for NET_MODE_NONE, or run in the host's initial namespace
@@ -21,6 +22,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include "common/log.h"
+#include "netstack/hostinet.h"
 #include "netstack/ip4.h"
 #include "netstack/link.h"
 #include "netstack/route.h"
@@ -333,10 +335,6 @@ out:
 int netstack_sandbox_init(enum net_mode mode)
 {
 	int r;
-	if (mode == NET_MODE_HOST) {
-		log_err("netstack: --network=host is not implemented");
-		return -EOPNOTSUPP;
-	}
 	struct netns *ns = netns_new();
 	if (!ns)
 		return -ENOMEM;
@@ -349,6 +347,12 @@ int netstack_sandbox_init(enum net_mode mode)
 		goto out;
 	if (mode == NET_MODE_SANDBOX && (r = take_over(ns)) < 0)
 		goto out;
+	/* host mode: AF_INET/AF_INET6 sockets are host sockets; the namespace above stays
+	 * for what is not relayed (AF_UNIX needs none; /proc/net shows its lo) */
+	if (mode == NET_MODE_HOST) {
+		hostinet_enable();
+		log_info("netstack: --network=host: TCP and UDP sockets are host sockets");
+	}
 	net_set_current_ns(ns);
 out:
 	netns_put(ns);

@@ -5,6 +5,7 @@
  * Must not: know any family's internals, touch guest memory (except the ioctl argument,
  * through platform/guest_mem.h), or block. */
 #include "netstack/socket.h"
+#include "netstack/hostinet.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -44,10 +45,13 @@ const struct net_family_ops *net_family_lookup(int family)
 		return &net_inet_family;
 	case AF_INET6:
 		return &net_inet6_family;
+	/* --network=host: the netstack's interfaces are not the host's, whose sockets the
+	 * app uses: netlink is the host's (read-only), packet sockets would show the wrong
+	 * network */
 	case AF_NETLINK:
-		return &net_netlink_family;
+		return hostinet_enabled() ? hostinet_netlink_family() : &net_netlink_family;
 	case AF_PACKET:
-		return &net_packet_family;
+		return hostinet_enabled() ? NULL : &net_packet_family;
 	default:
 		return NULL;
 	}
@@ -198,8 +202,9 @@ static long sock_ioctl(struct vfs_file *f, struct vfs_ctx *c, unsigned int cmd, 
 	struct net_socket *s = f->priv;
 	int v = 0;
 	long r;
-	/* SIOCGIFCONF, SIOCGIF*, SIOCSIF*: on any socket, as Linux's sock_ioctl */
-	if (netdev_ioctl && (r = netdev_ioctl(c, cmd, arg)) != -ENOIOCTLCMD)
+	/* SIOCGIFCONF, SIOCGIF*, SIOCSIF*: on any socket, as Linux's sock_ioctl; not in
+	 * --network=host mode, where the netstack's interfaces are not the host's (ENOTTY) */
+	if (netdev_ioctl && !hostinet_enabled() && (r = netdev_ioctl(c, cmd, arg)) != -ENOIOCTLCMD)
 		return r;
 	r = s->ops->ioctl ? s->ops->ioctl(s, cmd, &v) : -ENOIOCTLCMD;
 	if (r == -ENOIOCTLCMD)
@@ -327,6 +332,8 @@ int net_socket_setsockopt(struct net_socket *s, struct net_call *c, int level, i
 			s->sndtimeo_ns = t;
 		return 0;
 	}
+	if (s->ops->own_sol_socket)
+		return s->ops->setsockopt(s, level, name, val, len);
 	if (name == SO_LINGER) {
 		if (len < (socklen_t)sizeof(struct linger))
 			return -EINVAL;
@@ -398,6 +405,9 @@ int net_socket_getsockopt(struct net_socket *s, struct net_call *c, int level, i
 	if (level != SOL_SOCKET)
 		return s->ops->getsockopt ? s->ops->getsockopt(s, level, name, val, len)
 					  : -EOPNOTSUPP;
+	if (s->ops->own_sol_socket && name != SO_RCVTIMEO && name != SO_SNDTIMEO &&
+	    name != SO_RCVTIMEO_NEW && name != SO_SNDTIMEO_NEW)
+		return s->ops->getsockopt(s, level, name, val, len);
 	bool *b = bool_opt(s, name);
 	if (b) {
 		v.i = *b;

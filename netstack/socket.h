@@ -110,6 +110,9 @@ void net_msg_put_cmsg(struct net_msg *m, int level, int type, const void *data, 
  * NULL ops answer as Linux's sock_no_* do (EOPNOTSUPP). */
 struct net_family_ops {
 	int family;
+	/* Every SOL_SOCKET option but SO_RCVTIMEO/SO_SNDTIMEO goes to ->setsockopt and
+	 * ->getsockopt (host sockets: netstack/hostinet.c); the socket layer keeps none. */
+	bool own_sol_socket;
 	/* Initializes a new socket of @type/@protocol: allocates the family's object (with
 	 * struct net_socket embedded) and returns it in *@out, or -errno
 	 * (ESOCKTNOSUPPORT, EPROTONOSUPPORT). */

@@ -40,11 +40,15 @@ int cli_flag_value(const char *name, int *i, int argc, char **argv, const char *
 /* Matches a boolean flag --NAME, -NAME, --NAME=true/false. Returns 1 and sets *@out. */
 int cli_flag_bool(const char *name, const char *arg, bool *out);
 
-/* The sandbox's enum net_mode for --network @v (runtime/cmd_do.c): "none"; "sandbox"
- * when cvisor runs in a network namespace of its own, else (the host's initial one)
- * an error for an explicit ask of `do`, loopback only for a container; "host" refused.
- * Returns 0 with *@mode set, or 1 (message printed). */
+/* The sandbox's enum net_mode for --network @v (runtime/cmd_do.c): "none"; "host" (TCP
+ * and UDP sockets are host sockets); "sandbox" when cvisor runs in a network namespace
+ * of its own, else (the host's initial one) an error for an explicit ask of `do`,
+ * loopback only ("none") for its default, host mode for a container. Returns 0 with
+ * *@mode set, or 1 (message printed). */
 int cli_net_mode(const char *verb, const char *v, bool explicit_ask, bool container, int *mode);
+/* --network's name of enum net_mode @mode ("none", "sandbox", "host"): the Sentry's host
+ * syscall filter is chosen by it (sentry/confine.c). */
+const char *cli_net_mode_name(int mode);
 
 int cmd_do(struct global_opts *g, int argc, char **argv);
 int cmd_syscalls(struct global_opts *g, int argc, char **argv);

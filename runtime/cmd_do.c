@@ -50,10 +50,10 @@ int cli_net_mode(const char *verb, const char *v, bool explicit_ask, bool contai
 		*mode = NET_MODE_NONE;
 		return 0;
 	}
-	if (!strcmp(v, "host"))
-		return cli_error("%s: --network=host is not implemented (use --network=sandbox "
-				 "or --network=none)",
-				 verb);
+	if (!strcmp(v, "host")) {
+		*mode = NET_MODE_HOST;
+		return 0;
+	}
 	if (strcmp(v, "sandbox"))
 		return cli_error("%s: --network=%s: must be sandbox, host or none", verb, v);
 	if (!in_initial_netns()) {
@@ -66,12 +66,25 @@ int cli_net_mode(const char *verb, const char *v, bool explicit_ask, bool contai
 				 "namespace cvisor runs in, here the host's own: run it in a "
 				 "network namespace (ip netns exec NS ...) or use --network=none",
 				 verb);
+	/* `do` by default: loopback only */
+	if (!container) {
+		*mode = NET_MODE_NONE;
+		return 0;
+	}
+	/* A container sharing the host's namespace (Docker's --network=host) expects the
+	 * host's network: its sockets are host sockets. */
 	if (explicit_ask)
 		cli_warn("%s: --network=sandbox: the container shares the host's network "
-			 "namespace; it gets loopback only",
+			 "namespace; its sockets are host sockets (--network=host)",
 			 verb);
-	*mode = NET_MODE_NONE;
+	*mode = NET_MODE_HOST;
 	return 0;
+}
+
+/* See runtime/cli.h. */
+const char *cli_net_mode_name(int mode)
+{
+	return mode == NET_MODE_NONE ? "none" : mode == NET_MODE_HOST ? "host" : "sandbox";
 }
 
 static int add_env(char ***env, size_t *n, const char *kv)
@@ -164,6 +177,11 @@ int cmd_do(struct global_opts *g, int argc, char **argv)
 		spec.cwd = cwd;
 	spec.argv = argv + i;
 	spec.envp = env;
+	/* loopback only: the Sentry also leaves the host's network (a fresh, empty host net
+	 * namespace); sandbox: it keeps the caller's, whose interfaces the netstack took;
+	 * host: it keeps the caller's, whose sockets the app's are */
+	spec.network = cli_net_mode_name(spec.net_mode);
+	spec.fresh_netns = spec.net_mode == NET_MODE_NONE;
 	int r = sandbox_run(&spec);
 	free(env);
 	if (r < 0)

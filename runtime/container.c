@@ -594,11 +594,19 @@ sentry_child(struct global_opts *g, const struct create_opts *o, struct oci_conf
 		_exit(125);
 	if (!strcmp(network, "sandbox")) {
 		/* The container's own network namespace (joined by path, or the fresh one the
-		 * hooks filled): take over its interfaces. Without one the host's is shared
-		 * and cli_net_mode decided (loopback only). */
+		 * hooks filled): take over its interfaces. Without one (config.json has no
+		 * network namespace: Docker's --network=host) the host's is shared, and host
+		 * mode is what users expect there: the app's sockets are host sockets. */
 		if (netns_kind != OCI_NETNS_SHARED)
 			spec.net_mode = NET_MODE_SANDBOX;
+		else if (!g->network_set)
+			spec.net_mode = NET_MODE_HOST;
 	}
+	/* host confinement (sentry/confine.h): which host syscalls the Sentry keeps; its
+	 * network namespace is settled already (joined, or made above for the hooks), except
+	 * a loopback-only sandbox sharing the host's, which leaves it for an empty one */
+	spec.network = cli_net_mode_name(spec.net_mode);
+	spec.fresh_netns = spec.net_mode == NET_MODE_NONE && netns_kind == OCI_NETNS_SHARED;
 	int r = sandbox_run(&spec);
 	if (r == -ECANCELED)
 		_exit(137);

@@ -24,8 +24,9 @@ static void kick(struct task *t)
 	memset(&si, 0, sizeof(si));
 	si.si_signo = SIGSTOP;
 	si.si_code = SI_QUEUE;
+	/* only si_code and si_value mark it: across the stubs' pid namespace the kernel
+	 * reports si_pid as 0 (sentry_sender_pid), and si_uid is not looked at */
 	si.si_pid = sentry_host_pid;
-	si.si_uid = getuid();
 	si.si_value.sival_int = FREEZE_MAGIC;
 	if (syscall(SYS_rt_tgsigqueueinfo, t->tg->host_pid, t->host_tid, SIGSTOP, &si) < 0) {
 		log_debug("freeze kick of tid %d: errno %d", t->vtid, errno);
@@ -131,7 +132,7 @@ void freeze_task_new(struct task *t)
 
 static bool is_kick(const struct plat_event *ev)
 {
-	return ev->info.si_pid == sentry_host_pid && ev->info.si_code == SI_QUEUE &&
+	return ev->info.si_pid == sentry_sender_pid && ev->info.si_code == SI_QUEUE &&
 	       ev->info.si_value.sival_int == FREEZE_MAGIC;
 }
 

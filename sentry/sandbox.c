@@ -3,6 +3,7 @@
  * stdio, or a console: sentry/console.h) and rlimits; then runs the event loop until init
  * is gone. */
 #include "sentry/sandbox.h"
+#include "sentry/confine.h"
 #include "sentry/console.h"
 #include "sentry/task.h"
 #include "sentry/syscall_table.h"
@@ -26,6 +27,7 @@
 
 struct sandbox_config sandbox;
 pid_t sentry_host_pid;
+pid_t sentry_sender_pid;
 extern int sentry_channel_peer_fd;
 extern const char stub_loader_image[], stub_loader_image_end[];
 
@@ -184,6 +186,9 @@ int sandbox_run(const struct sandbox_spec *spec)
 			return r;
 		}
 	}
+	if ((r = confine_early(spec)) < 0)
+		return r;
+	sentry_sender_pid = confine_stubs_in_pid_ns() ? 0 : sentry_host_pid;
 	vfs_set_host_ops(&host_ops);
 	if ((r = plat->init()) < 0 || (r = loop_init()) < 0) {
 		fprintf(stderr, "cvisor: platform %s: %s\n", plat->name, strerror(-r));
@@ -259,6 +264,10 @@ int sandbox_run(const struct sandbox_spec *spec)
 		}
 	}
 	if (spec->setup_hook && (r = spec->setup_hook(spec->setup_arg, t)) < 0) {
+		kill(tid, SIGKILL);
+		return r;
+	}
+	if ((r = confine_late(spec)) < 0) { /* set-up is over: no app code has run */
 		kill(tid, SIGKILL);
 		return r;
 	}

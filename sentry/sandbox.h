@@ -35,8 +35,14 @@ struct sandbox_spec {
 	int (*setup_hook)(void *arg, struct task *init);
 	void *setup_arg;
 	/* enum net_mode (netstack/netns.h): 0 = NET_MODE_NONE (loopback only),
-	 * 1 = NET_MODE_SANDBOX (takes over the host namespace's interfaces). */
+	 * 1 = NET_MODE_SANDBOX (takes over the host namespace's interfaces),
+	 * 2 = NET_MODE_HOST (TCP/UDP sockets are host sockets). */
 	int net_mode;
+	/* Host confinement (sentry/confine.h): --network's value (NULL: sandbox), which
+	 * host syscalls the Sentry keeps; fresh_netns: a new host net namespace (none was
+	 * joined and the network is not the host's). */
+	const char *network;
+	bool fresh_netns;
 };
 
 

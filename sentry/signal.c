@@ -279,13 +279,13 @@ void signal_on_host_stop(struct task *t, const struct plat_event *ev)
 	const siginfo_t *hi = &ev->info;
 	siginfo_t vi;
 
-	if (sig == SIGSTOP && t->futex_kicks && hi->si_pid == sentry_host_pid &&
+	if (sig == SIGSTOP && t->futex_kicks && hi->si_pid == sentry_sender_pid &&
 	    hi->si_code == SI_TKILL) {
 		t->futex_kicks--; /* robust.c's kick: swallow it, the futex wait restarts */
 		task_resume(t, 0);
 		return;
 	}
-	if (hi->si_pid == sentry_host_pid && (hi->si_code == SI_USER || hi->si_code == SI_TKILL)) {
+	if (hi->si_pid == sentry_sender_pid && (hi->si_code == SI_USER || hi->si_code == SI_TKILL)) {
 		bool found = pop_info(&t->sigqueue, sig, &vi);
 		if (!found)
 			found = pop_info(&t->tg->sigqueue, sig, &vi);

@@ -310,6 +310,9 @@ struct sandbox_config {
 };
 extern struct sandbox_config sandbox;
 extern pid_t sentry_host_pid;
+/* si_pid of the signals the Sentry sends, as its stubs' siginfo shows it: its host pid, or
+ * 0 when the stubs run in a host pid namespace of their own (sentry/confine.c). */
+extern pid_t sentry_sender_pid;
 extern char sentry_hostname[65];
 extern char sentry_domainname[65];
 /* channel: the Sentry end of the fd-passing socket (platform/stub_layout.h). */

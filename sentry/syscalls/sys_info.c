@@ -3,6 +3,7 @@
 #include "sentry/pidns.h"
 #include "sentry/task.h"
 #include "sentry/nsproxy.h"
+#include "sentry/confine.h"
 #include <errno.h>
 #include <sched.h>
 #include <string.h>
@@ -147,7 +148,11 @@ static long affinity_native(struct task *t, const struct syscall_args *a)
 	struct task *target = pid > 0 ? pidns_task(pid, task_pidns(t)) : t;
 	if (pid < 0 || !target)
 		return -ESRCH;
-	t->regs.r.rdi = (uint64_t)target->host_tid;
+	/* the tid as the stub's own pid namespace numbers it (sentry/confine.h) */
+	pid_t tid = target == t ? 0 : confine_stub_tid(target->host_tid);
+	if (tid < 0)
+		return -ESRCH;
+	t->regs.r.rdi = (uint64_t)tid;
 	t->regs_dirty = true;
 	return SYSRET_PASS;
 }

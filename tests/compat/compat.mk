@@ -37,11 +37,12 @@ compat-coverage: $(BIN)/cvisor $(COMPAT_DOCS_TOOL)
 
 compat: compat-build $(BIN)/cvisor
 	sh $(COMPAT_DIR)/check_coverage.sh; cov=$$?; \
-	$(BIN)/cvisor-compat --known-failures $(COMPAT_KNOWN) --json $(COMPAT_RESULTS); \
+	$(BIN)/cvisor-compat --cvisor $(CURDIR)/$(BIN)/cvisor --tests-dir $(BUILD)/compat \
+		--known-failures $(COMPAT_KNOWN) --json $(COMPAT_RESULTS); \
 	rc=$$?; [ $$rc -eq 0 ] && [ $$cov -eq 0 ]
 
 compat-native: compat-build
-	$(BIN)/cvisor-compat --only native
+	$(BIN)/cvisor-compat --tests-dir $(BUILD)/compat --only native
 
 compat-docs: $(COMPAT_DOCS_TOOL)
 	sh $(COMPAT_DIR)/gen_docs.sh > docs/compat.md.tmp && mv docs/compat.md.tmp docs/compat.md

@@ -131,6 +131,7 @@ int devpts_create_sb(unsigned long flags, const char *data, struct vfs_sb **out)
 	sb->ops = &devpts_sb_ops;
 	sb->type = "devpts";
 	sb->magic = DEVPTS_SUPER_MAGIC;
+	free(sb->priv); /* tmpfs's sbinfo: devpts has no size limit (it leaked here) */
 	sb->priv = in;
 	in->sb = sb;
 	in->root = sb->root;
