@@ -85,6 +85,9 @@ struct plat_ops {
 };
 
 extern const struct plat_ops plat_ptrace_ops;
+extern const struct plat_ops plat_seccomp_trap_ops;
+/* Selects the backend by its --platform name; -EINVAL for an unknown one. */
+int plat_select(const char *name);
 /* The backend in use (chosen by --platform). */
 extern const struct plat_ops *plat;
 
@@ -93,6 +96,9 @@ extern const struct plat_ops *plat;
 enum { PLAT_CLASS_TRACE = 0, PLAT_CLASS_PASS, PLAT_CLASS_DENY_ENOSYS, PLAT_CLASS_DENY_EPERM,
        PLAT_CLASS_PASS_ANON_MMAP };
 int plat_filter_build(const uint8_t *classes, size_t n, struct sock_fprog *out);
+/* seccomp-trap: the overlay stacked on a stub once its stub runtime is ready, from the
+ * classes of the last plat_filter_build. */
+int plat_filter_build_trap_overlay(struct sock_fprog *out);
 void plat_filter_free(struct sock_fprog *prog);
 
 #endif

@@ -2,6 +2,7 @@
  * get one clear line and exit status 1; nothing here touches a sandbox directly. */
 #include "runtime/cli.h"
 #include "runtime/state.h"
+#include "platform/platform.h"
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -96,7 +97,7 @@ static void usage(FILE *out)
 	      "                             in-memory overlay, or --rootfs DIR)\n"
 	      "  syscalls [--markdown|--json]  print the syscall table\n\n"
 	      "global flags: --root DIR --log FILE --log-format text|json --debug --debug-log FILE\n"
-	      "              --strace --platform ptrace --network sandbox|host|none --net-raw\n"
+	      "              --strace --platform ptrace|seccomp-trap --network sandbox|host|none --net-raw\n"
 	      "              --rootless --ignore-cgroups --systemd-cgroup --version\n",
 	      out);
 }
@@ -224,8 +225,8 @@ int main(int argc, char **argv)
 		if (!matched)
 			return cli_error("unknown global flag %s (see cvisor --help)", a);
 	}
-	if (strcmp(g.platform, "ptrace"))
-		return cli_error("--platform %s: only ptrace is available", g.platform);
+	if (plat_select(g.platform) < 0)
+		return cli_error("--platform %s: must be ptrace or seccomp-trap", g.platform);
 	if (strcmp(g.network, "sandbox") && strcmp(g.network, "host") && strcmp(g.network, "none"))
 		return cli_error("--network %s: must be sandbox, host or none", g.network);
 	if (strcmp(g.log_format, "text") && strcmp(g.log_format, "json"))

@@ -7,6 +7,7 @@
  * from the factory (platform/ptrace/ptrace.c). */
 #include "sentry/confine.h"
 #include "sentry/host_filter.h"
+#include "platform/platform.h"
 #include "sentry/sandbox.h"
 #include "common/log.h"
 #include <errno.h>
@@ -58,6 +59,19 @@ static bool has_cap(int cap)
 	return d[cap / 32].effective & (1U << (cap % 32));
 }
 
+int confine_pid_ns(void)
+{
+	if (!ns_done)
+		return 0;
+	if (unshare(CLONE_NEWPID) < 0) {
+		int err = -errno;
+		fprintf(stderr, "cvisor: cannot create the sandbox's host pid namespace: %s\n",
+			strerror(-err));
+		return err;
+	}
+	return 0;
+}
+
 bool confine_stubs_in_pid_ns(void)
 {
 	return ns_done;
@@ -90,7 +104,9 @@ pid_t confine_stub_tid(pid_t host_tid)
 
 int confine_early(const struct sandbox_spec *spec)
 {
-	int flags = CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
+	/* the pid namespace comes later (confine_pid_ns): once it is unshared no thread
+	 * can be made, and a platform may need one (seccomp-trap's doorbell) */
+	int flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
 
 	if (!has_cap(CAP_SYS_ADMIN)) {
 		log_info("confine: no CAP_SYS_ADMIN: the Sentry stays in the caller's host "
@@ -114,7 +130,7 @@ int confine_early(const struct sandbox_spec *spec)
 		return err;
 	}
 	ns_done = true;
-	log_debug("confine: fresh host pid/mount/ipc/uts%s namespaces",
+	log_debug("confine: fresh host mount/ipc/uts%s namespaces (pid next)",
 		  spec->fresh_netns ? "/net" : "");
 	return 0;
 }
@@ -239,6 +255,13 @@ int confine_late(const struct sandbox_spec *spec)
 	if (RUNNING_ON_VALGRIND) {
 		/* valgrind has no seccomp(2); the filter would also see valgrind's calls */
 		log_warn("confine: under valgrind: no host syscall filter");
+		act = HOST_FILTER_OFF;
+	}
+	if (!strcmp(plat->name, "seccomp-trap")) {
+		/* its host calls (forks for new processes, futex_waitv, PTRACE_SEIZE/DETACH)
+		 * are not in host_syscalls.def yet: namespaces, empty root, capabilities and
+		 * no_new_privs apply, the allow-list does not (docs/security.md) */
+		log_warn("confine: --platform=seccomp-trap: no host syscall filter yet");
 		act = HOST_FILTER_OFF;
 	}
 	if ((r = host_filter_install(net, act)) < 0) {

@@ -17,6 +17,9 @@ int confine_early(const struct sandbox_spec *spec);
 
 /* Whether confine_early put the stubs in a host pid namespace of their own (where the
  * Sentry, outside it, sends signals with si_pid 0). */
+/* The host pid namespace of the stubs (the first fork is its pid 1), after the platform's
+ * init: it may make threads, which a process with a pending pid namespace cannot. */
+int confine_pid_ns(void);
 bool confine_stubs_in_pid_ns(void);
 
 /* @host_tid (a stub thread, as the Sentry numbers it) as the stubs' own pid namespace

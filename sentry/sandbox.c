@@ -188,12 +188,14 @@ int sandbox_run(const struct sandbox_spec *spec)
 	}
 	if ((r = confine_early(spec)) < 0)
 		return r;
-	sentry_sender_pid = confine_stubs_in_pid_ns() ? 0 : sentry_host_pid;
 	vfs_set_host_ops(&host_ops);
 	if ((r = plat->init()) < 0 || (r = loop_init()) < 0) {
 		fprintf(stderr, "cvisor: platform %s: %s\n", plat->name, strerror(-r));
 		return r;
 	}
+	if ((r = confine_pid_ns()) < 0)
+		return r;
+	sentry_sender_pid = confine_stubs_in_pid_ns() ? 0 : sentry_host_pid;
 	/* the netstack: needs the loop (host NIC fds), before any task exists */
 	if ((r = netstack_sandbox_init((enum net_mode)spec->net_mode)) < 0) {
 		fprintf(stderr, "cvisor: cannot set up the sandbox's network: %s\n",

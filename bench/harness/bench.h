@@ -13,7 +13,7 @@
 #include <stddef.h>
 
 #define BENCH_MAX_REPS 50
-#define BENCH_MAX_PEERS 4
+#define BENCH_MAX_PEERS 5
 #define BENCH_MAX_ARGV 32
 
 enum bench_kind {

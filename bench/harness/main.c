@@ -31,6 +31,8 @@
 static struct bench_peer peer_table[] = {
     {"native", {NULL}},
     {"cvisor", {"bin/cvisor", "do", "--", NULL}},
+    /* the seccomp-trap platform (issue 12): same binary, runsc's flag */
+    {"cvisor-trap", {"bin/cvisor", "--platform=seccomp-trap", "do", "--", NULL}},
     {"runsc", {"runsc", "--platform=ptrace", "--network=none", "do", NULL}},
     {"proot", {"proot", "-0", NULL}},
 };
@@ -40,7 +42,7 @@ static bool progress_tty;
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: cvisor-bench [--full] [--filter GLOB[,GLOB...]] [--reps N]\n"
-		   "                    [--peers native,cvisor,runsc,proot] [--out DIR]\n"
+		   "                    [--peers native,cvisor,cvisor-trap,runsc,proot] [--out DIR]\n"
 		   "                    [--cvisor PATH] [--timeout SECONDS] [--scratch DIR]\n"
 		   "Runs the cvisor benchmarks (bench/README.md). Default: the quick profile,\n"
 		   "3 repetitions, 60 s limit per run, results in bench/results/.\n");
@@ -463,6 +465,7 @@ static int select_peers(struct bench_run *r)
 		r->peers[r->npeers++] = &peer_table[i];
 	}
 	peer_table[1].prefix[0] = r->opts.cvisor;
+	peer_table[2].prefix[0] = r->opts.cvisor;
 	return r->npeers ? 0 : -1;
 }
 
@@ -475,10 +478,10 @@ static void run_order(struct bench_run *r, int *order)
 		if (!strcmp(r->peers[p]->name, "native"))
 			order[n++] = p;
 	for (p = 0; p < r->npeers; p++)
-		if (strcmp(r->peers[p]->name, "native") && strcmp(r->peers[p]->name, "cvisor"))
+		if (strcmp(r->peers[p]->name, "native") && strncmp(r->peers[p]->name, "cvisor", 6))
 			order[n++] = p;
 	for (p = 0; p < r->npeers; p++)
-		if (!strcmp(r->peers[p]->name, "cvisor"))
+		if (!strncmp(r->peers[p]->name, "cvisor", 6))
 			order[n++] = p;
 }
 

@@ -18,7 +18,8 @@
 
 static const char *const ratio_pairs[][2] = {
     {"cvisor", "native"}, {"runsc", "native"}, {"proot", "native"},
-    {"cvisor", "runsc"},  {"cvisor", "proot"},
+    {"cvisor", "runsc"},  {"cvisor", "proot"}, {"cvisor-trap", "native"},
+    {"cvisor-trap", "cvisor"},
 };
 #define NPAIRS (int)(sizeof(ratio_pairs) / sizeof(ratio_pairs[0]))
 

@@ -1,6 +1,15 @@
 # tests/integration/lib.sh - helpers for integration drivers (sourced, not run).
 # Counts results, prints `ok N - what` / `not ok N - what`, and the closing line.
 CVISOR=${CVISOR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/bin/cvisor}
+# CVISOR_PLATFORM=seccomp-trap: every "$CVISOR" of a driver runs with --platform (through a
+# wrapper in build/, since drivers also run it under timeout).
+if [ -n "${CVISOR_PLATFORM:-}" ]; then
+	_cv_wrap=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/cvisor-platform-$CVISOR_PLATFORM
+	mkdir -p "$(dirname "$_cv_wrap")"
+	printf '#!/bin/sh\nexec %s --platform=%s "$@"\n' "$CVISOR" "$CVISOR_PLATFORM" >"$_cv_wrap"
+	chmod +x "$_cv_wrap"
+	CVISOR=$_cv_wrap
+fi
 T_PASS=0
 T_FAIL=0
 T_N=0
