@@ -7,6 +7,8 @@
 #include "vfs/internal.h"
 #include "vfs/fdtable.h"
 #include "vfs/fs/tmpfs.h"
+#include "vfs/ops.h"
+#include "vfs/vfs.h"
 
 static struct vfs_ctx fctx;
 static struct vfs_cred fcred;
