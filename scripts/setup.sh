@@ -4,7 +4,7 @@
 set -euo pipefail
 PKGS=(gcc make pkg-config libseccomp-dev libunwind-dev libjansson-dev libcmocka-dev
       busybox-static python3 perl git sqlite3 tmux iproute2 gnuplot-nox hyperfine
-      runsc proot valgrind docker.io golang-go less vim iputils-ping clang libclang-rt-14-dev)
+      runsc proot valgrind docker.io golang-go less vim iputils-ping clang libclang-rt-14-dev jq)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")

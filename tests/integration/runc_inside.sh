@@ -48,10 +48,6 @@ cd "$B" && runc spec || { res spec fail "runc spec failed"; exit 0; }
 jq '
 	.process.terminal = false
 	| .process.args = ["echo", "hello"]
-	# until PID, UTS, IPC and network namespaces land (sentry/nsproxy.c, issue 9):
-	# keep only the mount namespace, and no hostname (runc needs a UTS namespace for it)
-	| .linux.namespaces |= map(select(.type == "mount"))
-	| del(.hostname)
 ' config.json >config.new && mv config.new config.json
 # until bpf(2) loads BPF_PROG_TYPE_CGROUP_DEVICE programs (runc 1.1 applies the device
 # rules of cgroup v2 with one, and only ignores a failure when rootless): --rootless=true
@@ -61,6 +57,17 @@ out=$($RUNC run t1 2>&1)
 rc=$?
 [ $rc -eq 0 ] && [ "$(printf '%s' "$out" | grep -v 'level=')" = hello ] &&
 	res run ok "" || res run fail "exit $rc: $out"
+
+# the inner container's own view: pid 1 of its pid namespace, the spec's hostname, its
+# own /proc (only its processes), a cgroup v2 line
+jq '.process.args = ["sh", "-c", "echo pid=$$; hostname; ls /proc | grep -c \"^[0-9]\"; cat /proc/self/cgroup"]' \
+	config.json >config.new && mv config.new config.json
+out=$($RUNC run t0 2>&1 | grep -v 'level=')
+want_host=$(jq -r .hostname config.json)
+set -- $out
+# (/proc lists sh, ls and grep: nothing of the sandbox outside the container)
+[ "$1" = pid=1 ] && [ "$2" = "$want_host" ] && [ "$3" -le 3 ] && case "$4" in 0::/*) true ;; *) false ;; esac &&
+	res view ok "" || res view fail "$out (want pid=1, $want_host, at most 3 processes, 0::/...)"
 
 jq '.process.args = ["sleep", "60"]' config.json >config.new && mv config.new config.json
 # (not $(...): the container keeps runc's stdout, a command substitution would wait for it)
@@ -97,6 +104,7 @@ if printf '%s\n' "$OUT" | grep -q '^NO_CGROUPFS$'; then
 fi
 [ $RC -eq 0 ] || t_fail "the sandbox ran the script (exit $RC)" "$OUT"
 for step in run:"runc run prints hello and exits 0" \
+	view:"inside: pid 1, the spec's hostname, its own /proc, a cgroup v2 line" \
 	run_d:"runc run -d starts a detached container" \
 	state_running:"runc state says running" \
 	exec:"runc exec runs a second process in it" \
