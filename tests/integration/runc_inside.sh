@@ -69,7 +69,18 @@ set -- $out
 [ "$1" = pid=1 ] && [ "$2" = "$want_host" ] && [ "$3" -le 3 ] && case "$4" in 0::/*) true ;; *) false ;; esac &&
 	res view ok "" || res view fail "$out (want pid=1, $want_host, at most 3 processes, 0::/...)"
 
-jq '.process.args = ["sleep", "60"]' config.json >config.new && mv config.new config.json
+# the bundle's own seccomp profile, applied by the inner runc: mkdir is EPERM inside the
+# inner container while the outer sandbox may mkdir
+jq '.process.args = ["sh", "-c", "mkdir /tmp/x 2>&1; echo rc=$?"]
+	| .linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "architectures": ["SCMP_ARCH_X86_64"],
+	    "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1}]}' \
+	config.json >config.new && mv config.new config.json
+out=$($RUNC run t3 2>&1 | grep -v 'level=')
+mkdir /tmp/outer-mkdir && rmdir /tmp/outer-mkdir && outer=ok || outer=fail
+case "$out" in *"Operation not permitted"*rc=1*) [ $outer = ok ] && res seccomp ok "" ||
+	res seccomp fail "outer mkdir failed" ;; *) res seccomp fail "$out" ;; esac
+
+jq 'del(.linux.seccomp) | .process.args = ["sleep", "60"]' config.json >config.new && mv config.new config.json
 # (not $(...): the container keeps runc's stdout, a command substitution would wait for it)
 $RUNC run -d t2 </dev/null >run_d.log 2>&1
 rc=$?
@@ -105,6 +116,7 @@ fi
 [ $RC -eq 0 ] || t_fail "the sandbox ran the script (exit $RC)" "$OUT"
 for step in run:"runc run prints hello and exits 0" \
 	view:"inside: pid 1, the spec's hostname, its own /proc, a cgroup v2 line" \
+	seccomp:"the bundle's seccomp profile: mkdir EPERM inside, allowed outside" \
 	run_d:"runc run -d starts a detached container" \
 	state_running:"runc state says running" \
 	exec:"runc exec runs a second process in it" \
