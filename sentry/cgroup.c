@@ -8,6 +8,7 @@
  * resume tasks itself (freeze.c does). */
 #include "sentry/cgroup.h"
 #include "sentry/freeze.h"
+#include "sentry/pidns.h"
 #include "vfs/fs/cgroupfs.h"
 #include "common/log.h"
 #include <errno.h>
@@ -153,25 +154,40 @@ void cgroup_tg_migrate(struct thread_group *tg, struct cgroup *cg)
 
 /* ---- cgroupfs's questions ---- */
 
+/* cgroup.procs and cgroup.threads list pids in the reader's pid namespace, leaving out
+ * what it cannot see (0), as Linux; without a reader (unit tests), sandbox-level ones. */
 static void ops_list(struct cgroup *cg, bool threads, struct proc_buf *b)
 {
 	struct thread_group *tg;
 	struct task *t;
+	struct pid_ns *ns = sentry_current_task ? task_pidns(sentry_current_task) : NULL;
 	list_for_each_entry(tg, &all_groups, all_link)
 	{
 		if (tg->zombie || tg_cgroup(tg) != cg)
 			continue;
 		if (!threads) {
-			proc_buf_printf(b, "%d\n", tg->vpid);
+			int nr = ns ? pidns_nr(tg->vpid, ns) : tg->vpid;
+			if (nr > 0)
+				proc_buf_printf(b, "%d\n", nr);
 			continue;
 		}
 		list_for_each_entry(t, &tg->threads, tg_link) if (t->state != TASK_DEAD)
-		    proc_buf_printf(b, "%d\n", t->vtid);
+		{
+			int nr = ns ? pidns_nr(t->vtid, ns) : t->vtid;
+			if (nr > 0)
+				proc_buf_printf(b, "%d\n", nr);
+		}
 	}
 }
 
 static int ops_attach(struct cgroup *cg, int pid, bool thread)
 {
+	/* @pid is a number in the writer's pid namespace */
+	if (pid && sentry_current_task) {
+		pid = pidns_find(pid, task_pidns(sentry_current_task));
+		if (pid <= 0)
+			return -ESRCH;
+	}
 	struct task *t =
 	    pid ? task_by_vtid(pid) : (&sentry_current_task ? sentry_current_task : NULL);
 	if (!t || t->tg->zombie || t->tg->group_exiting)

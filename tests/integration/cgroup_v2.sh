@@ -72,6 +72,18 @@ mqueue" "${SB[@]}" '
 	mkdir -p /mnt/cg /dev/mqueue && mount -t cgroup2 none /mnt/cg && mkdir /sys/fs/cgroup/x &&
 	ls /mnt/cg | grep -x x && mount -t mqueue none /dev/mqueue && stat -f -c %T /dev/mqueue'
 
+# cgroup.procs in the reader's pid namespace, and a pid written from inside a nested pid
+# namespace names the writer's process there (not the sandbox's process of that number)
+t_expect "cgroup.procs: pids of the reader's and the writer's pid namespace" 0 "outer ok
+sandbox init stays" "${SB[@]}" '
+	mkdir /sys/fs/cgroup/n
+	unshare --pid --fork /bin/sh -c "echo \$\$ > /sys/fs/cgroup/n/cgroup.procs; exec sleep 30" 2>/dev/null &
+	for i in 1 2 3 4 5 6 7 8 9 10; do [ -s /sys/fs/cgroup/n/cgroup.procs ] && break; sleep 0.1; done
+	p=$(cat /sys/fs/cgroup/n/cgroup.procs)
+	[ "$p" != 1 ] && [ "$(cat /proc/$p/comm)" = sleep ] && echo outer ok
+	grep -qx 1 /sys/fs/cgroup/n/cgroup.procs || echo sandbox init stays
+	kill -9 $p'
+
 if [ "$(host_cgroups)" == "$BEFORE" ]; then
 	t_ok "the host's cgroup tree is unchanged"
 else
