@@ -53,6 +53,7 @@ compat-native: compat-build
 	$(BIN)/cvisor-compat --tests-dir $(BUILD)/compat --only native
 
 compat-docs: $(COMPAT_DOCS_TOOL)
-	sh $(COMPAT_DIR)/gen_docs.sh > docs/compat.md.tmp && mv docs/compat.md.tmp docs/compat.md
+	CVISOR=$(BIN)/cvisor DOCS_TOOL=$(COMPAT_DOCS_TOOL) RESULTS=$(COMPAT_RESULTS) \
+		sh $(COMPAT_DIR)/gen_docs.sh > docs/compat.md.tmp && mv docs/compat.md.tmp docs/compat.md
 
 -include $(wildcard $(BUILD)/compat-deps/*.d)
