@@ -191,6 +191,23 @@ void inet_cmsg_recv(struct inet_sock *is, struct net_msg *m, const struct ip4_rx
 int inet_cmsg_send(struct inet_sock *is, const struct net_msg *m, int *ttl, int *tos,
 		   uint32_t *src, int *oif_index);
 
+/* What a datagram send (UDP, ping, raw) settles before it builds its packet. */
+struct inet_dgram_route {
+	int ttl, tos;		 /* from IP_TTL/IP_TOS control messages; -1: none */
+	uint32_t src;		 /* IP_PKTINFO's or the socket's source; 0: the route's */
+	int oif;		 /* the output device's index; 0: none */
+	struct net_iface *oifc;	 /* that device (borrowed), or NULL */
+	struct net_route_result rt;
+};
+/* The route of a datagram to *@daddr, as Linux's ip4 datagram senders do: the send's
+ * control messages, the device (bound, IP_PKTINFO, else IP_UNICAST_IF, or IP_MULTICAST_IF
+ * to a multicast group when @mc_if), INADDR_ANY meaning the source or loopback (*@daddr
+ * is rewritten), a foreign source refused (EINVAL, unless IP_FREEBIND/IP_TRANSPARENT),
+ * an unknown device (ENODEV), the route lookup's errors, and EACCES for a broadcast
+ * without SO_BROADCAST. Returns 0 or -errno. */
+int inet_dgram_route(struct inet_sock *is, const struct net_msg *m, uint32_t *daddr, bool mc_if,
+		     struct inet_dgram_route *out);
+
 /* The protocols' operations, chosen by net_inet_family.create. */
 extern const struct net_family_ops net_tcp_ops;
 extern const struct net_family_ops net_udp_ops;

@@ -584,3 +584,30 @@ int inet_cmsg_send(struct inet_sock *is, const struct net_msg *m, int *ttl, int 
 	}
 	return 0;
 }
+
+/* See inet_sock.h: the common head of udp_sendmsg, ping_v4_sendmsg and raw_sendmsg. */
+int inet_dgram_route(struct inet_sock *is, const struct net_msg *m, uint32_t *daddr, bool mc_if,
+		     struct inet_dgram_route *out)
+{
+	out->ttl = out->tos = -1;
+	out->oif = is->bound_ifindex;
+	out->src = is->saddr;
+	int err = inet_cmsg_send(is, m, &out->ttl, &out->tos, &out->src, &out->oif);
+	if (err)
+		return err;
+	if (!out->oif)
+		out->oif = mc_if && IN_MULTICAST(ntohl(*daddr)) && is->mc_index ? is->mc_index
+										: is->uc_index;
+	if (!*daddr)
+		*daddr = out->src ? out->src : htonl(INADDR_LOOPBACK);
+	if (out->src && !net_addr_is_local(is->ns, out->src) && !is->freebind && !is->transparent)
+		return -EINVAL;
+	out->oifc = out->oif ? net_iface_by_index(is->ns, out->oif) : NULL;
+	if (out->oif && !out->oifc)
+		return -ENODEV;
+	if ((err = net_route_lookup(is->ns, *daddr, out->oifc, &out->rt)))
+		return err;
+	if (out->rt.broadcast && !is->sock.broadcast)
+		return -EACCES;
+	return 0;
+}

@@ -87,7 +87,7 @@ static ssize_t ping_sendmsg(struct net_socket *s, struct net_call *c, struct net
 {
 	struct raw_sock *rs = ping_sk(s);
 	struct inet_sock *is = &rs->inet;
-	struct net_route_result rt;
+	struct inet_dgram_route r;
 	struct icmphdr h;
 	uint32_t daddr;
 	if (ping_autobind(rs))
@@ -114,27 +114,12 @@ static ssize_t ping_sendmsg(struct net_socket *s, struct net_call *c, struct net
 			return -EDESTADDRREQ;
 		daddr = is->raddr;
 	}
-	int ttl = -1, tos = -1, oif = is->bound_ifindex;
-	uint32_t src = is->saddr;
-	int err = inet_cmsg_send(is, m, &ttl, &tos, &src, &oif);
+	int err = inet_dgram_route(is, m, &daddr, false, &r);
 	if (err)
 		return err;
-	if (!oif)
-		oif = is->uc_index;
-	if (!daddr)
-		daddr = src ? src : htonl(INADDR_LOOPBACK);
-	if (src && !net_addr_is_local(is->ns, src) && !is->freebind && !is->transparent)
-		return -EINVAL;
-	struct net_iface *oifc = oif ? net_iface_by_index(is->ns, oif) : NULL;
-	if (oif && !oifc)
-		return -ENODEV;
-	if ((err = net_route_lookup(is->ns, daddr, oifc, &rt)))
-		return err;
-	if (rt.broadcast && !s->broadcast)
-		return -EACCES;
 	bool df = is->pmtudisc == IP_PMTUDISC_DO || is->pmtudisc == IP_PMTUDISC_PROBE;
 	if (m->len + sizeof(struct iphdr) > 0xffff ||
-	    (df && m->len + sizeof(struct iphdr) > (size_t)rt.mtu))
+	    (df && m->len + sizeof(struct iphdr) > (size_t)r.rt.mtu))
 		return -EMSGSIZE;
 	if ((err = net_socket_take_error(s)))
 		return err;
@@ -148,13 +133,13 @@ static ssize_t ping_sendmsg(struct net_socket *s, struct net_call *c, struct net
 	memcpy(p->data, &h, sizeof(h));
 	h.checksum = inet_csum_fold(inet_csum_add(0, p->data, p->len));
 	memcpy(p->data, &h, sizeof(h));
-	struct ip4_tx tx = {.src = src ? src : rt.src,
+	struct ip4_tx tx = {.src = r.src ? r.src : r.rt.src,
 			    .dst = daddr,
 			    .proto = IPPROTO_ICMP,
-			    .ttl = ttl > 0 ? (uint8_t)ttl : inet_ttl(is),
-			    .tos = (uint8_t)(tos >= 0 ? tos : is->tos),
+			    .ttl = r.ttl > 0 ? (uint8_t)r.ttl : inet_ttl(is),
+			    .tos = (uint8_t)(r.tos >= 0 ? r.tos : is->tos),
 			    .df = df,
-			    .oif = oifc,
+			    .oif = r.oifc,
 			    .allow_broadcast = s->broadcast};
 	err = ip4_output(is->ns, p, &tx);
 	if (!err)

@@ -237,7 +237,7 @@ static ssize_t raw_sendmsg(struct net_socket *s, struct net_call *c, struct net_
 {
 	struct raw_sock *rs = raw_sk(s);
 	struct inet_sock *is = &rs->inet;
-	struct net_route_result rt;
+	struct inet_dgram_route r;
 	uint32_t daddr;
 	if (m->len > 0xffff)
 		return -EMSGSIZE;
@@ -256,53 +256,38 @@ static ssize_t raw_sendmsg(struct net_socket *s, struct net_call *c, struct net_
 			return -EDESTADDRREQ;
 		daddr = is->raddr;
 	}
-	int ttl = -1, tos = -1, oif = is->bound_ifindex;
-	uint32_t src = is->saddr;
-	int err = inet_cmsg_send(is, m, &ttl, &tos, &src, &oif);
+	int err = inet_dgram_route(is, m, &daddr, true, &r);
 	if (err)
 		return err;
-	if (!oif)
-		oif = is_multicast(daddr) && is->mc_index ? is->mc_index : is->uc_index;
-	if (!daddr)
-		daddr = src ? src : htonl(INADDR_LOOPBACK);
-	if (src && !net_addr_is_local(is->ns, src) && !is->freebind && !is->transparent)
-		return -EINVAL;
-	struct net_iface *oifc = oif ? net_iface_by_index(is->ns, oif) : NULL;
-	if (oif && !oifc)
-		return -ENODEV;
-	if ((err = net_route_lookup(is->ns, daddr, oifc, &rt)))
-		return err;
-	if (rt.broadcast && !s->broadcast)
-		return -EACCES;
 	if ((err = net_socket_take_error(s)))
 		return err;
 	if (s->shutdown & NET_SEND_SHUTDOWN)
 		return -EPIPE;
 	struct pkt *p;
 	if (is->hdrincl) {
-		if (m->len > (size_t)rt.mtu)
+		if (m->len > (size_t)r.rt.mtu)
 			return -EMSGSIZE;
 		if (m->len < sizeof(struct iphdr))
 			return -EINVAL;
 		if (!(p = pkt_from(m->buf, m->len)))
 			return -ENOBUFS;
-		err = ip4_output_hdrincl(is->ns, p, oifc);
+		err = ip4_output_hdrincl(is->ns, p, r.oifc);
 	} else {
 		bool df = is->pmtudisc == IP_PMTUDISC_DO || is->pmtudisc == IP_PMTUDISC_PROBE;
 		if (m->len + sizeof(struct iphdr) > 0xffff ||
-		    (df && m->len + sizeof(struct iphdr) > (size_t)rt.mtu))
+		    (df && m->len + sizeof(struct iphdr) > (size_t)r.rt.mtu))
 			return -EMSGSIZE;
 		if (!(p = pkt_from(m->buf, m->len)))
 			return -ENOBUFS;
-		struct ip4_tx tx = {.src = src ? src : rt.src,
+		struct ip4_tx tx = {.src = r.src ? r.src : r.rt.src,
 				    .dst = daddr,
 				    .proto = (uint8_t)s->protocol,
-				    .ttl = ttl > 0 ? (uint8_t)ttl
+				    .ttl = r.ttl > 0 ? (uint8_t)r.ttl
 					   : is_multicast(daddr) ? (uint8_t)is->mc_ttl
 								  : inet_ttl(is),
-				    .tos = (uint8_t)(tos >= 0 ? tos : is->tos),
+				    .tos = (uint8_t)(r.tos >= 0 ? r.tos : is->tos),
 				    .df = df,
-				    .oif = oifc,
+				    .oif = r.oifc,
 				    .allow_broadcast = s->broadcast};
 		err = ip4_output(is->ns, p, &tx);
 	}

@@ -252,7 +252,6 @@ static int cork_append(struct udp_sock *us, const void *data, size_t len)
 static int udp_prepare(struct udp_sock *us, const struct net_msg *m, struct udp_tx *t)
 {
 	struct inet_sock *is = &us->inet;
-	struct net_route_result rt;
 	uint32_t daddr;
 	if (m->name) {
 		struct sockaddr_in sin;
@@ -271,31 +270,17 @@ static int udp_prepare(struct udp_sock *us, const struct net_msg *m, struct udp_
 		daddr = is->raddr;
 		t->dport = is->rport;
 	}
-	int ttl = -1, tos = -1, oif = is->bound_ifindex;
-	uint32_t src = is->saddr;
-	int err = inet_cmsg_send(is, m, &ttl, &tos, &src, &oif);
+	struct inet_dgram_route r;
+	int err = inet_dgram_route(is, m, &daddr, true, &r);
 	if (err)
 		return err;
-	if (!oif)
-		oif = is_multicast(daddr) && is->mc_index ? is->mc_index : is->uc_index;
-	daddr = map_any_dst(is, daddr, src);
-	if (src && !net_addr_is_local(is->ns, src) && !is->freebind && !is->transparent)
-		return -EINVAL;
-	struct net_iface *oifc = oif ? net_iface_by_index(is->ns, oif) : NULL;
-	if (oif && !oifc)
-		return -ENODEV;
-	err = net_route_lookup(is->ns, daddr, oifc, &rt);
-	if (err)
-		return err;
-	if (rt.broadcast && !is->sock.broadcast)
-		return -EACCES;
 	t->dst = daddr;
-	t->src = src ? src : rt.src;
-	t->oif = oif;
-	t->ttl = ttl > 0 ? ttl : is_multicast(daddr) ? is->mc_ttl : inet_ttl(is);
-	t->tos = tos >= 0 ? tos : is->tos;
+	t->src = r.src ? r.src : r.rt.src;
+	t->oif = r.oif;
+	t->ttl = r.ttl > 0 ? r.ttl : is_multicast(daddr) ? is->mc_ttl : inet_ttl(is);
+	t->tos = r.tos >= 0 ? r.tos : is->tos;
 	t->df = is->pmtudisc == IP_PMTUDISC_DO || is->pmtudisc == IP_PMTUDISC_PROBE;
-	if (t->df && m->len + sizeof(struct udphdr) + sizeof(struct iphdr) > (size_t)rt.mtu)
+	if (t->df && m->len + sizeof(struct udphdr) + sizeof(struct iphdr) > (size_t)r.rt.mtu)
 		return -EMSGSIZE;
 	return 0;
 }
