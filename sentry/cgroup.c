@@ -21,7 +21,7 @@ extern struct task *sentry_current_task __attribute__((weak));
 
 static const struct cgroupfs_host_ops sentry_cgroup_ops;
 
-static struct cgroup *tg_cgroup(const struct thread_group *tg)
+struct cgroup *cgroup_of(const struct thread_group *tg)
 {
 	return tg->cgroup ? tg->cgroup : cgroup_root();
 }
@@ -48,7 +48,7 @@ void cgroup_tg_init(struct thread_group *tg)
 	}
 	struct cgroup *root = cgroup_root();
 	if (!root)
-		return; /* out of memory: tg_cgroup() answers the root later */
+		return; /* out of memory: cgroup_of() answers the root later */
 	cgroup_get(root);
 	tg->cgroup = root;
 	tg->cg_live = true;
@@ -82,7 +82,7 @@ void cgroup_tg_release(struct thread_group *tg)
 
 void cgroup_task_init(struct task *t)
 {
-	struct cgroup *cg = tg_cgroup(t->tg);
+	struct cgroup *cg = cgroup_of(t->tg);
 	if (!cg)
 		return;
 	cgroup_get(cg);
@@ -103,7 +103,7 @@ void cgroup_task_release(struct task *t)
 
 int cgroup_clone_reserve(struct task *t)
 {
-	struct cgroup *cg = tg_cgroup(t->tg);
+	struct cgroup *cg = cgroup_of(t->tg);
 	cgroup_clone_unreserve(t);
 	if (!cg)
 		return 0;
@@ -163,7 +163,7 @@ static void ops_list(struct cgroup *cg, bool threads, struct proc_buf *b)
 	struct pid_ns *ns = sentry_current_task ? task_pidns(sentry_current_task) : NULL;
 	list_for_each_entry(tg, &all_groups, all_link)
 	{
-		if (tg->zombie || tg_cgroup(tg) != cg)
+		if (tg->zombie || cgroup_of(tg) != cg)
 			continue;
 		if (!threads) {
 			int nr = ns ? pidns_nr(tg->vpid, ns) : tg->vpid;
@@ -193,7 +193,7 @@ static int ops_attach(struct cgroup *cg, int pid, bool thread)
 	if (!t || t->tg->zombie || t->tg->group_exiting)
 		return -ESRCH;
 	if (thread) /* threaded cgroups do not exist: a thread stays in its process's */
-		return tg_cgroup(t->tg) == cg ? 0 : -EOPNOTSUPP;
+		return cgroup_of(t->tg) == cg ? 0 : -EOPNOTSUPP;
 	cgroup_tg_migrate(t->tg, cg);
 	return 0;
 }
@@ -243,7 +243,7 @@ static void ops_usage(struct cgroup *cg, struct cgroup_usage *u)
 {
 	struct thread_group *tg;
 	list_for_each_entry(tg, &all_groups, all_link) if (!tg->zombie && tg->nlive > 0 &&
-							   cgroup_is_ancestor(cg, tg_cgroup(tg)))
+							   cgroup_is_ancestor(cg, cgroup_of(tg)))
 	    add_host_usage(tg, u);
 }
 
@@ -260,7 +260,7 @@ static bool ops_subtree_frozen(struct cgroup *cg)
 	struct thread_group *tg;
 	bool frozen = true;
 	list_for_each_entry(tg, &all_groups, all_link) if (!tg->zombie &&
-							   cgroup_is_ancestor(cg, tg_cgroup(tg)) &&
+							   cgroup_is_ancestor(cg, cgroup_of(tg)) &&
 							   !freeze_tg_is_frozen(tg)) frozen = false;
 	return frozen;
 }
@@ -271,20 +271,27 @@ static void ops_kill(struct cgroup *cg)
 	siginfo_t si;
 	signal_info_user(&si, SIGKILL, SI_KERNEL, NULL);
 	list_for_each_entry(tg, &all_groups,
-			    all_link) if (!tg->zombie && cgroup_is_ancestor(cg, tg_cgroup(tg)))
+			    all_link) if (!tg->zombie && cgroup_is_ancestor(cg, cgroup_of(tg)))
 	    signal_send_group(tg, &si);
 }
 
 static struct cgroup *ops_of_pid(int pid)
 {
 	struct thread_group *tg = tg_by_vpid(pid);
-	struct cgroup *cg = tg ? tg_cgroup(tg) : NULL;
+	struct cgroup *cg = tg ? cgroup_of(tg) : NULL;
 	if (cg)
 		cgroup_get(cg);
 	return cg;
 }
 
+static struct cgroup *ops_ns_root(void)
+{
+	struct task *t = &sentry_current_task ? sentry_current_task : NULL;
+	return t && t->ns && t->ns->cgroup ? t->ns->cgroup->root : NULL;
+}
+
 static const struct cgroupfs_host_ops sentry_cgroup_ops = {
+    .ns_root = ops_ns_root,
     .list = ops_list,
     .attach = ops_attach,
     .usage = ops_usage,

@@ -27,6 +27,8 @@ int cgroup_clone_reserve(struct task *t);
 /* The clone event (the child has its own charge) or the exit of a failed clone: drops
  * @t's reservation. */
 void cgroup_clone_unreserve(struct task *t);
+/* @tg's cgroup (borrowed; the root before it has one). */
+struct cgroup *cgroup_of(const struct thread_group *tg);
 /* Moves @tg into @cg (cgroup.procs): charges move, membership counts, freezer. */
 void cgroup_tg_migrate(struct thread_group *tg, struct cgroup *cg);
 

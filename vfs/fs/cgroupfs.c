@@ -408,7 +408,9 @@ int cgroupfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **ou
 	int err = check_opts(data);
 	if (err)
 		return err;
-	struct cgroup *root = cgroup_root();
+	/* inside a cgroup namespace the mount starts at the namespace's root */
+	const struct cgroupfs_host_ops *h = cgroupfs_host();
+	struct cgroup *root = h && h->ns_root && h->ns_root() ? h->ns_root() : cgroup_root();
 	if (!root)
 		return -ENOMEM;
 	struct vfs_sb *sb = vfs_sb_new("cgroup2", &cg_sb_ops, NULL);

@@ -91,6 +91,9 @@ struct cgroupfs_host_ops {
 	void (*kill)(struct cgroup *cg);
 	/* The cgroup of process @pid (as the caller sees it): a new reference, or NULL. */
 	struct cgroup *(*of_pid)(int pid);
+	/* The root of the caller's cgroup namespace (borrowed; NULL: the hierarchy's root):
+	 * what /proc/<pid>/cgroup paths are relative to and where a cgroup2 mount starts. */
+	struct cgroup *(*ns_root)(void);
 };
 void cgroupfs_set_host_ops(const struct cgroupfs_host_ops *ops);
 
@@ -109,6 +112,10 @@ int cgroup_rmdir(struct cgroup *cg);
 struct cgroup *cgroup_child(struct cgroup *cg, const char *name, size_t len);
 /* The path of @cg from the root ("/" for the root, "/a/b"). Length or -ENAMETOOLONG. */
 int cgroup_path(struct cgroup *cg, char *buf, size_t size);
+/* The path of @cg as seen from @from (a cgroup namespace's root; NULL: the root), as
+ * Linux's cgroup_path_ns: "/" for @from itself, "/x" below it, "/../b" beside it.
+ * Length or -ENAMETOOLONG. */
+int cgroup_path_from(struct cgroup *cg, struct cgroup *from, char *buf, size_t size);
 /* Controllers @cg may enable in its subtree_control (cgroup.controllers). */
 unsigned cgroup_controllers(struct cgroup *cg);
 /* Applies a cgroup.subtree_control write ("+memory -pids"): 0 or -EINVAL (syntax),

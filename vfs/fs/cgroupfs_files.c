@@ -380,10 +380,10 @@ static int show_cpu_max(struct cgroup *cg, struct proc_buf *b)
 /* Linux's cpu_period_quota_parse + tg_set_cfs_bandwidth's limits (1 ms .. 1 s). */
 static int write_cpu_max(struct cgroup *cg, char *s)
 {
-	char tok[8];
+	char tok[21]; /* Linux's cpu_period_quota_parse: a u64 or "max" */
 	unsigned long long period = cg->cpu_max_period;
 	int64_t quota;
-	int n = sscanf(s, "%7s %llu", tok, &period);
+	int n = sscanf(s, "%20s %llu", tok, &period);
 	if (n < 1)
 		return -EINVAL;
 	if (!strcmp(tok, "max")) {
@@ -732,7 +732,8 @@ void cgroupfs_show_pid(int pid, struct proc_buf *b)
 {
 	struct cgroup *cg = host && host->of_pid ? host->of_pid(pid) : NULL;
 	char path[VFS_PATH_MAX];
-	if (!cg || cgroup_path(cg, path, sizeof(path)) < 0)
+	struct cgroup *from = host && host->ns_root ? host->ns_root() : NULL;
+	if (!cg || cgroup_path_from(cg, from, path, sizeof(path)) < 0)
 		snprintf(path, sizeof(path), "/");
 	proc_buf_printf(b, "0::%s\n", path);
 	if (cg)

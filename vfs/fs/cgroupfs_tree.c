@@ -183,6 +183,45 @@ int cgroup_path(struct cgroup *cg, char *buf, size_t size)
 	return (int)len;
 }
 
+int cgroup_path_from(struct cgroup *cg, struct cgroup *from, char *buf, size_t size)
+{
+	if (!from || !from->parent)
+		return cgroup_path(cg, buf, size);
+	/* the nearest common ancestor: climb the deeper one, then both */
+	struct cgroup *a = cg, *b = from;
+	while (a->level > b->level)
+		a = a->parent;
+	while (b->level > a->level)
+		b = b->parent;
+	while (a != b) {
+		a = a->parent;
+		b = b->parent;
+	}
+	size_t len = 0;
+	for (struct cgroup *x = from; x != a; x = x->parent)
+		len += 3; /* "/.." */
+	for (struct cgroup *x = cg; x != a; x = x->parent)
+		len += 1 + strlen(x->name);
+	if (len == 0)
+		len = 1; /* "/" */
+	if (len + 1 > size)
+		return -ENAMETOOLONG;
+	size_t pos = 0;
+	for (struct cgroup *x = from; x != a; x = x->parent, pos += 3)
+		memcpy(buf + pos, "/..", 3);
+	size_t end = len;
+	buf[end] = 0;
+	for (struct cgroup *x = cg; x != a; x = x->parent) {
+		size_t n = strlen(x->name);
+		end -= n;
+		memcpy(buf + end, x->name, n);
+		buf[--end] = '/';
+	}
+	if (pos == 0 && end == len)
+		buf[0] = '/', buf[1] = 0;
+	return (int)len;
+}
+
 unsigned cgroup_controllers(struct cgroup *cg)
 {
 	return cg->parent ? cg->parent->subtree_control : CG_ALL_CTRLS;

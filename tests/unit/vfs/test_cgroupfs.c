@@ -417,6 +417,34 @@ static void test_freeze(void **state)
 	teardown(&t);
 }
 
+/* Paths as a cgroup namespace rooted at /a/b sees them (Linux's cgroup_path_ns). */
+static void test_path_from(void **state)
+{
+	struct cgroup *a, *b, *c, *d, *e;
+	char p[64];
+	assert_int_equal(cgroup_mkdir(cgroup_root(), "a", 1, &a), 0);
+	assert_int_equal(cgroup_mkdir(a, "b", 1, &b), 0);
+	assert_int_equal(cgroup_mkdir(b, "c", 1, &c), 0);
+	assert_int_equal(cgroup_mkdir(a, "d", 1, &d), 0);
+	assert_int_equal(cgroup_mkdir(cgroup_root(), "e", 1, &e), 0);
+	struct {
+		struct cgroup *cg;
+		const char *want;
+	} cases[] = {{b, "/"}, {c, "/c"}, {d, "/../d"}, {a, "/.."}, {e, "/../../e"},
+		     {cgroup_root(), "/../.."}};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(cgroup_path_from(cases[i].cg, b, p, sizeof(p)),
+				 (int)strlen(cases[i].want));
+		assert_string_equal(p, cases[i].want);
+	}
+	assert_int_equal(cgroup_path_from(c, NULL, p, sizeof(p)), 6);
+	assert_string_equal(p, "/a/b/c");
+	assert_int_equal(cgroup_path_from(e, b, p, 8), -ENAMETOOLONG);
+	for (struct cgroup *x[] = {c, b, d, a, e}, **y = x; y < x + 5; y++)
+		assert_int_equal(cgroup_rmdir(*y), 0);
+	cgroup_tree_reset();
+}
+
 static void test_no_cgroup_leaks(void **state)
 {
 	assert_no_leaks();
@@ -433,6 +461,7 @@ int main(void)
 	    cmocka_unit_test(test_pids),
 	    cmocka_unit_test(test_settings),
 	    cmocka_unit_test(test_freeze),
+	    cmocka_unit_test(test_path_from),
 	    cmocka_unit_test(test_no_cgroup_leaks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
