@@ -9,6 +9,7 @@
 #ifndef CVISOR_PLATFORM_PLATFORM_H
 #define CVISOR_PLATFORM_PLATFORM_H
 #include <signal.h>
+#include <sys/resource.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -40,6 +41,9 @@ struct plat_event {
 	unsigned long msg;   /* PTRACE_GETEVENTMSG */
 	siginfo_t info;      /* PLAT_EV_SIGNAL */
 	int clone_kind;      /* PLAT_EV_CLONE: PTRACE_EVENT_CLONE/FORK/VFORK */
+	struct rusage ru;    /* PLAT_EV_DEAD: the host's usage of the thread's process as
+	                      * wait4 reported it (complete when the leader dies: the host
+	                      * reports it last); zeros when unknown */
 };
 
 /* What a new sandbox's first stub gets. */

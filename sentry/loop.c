@@ -226,6 +226,7 @@ static void handle_event(struct plat_event *ev)
 		plat->resume(t->host_tid, 0);
 		return;
 	case PLAT_EV_DEAD:
+		rusage_on_host_dead(t, &ev->ru);
 		task_host_dead(t, ev->status);
 		return;
 	case PLAT_EV_GROUP_STOP:

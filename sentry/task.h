@@ -18,6 +18,7 @@
 #include "common/waitq.h"
 #include "platform/guest_mem.h"
 #include "platform/platform.h"
+#include "sentry/rusage.h"
 #include "sentry/syscall.h"
 #include "vfs/vfs.h"
 
@@ -104,6 +105,9 @@ struct thread_group {
 	struct cgroup *cgroup;         /* a reference, tg_new to tg_reap */
 	bool cg_live, cg_frozen;       /* counted in its cgroup / frozen by cgroup.freeze */
 	int freeze_depth;              /* freezes in force (cgroup.freeze, pause) */
+	/* resource usage (sentry/rusage.c) */
+	struct tg_usage usage_at_exit; /* the host's counters as its threads exit */
+	struct tg_usage cusage;        /* children reaped with wait (Linux's cutime & co) */
 };
 
 struct task_clone_req {

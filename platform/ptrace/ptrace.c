@@ -304,10 +304,11 @@ static int pt_next_event(struct plat_event *ev)
 {
 	int status;
 	pid_t pid;
+	struct rusage ru;
 
 	bool drained = false;
 	for (;;) {
-		pid = waitpid(-1, &status, __WALL | WNOHANG);
+		pid = wait4(-1, &status, __WALL | WNOHANG, &ru);
 		if (pid > 0)
 			break;
 		if (pid == 0 || errno == ECHILD) {
@@ -329,6 +330,7 @@ static int pt_next_event(struct plat_event *ev)
 	ev->status = status;
 	if (WIFEXITED(status) || WIFSIGNALED(status)) {
 		ev->kind = PLAT_EV_DEAD;
+		ev->ru = ru;
 		return 0;
 	}
 	decode_stop(ev, status);

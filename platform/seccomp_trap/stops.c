@@ -279,9 +279,10 @@ bool trap_decode_stop(struct trap_thread *t, struct plat_event *ev, int status)
 int trap_wait_event(struct plat_event *ev)
 {
 	int status;
+	struct rusage ru;
 	for (;;) {
 		/* WUNTRACED: a detached process stopped by a stop signal is reported too */
-		pid_t pid = waitpid(-1, &status, __WALL | WNOHANG | WUNTRACED | WCONTINUED);
+		pid_t pid = wait4(-1, &status, __WALL | WNOHANG | WUNTRACED | WCONTINUED, &ru);
 		if (pid == 0 || (pid < 0 && errno == ECHILD))
 			return -EAGAIN;
 		if (pid < 0) {
@@ -295,6 +296,7 @@ int trap_wait_event(struct plat_event *ev)
 		ev->status = status;
 		if (WIFEXITED(status) || WIFSIGNALED(status)) {
 			ev->kind = PLAT_EV_DEAD;
+			ev->ru = ru;
 			if (t->tid == t->tgid) { /* detached threads of the group died unseen */
 				for_each_thread(o) if (o->tgid == t->tgid && o != t && !o->attached)
 				{

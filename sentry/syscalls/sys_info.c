@@ -169,23 +169,42 @@ long sys_sched_setaffinity(struct task *t, const struct syscall_args *a)
 	return affinity_native(t, a);
 }
 
-/* implements getrusage(2): zero except for what the Sentry knows (partial) */
+/* implements getrusage(2) from the host's counters of the stub process (sentry/rusage.c) */
 long sys_getrusage(struct task *t, const struct syscall_args *a)
 {
 	int who = (int)a->a[0];
+	struct tg_usage u;
 	struct rusage ru;
-	if (who != RUSAGE_SELF && who != RUSAGE_CHILDREN && who != RUSAGE_THREAD)
+	if (who == RUSAGE_SELF)
+		rusage_of_tg(t->tg, &u);
+	else if (who == RUSAGE_THREAD)
+		rusage_of_task(t, &u);
+	else if (who == RUSAGE_CHILDREN)
+		u = t->tg->cusage;
+	else
 		return -EINVAL;
-	memset(&ru, 0, sizeof(ru));
+	rusage_to_linux(&u, &ru);
 	return guest_copy_out(&t->mem, a->a[1], &ru, sizeof(ru)) < 0 ? -EFAULT : 0;
 }
 
-/* implements times(2): elapsed clock ticks since the sandbox's boot (CPU times zero) */
+/* USER_HZ clock ticks of @us microseconds (times(2)'s unit). */
+static clock_t us_to_ticks(uint64_t us)
+{
+	return (clock_t)(us / (1000000 / 100));
+}
+
+/* implements times(2): the caller's and its reaped children's CPU times; the return is
+ * elapsed ticks since the sandbox's boot */
 long sys_times(struct task *t, const struct syscall_args *a)
 {
 	struct tms tm;
 	struct timespec ts;
-	memset(&tm, 0, sizeof(tm));
+	struct tg_usage self;
+	rusage_of_tg(t->tg, &self);
+	tm.tms_utime = us_to_ticks(self.utime_us);
+	tm.tms_stime = us_to_ticks(self.stime_us);
+	tm.tms_cutime = us_to_ticks(t->tg->cusage.utime_us);
+	tm.tms_cstime = us_to_ticks(t->tg->cusage.stime_us);
 	if (a->a[0] && guest_copy_out(&t->mem, a->a[0], &tm, sizeof(tm)) < 0)
 		return -EFAULT;
 	clock_gettime(CLOCK_MONOTONIC, &ts);

@@ -225,6 +225,7 @@ static bool wait_matches(struct task *t, struct thread_group *c, int idtype, int
 
 struct wait_result {
 	int pid, status, code, sigstatus, uid;
+	struct tg_usage usage; /* the child's, as Linux's RUSAGE_BOTH */
 };
 
 /* Looks for a child to report. Returns 1 found, 0 none ready, -ECHILD none at all. */
@@ -252,14 +253,18 @@ static int wait_find(struct task *t, int idtype, int id, int options, struct wai
 				res->code = WCOREDUMP(c->wait_status) ? CLD_DUMPED : CLD_KILLED;
 				res->sigstatus = WTERMSIG(c->wait_status);
 			}
-			if (!(options & WNOWAIT))
+			rusage_of_child(c, &res->usage);
+			if (!(options & WNOWAIT)) {
+				rusage_on_reap(t->tg, c);
 				tg_reap(c);
+			}
 			return 1;
 		}
 		if (c->stopped_report && (options & WUNTRACED)) {
 			res->status = (c->stop_sig << 8) | 0x7f;
 			res->code = CLD_STOPPED;
 			res->sigstatus = c->stop_sig;
+			rusage_of_child(c, &res->usage);
 			if (!(options & WNOWAIT))
 				c->stopped_report = false;
 			return 1;
@@ -268,6 +273,7 @@ static int wait_find(struct task *t, int idtype, int id, int options, struct wai
 			res->status = 0xffff;
 			res->code = CLD_CONTINUED;
 			res->sigstatus = SIGCONT;
+			rusage_of_child(c, &res->usage);
 			if (!(options & WNOWAIT))
 				c->continued_report = false;
 			return 1;
@@ -287,7 +293,7 @@ static long do_wait(struct task *t, int idtype, int id, int options, struct wait
 	return task_block(t, 0, -ERESTARTSYS);
 }
 
-/* implements wait4(2); rusage is reported as zeros (table note) */
+/* implements wait4(2) */
 long sys_wait4(struct task *t, const struct syscall_args *a)
 {
 	int pid = (int)a->a[0], options = (int)a->a[2], idtype, id;
@@ -318,7 +324,7 @@ long sys_wait4(struct task *t, const struct syscall_args *a)
 		return -EFAULT;
 	if (a->a[3]) {
 		struct rusage ru;
-		memset(&ru, 0, sizeof(ru));
+		rusage_to_linux(&res.usage, &ru);
 		if (guest_copy_out(&t->mem, a->a[3], &ru, sizeof(ru)) < 0)
 			return -EFAULT;
 	}
@@ -376,7 +382,7 @@ long sys_waitid(struct task *t, const struct syscall_args *a)
 		return -EFAULT;
 	if (a->a[4]) {
 		struct rusage ru;
-		memset(&ru, 0, sizeof(ru));
+		rusage_to_linux(&res.usage, &ru); /* zeros when no child was reported */
 		if (guest_copy_out(&t->mem, a->a[4], &ru, sizeof(ru)) < 0)
 			return -EFAULT;
 	}
