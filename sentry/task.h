@@ -24,6 +24,7 @@
 struct exec_state;
 struct task_ns;
 struct cgroup;
+struct sysv_proc;
 
 #define SENTRY_NSIG 65 /* signals 1..64 */
 
@@ -104,6 +105,8 @@ struct thread_group {
 	struct cgroup *cgroup;         /* a reference, tg_new to tg_reap */
 	bool cg_live, cg_frozen;       /* counted in its cgroup / frozen by cgroup.freeze */
 	int freeze_depth;              /* freezes in force (cgroup.freeze, pause) */
+	struct sysv_proc *sysv;        /* SysV shm attachments and semaphore undo records
+	                                * (sentry/ipc/sysv_task.c); NULL until first used */
 };
 
 struct task_clone_req {
