@@ -98,6 +98,16 @@ struct sysv_sembuf_abi {
 #define SYSV_SHMMAX (UINT64_MAX - (1ULL << 24))
 #define SYSV_SHMALL (UINT64_MAX - (1ULL << 24))
 #define SYSV_PAGE 4096ULL
+/* Sandbox-wide bounds on what the Sentry holds for all namespaces together (Linux's
+ * defaults alone would let one app pin tens of GiB of the Sentry's memory or all its fds):
+ * past them msgsnd and the undo records answer ENOMEM, semget and shmget ENOSPC. */
+#define SYSV_SANDBOX_MSG_BYTES (256L << 20) /* message texts and headers */
+#define SYSV_SANDBOX_SEMS (4L << 20)        /* semaphores */
+#define SYSV_SANDBOX_UNDO_BYTES (64L << 20) /* SEM_UNDO records */
+#define SYSV_SANDBOX_SHM_SEGS 8192          /* segments (each holds Sentry host fds) */
+/* What is held now against those bounds (the unit tests check they return to 0). */
+extern long sysv_sandbox_msg_bytes, sysv_sandbox_sems, sysv_sandbox_undo_bytes;
+extern int sysv_sandbox_segs;
 /* The mode bits the tables keep beyond 0777 (as Linux's shm_perm.mode). */
 #define SYSV_SHM_DEST 01000
 #define SYSV_SHM_LOCKED 02000

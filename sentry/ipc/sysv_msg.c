@@ -1,8 +1,8 @@
 /* sentry/ipc/sysv_msg.c - System V message queues (msgget(2), msgsnd(2), msgrcv(2),
- * msgctl(2)) of one namespace. Messages are kept in the Sentry's memory; a namespace's
- * total is bounded by its limits (msgmni queues of at most msgmnb bytes, unless a
- * privileged IPC_SET raised a queue's msg_qbytes: the namespace total stays bounded by
- * msgmni * msgmnb). Must not know about tasks or guest memory. */
+ * msgctl(2)) of one namespace. Messages are kept in the Sentry's memory: each queue holds
+ * at most msg_qbytes bytes (msgmnb unless raised by a privileged IPC_SET), and all
+ * namespaces together at most SYSV_SANDBOX_MSG_BYTES. Must not know about tasks or guest
+ * memory. */
 #include "sentry/ipc/sysv.h"
 #include "vfs/fs/procfs.h"
 #include <errno.h>
@@ -35,6 +35,13 @@ struct msg_msg {
 	char text[];
 };
 
+long sysv_sandbox_msg_bytes; /* every namespace's messages: SYSV_SANDBOX_MSG_BYTES */
+
+static long msg_cost(size_t len)
+{
+	return (long)(sizeof(struct msg_msg) + len);
+}
+
 int msg_get(struct sysv_ns *ns, const struct sysv_caller *c, int32_t key, int flg)
 {
 	struct msg_queue *q = key == IPC_PRIVATE ? NULL : sysv_find_key(ns, SYSV_MSG, key);
@@ -64,6 +71,7 @@ void msg_free_queue(struct sysv_ns *ns, struct msg_queue *q)
 	list_for_each_entry_safe(m, tmp, &q->msgs, link) {
 		ns->msg_bytes -= (long)m->len;
 		ns->msg_hdrs--;
+		sysv_sandbox_msg_bytes -= msg_cost(m->len);
 		free(m);
 	}
 	sysv_waitq_release(&q->senders);
@@ -71,11 +79,9 @@ void msg_free_queue(struct sysv_ns *ns, struct msg_queue *q)
 	free(q);
 }
 
-static bool fits(const struct sysv_ns *ns, const struct msg_queue *q, size_t len)
+static bool fits(const struct msg_queue *q, size_t len)
 {
-	long ns_max = (long)ns->msg_ctlmni * ns->msg_ctlmnb;
-	return q->cbytes + len <= q->qbytes && q->qnum + 1 <= q->qbytes &&
-	       ns->msg_bytes + (long)len <= (ns_max > SYSV_MSGMNB ? ns_max : SYSV_MSGMNB);
+	return q->cbytes + len <= q->qbytes && q->qnum + 1 <= q->qbytes;
 }
 
 int msg_send(struct sysv_ns *ns, const struct sysv_caller *c, int id, long type,
@@ -86,13 +92,16 @@ int msg_send(struct sysv_ns *ns, const struct sysv_caller *c, int id, long type,
 		return -EINVAL;
 	if (!sysv_may(c, &q->perm, 2))
 		return -EACCES;
-	if (!fits(ns, q, len)) {
+	if (!fits(q, len)) {
 		*wq = &q->senders;
 		return -EAGAIN;
 	}
+	if (sysv_sandbox_msg_bytes + msg_cost(len) > SYSV_SANDBOX_MSG_BYTES)
+		return -ENOMEM;
 	struct msg_msg *m = malloc(sizeof(*m) + len);
 	if (!m)
 		return -ENOMEM;
+	sysv_sandbox_msg_bytes += msg_cost(len);
 	m->type = type;
 	m->len = len;
 	memcpy(m->text, text, len);
@@ -168,6 +177,7 @@ int msg_receive(struct sysv_ns *ns, const struct sysv_caller *c, int id, size_t 
 	q->rtime = sysv_now();
 	ns->msg_bytes -= (long)m->len;
 	ns->msg_hdrs--;
+	sysv_sandbox_msg_bytes -= msg_cost(m->len);
 	free(m);
 	waitq_wake(&q->senders, ~0u);
 	return 0;

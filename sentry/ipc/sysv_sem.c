@@ -37,10 +37,19 @@ struct sem_undo {
 	short adj[];
 };
 
+long sysv_sandbox_sems;       /* every namespace's: SYSV_SANDBOX_SEMS */
+long sysv_sandbox_undo_bytes; /* SYSV_SANDBOX_UNDO_BYTES */
+
+static long undo_cost(const struct sem_set *s)
+{
+	return (long)(sizeof(struct sem_undo) + (size_t)s->nsems * sizeof(short));
+}
+
 static void undo_free(struct sem_undo *u)
 {
 	list_del(&u->proc_link);
 	list_del(&u->set_link);
+	sysv_sandbox_undo_bytes -= undo_cost(u->set);
 	free(u);
 }
 
@@ -56,7 +65,7 @@ int sem_get(struct sysv_ns *ns, const struct sysv_caller *c, int32_t key, int ns
 		return err ? err : s->perm.id;
 	if (!nsems)
 		return -EINVAL;
-	if (ns->used_sems + nsems > ns->sem_ctls[1])
+	if (ns->used_sems + nsems > ns->sem_ctls[1] || sysv_sandbox_sems + nsems > SYSV_SANDBOX_SEMS)
 		return -ENOSPC;
 	s = calloc(1, sizeof(*s) + (size_t)nsems * sizeof(s->sems[0]));
 	if (!s)
@@ -74,6 +83,7 @@ int sem_get(struct sysv_ns *ns, const struct sysv_caller *c, int32_t key, int ns
 		return err;
 	}
 	ns->used_sems += nsems;
+	sysv_sandbox_sems += nsems;
 	return s->perm.id;
 }
 
@@ -87,6 +97,7 @@ void sem_free_set(struct sysv_ns *ns, struct sem_set *s)
 		sysv_waitq_release(&s->sems[i].zcnt);
 	}
 	ns->used_sems -= s->nsems;
+	sysv_sandbox_sems -= s->nsems;
 	free(s);
 }
 
@@ -109,11 +120,12 @@ static struct sem_undo *undo_find(struct sysv_proc *proc, struct sem_set *s, boo
 	list_for_each_entry(u, &proc->undos, proc_link)
 		if (u->set == s)
 			return u;
-	if (!create)
+	if (!create || sysv_sandbox_undo_bytes + undo_cost(s) > SYSV_SANDBOX_UNDO_BYTES)
 		return NULL;
 	u = calloc(1, sizeof(*u) + (size_t)s->nsems * sizeof(u->adj[0]));
 	if (!u)
 		return NULL;
+	sysv_sandbox_undo_bytes += undo_cost(s);
 	u->set = s;
 	list_add_tail(&u->proc_link, &proc->undos);
 	list_add_tail(&u->set_link, &s->undos);

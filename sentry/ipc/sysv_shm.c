@@ -39,6 +39,8 @@ struct shm_attach {
 	uint64_t addr, len;
 };
 
+int sysv_sandbox_segs; /* every namespace's live segments: SYSV_SANDBOX_SHM_SEGS */
+
 static uint64_t pages(uint64_t size)
 {
 	return size / SYSV_PAGE + (size % SYSV_PAGE != 0);
@@ -51,6 +53,7 @@ void shm_seg_put(struct shm_seg *seg)
 	close(seg->fd);
 	if (seg->rofd >= 0)
 		close(seg->rofd);
+	sysv_sandbox_segs--;
 	free(seg);
 }
 
@@ -84,7 +87,7 @@ static int shm_new(struct sysv_ns *ns, const struct sysv_caller *c, int32_t key,
 		return -EINVAL;
 	if (ns->shm_tot + npages < ns->shm_tot || ns->shm_tot + npages > ns->shm_ctlall)
 		return -ENOSPC;
-	if (ns->ids[SYSV_SHM].in_use >= ns->shm_ctlmni)
+	if (ns->ids[SYSV_SHM].in_use >= ns->shm_ctlmni || sysv_sandbox_segs >= SYSV_SANDBOX_SHM_SEGS)
 		return -ENOSPC;
 	if (!host_has_room(npages))
 		return -ENOMEM;
@@ -102,6 +105,7 @@ static int shm_new(struct sysv_ns *ns, const struct sysv_caller *c, int32_t key,
 		free(seg);
 		return err;
 	}
+	sysv_sandbox_segs++;
 	seg->refs = 1;
 	seg->size = size;
 	seg->cpid = c->pid;
