@@ -58,7 +58,7 @@ long sys_shmat(struct task *t, const struct syscall_args *a)
 	if (err)
 		return err;
 	uint64_t len = (size + 4095) & ~4095ULL;
-	if (addr && addr + len < addr) {
+	if (addr && !(flg & SHM_REMAP) && addr + len < addr) {
 		shm_seg_put(seg);
 		return -EINVAL;
 	}
