@@ -9,6 +9,7 @@
 #include "sentry/nsproxy.h"
 #include "sentry/cgroup.h"
 #include "sentry/pidns.h"
+#include "sentry/ipc/sysv_task.h"
 #include "common/log.h"
 #include <errno.h>
 #include <sched.h>
@@ -55,6 +56,8 @@ static struct thread_group *fork_group(struct task *parent, pid_t child_tid, uin
 	user_ns_get(tg->userns);
 	pidns_new_group(tg);
 	tg->personality = ptg->personality;
+	if (sysv_tg_fork(tg, ptg, flags) < 0)
+		log_err("out of memory copying the shm attachments of pid %d", tg->vpid);
 	if (flags & CLONE_FILES) {
 		vfs_fdtable_get(ptg->fdt);
 		tg->fdt = ptg->fdt;

@@ -4,6 +4,7 @@
 #include "sentry/task.h"
 #include "sentry/nsproxy.h"
 #include "sentry/exec.h"
+#include "sentry/ipc/sysv_task.h"
 #include "platform/stub_layout.h"
 #include "common/log.h"
 #include <elf.h>
@@ -340,6 +341,7 @@ void exec_on_loader_trap(struct task *t)
 		exec_caps(tg);
 		signal_exec_reset(tg);
 		ptimers_release(tg); /* timers do not survive exec */
+		sysv_tg_exec(tg);    /* nor shm attachments (the address space is new) */
 		vfs_fdtable_exec(tg->fdt);
 	}
 	t->clear_child_tid = 0;

@@ -8,6 +8,7 @@
 #include "sentry/cgroup.h"
 #include "sentry/pidns.h"
 #include "vfs/fs/cgroupfs.h"
+#include "sentry/ipc/sysv.h"
 #include "sentry/task.h"
 #include "vfs/internal.h"
 #include <errno.h>
@@ -91,9 +92,10 @@ void uts_ns_put(struct uts_ns *ns)
 
 void ipc_ns_put(struct ipc_ns *ns)
 {
-	/* SysV IPC / mqueue tables would be freed here when they exist */
-	if (ns_common_put(&ns->ns, &init_ipc.ns))
-		free(ns);
+	if (!ns_common_put(&ns->ns, &init_ipc.ns))
+		return;
+	sysv_ns_free(ns->sysv); /* its objects die with it */
+	free(ns);
 }
 
 void cgroup_ns_put(struct cgroup_ns *ns)

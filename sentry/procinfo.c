@@ -18,6 +18,7 @@
 #include "sentry/nsproxy.h"
 #include "sentry/pidns.h"
 #include "sentry/task.h"
+#include "sentry/ipc/sysv_task.h"
 #include "vfs/fs/procfs.h"
 
 /* The task whose syscall is being handled: dispatch.c sets it around each handler
@@ -636,4 +637,7 @@ const struct vfs_proc_ops sentry_proc_ops = {
 	.get_hostname = proc_get_hostname,
 	.set_hostname = proc_set_hostname,
 	.may_set_hostname = proc_may_set_hostname,
+	.sysvipc_show = sysv_proc_show,
+	.ipc_sysctl_show = sysv_proc_sysctl_show,
+	.ipc_sysctl_write = sysv_proc_sysctl_write,
 };

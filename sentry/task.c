@@ -6,6 +6,7 @@
 #include "sentry/cgroup.h"
 #include "sentry/nsproxy.h"
 #include "sentry/pidns.h"
+#include "sentry/ipc/sysv_task.h"
 #include "vfs/tty.h"
 #include "common/log.h"
 #include <errno.h>
@@ -243,6 +244,7 @@ static void tg_died(struct thread_group *tg, int status)
 	if (tg->alarm_timer.fn)
 		stimer_cancel(&tg->alarm_timer);
 	ptimers_release(tg);
+	sysv_tg_exit(tg);
 	sigqueue_flush(&tg->sigqueue);
 	reparent_children(tg);
 	tg_put_resources(tg);

@@ -25,6 +25,7 @@
 struct exec_state;
 struct task_ns;
 struct cgroup;
+struct sysv_proc;
 
 #define SENTRY_NSIG 65 /* signals 1..64 */
 
@@ -108,6 +109,8 @@ struct thread_group {
 	/* resource usage (sentry/rusage.c) */
 	struct tg_usage usage_at_exit; /* the host's counters as its threads exit */
 	struct tg_usage cusage;        /* children reaped with wait (Linux's cutime & co) */
+	struct sysv_proc *sysv;        /* SysV shm attachments and semaphore undo records
+	                                * (sentry/ipc/sysv_task.c); NULL until first used */
 };
 
 struct task_clone_req {

@@ -418,7 +418,12 @@ int hostfs_create_file_root(int host_fd, bool readonly, struct vfs_sb **out,
 int devfs_create_sb(struct vfs_sb **out);
 int procfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **out);
 int sysfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **out);
-int overlay_create_sb(struct vfs_path *lower, struct vfs_path *upper, struct vfs_sb **out);
+/* An overlay of @nlower lower layers (topmost first) under @upper (NULL: none, the
+ * superblock is then read-only). Takes references on every layer. */
+int overlay_create_sb(struct vfs_path *lower, int nlower, struct vfs_path *upper,
+		      struct vfs_sb **out);
+/* Whether @sb is an overlay without an upper layer (remount rw: EROFS). */
+bool overlay_is_lower_only(const struct vfs_sb *sb);
 long hostfs_open_fds(void);
 
 extern const struct vfs_host_ops *vfs_host;

@@ -186,7 +186,7 @@ int vfs_mntns_new_overlay_host(int host_dirfd, struct vfs_mntns **out)
 	struct vfs_mount *lm = vfs_mount_new(lower, lower->root, MS_RDONLY);
 	struct vfs_mount *um = vfs_mount_new(upper, upper->root, 0);
 	struct vfs_path lp = { lm, lower->root }, up = { um, upper->root };
-	err = (lm && um) ? overlay_create_sb(&lp, &up, &ovl) : -ENOMEM;
+	err = (lm && um) ? overlay_create_sb(&lp, 1, &up, &ovl) : -ENOMEM;
 	vfs_mount_put(lm);
 	vfs_mount_put(um);
 	vfs_sb_kill(lower);
@@ -196,9 +196,29 @@ int vfs_mntns_new_overlay_host(int host_dirfd, struct vfs_mntns **out)
 	return mntns_from_sb(ovl, out);
 }
 
-/* overlay(5) options over VFS directories: lowerdir= (one layer: several are EINVAL, not
- * implemented), upperdir= with workdir= (required with an upper, as Linux; on the same
- * mount, not inside upperdir), no upperdir: Linux needs two lower layers, so EINVAL. */
+/* Resolves the colon-separated lowerdir= list @list into @lp (references; *@n set).
+ * Returns 0, -EINVAL (an empty entry, more than OVL_MAX_STACK 500), or the walk's error. */
+static int overlay_lowers(struct vfs_ctx *c, char *list, struct vfs_path *lp, int *n)
+{
+	char *save = NULL;
+	*n = 0;
+	if (!*list || list[strlen(list) - 1] == ':' || strstr(list, "::") || *list == ':')
+		return -EINVAL;
+	for (char *d = strtok_r(list, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		if (*n == 500)
+			return -EINVAL;
+		int err = vfs_walk(c, AT_FDCWD, d, LOOKUP_FOLLOW | LOOKUP_DIRECTORY, &lp[*n], NULL);
+		if (err)
+			return err;
+		(*n)++;
+	}
+	return 0;
+}
+
+/* overlay(5) options over VFS directories: lowerdir=a:b:c (topmost first, at most 500),
+ * upperdir= with workdir= (required with an upper, as Linux; on the same mount, not
+ * inside upperdir); without upperdir (workdir ignored) at least two lower layers, and the
+ * overlay is read-only. */
 static int parse_overlay_opts(const char *data, struct vfs_ctx *c, struct vfs_sb **out)
 {
 	char lower[VFS_PATH_MAX] = "", upper[VFS_PATH_MAX] = "", work[VFS_PATH_MAX] = "";
@@ -214,25 +234,35 @@ static int parse_overlay_opts(const char *data, struct vfs_ctx *c, struct vfs_sb
 			snprintf(work, sizeof(work), "%s", o + 8);
 	}
 	free(copy);
-	if (!lower[0] || strchr(lower, ':') || !upper[0] || !work[0] || !c)
+	if (!lower[0] || (upper[0] && !work[0]) || !c)
 		return -EINVAL;
+	struct vfs_path *lp = calloc(500, sizeof(*lp)), up = { 0 }, wp = { 0 };
+	int n = 0;
+	if (!lp)
+		return -ENOMEM;
+	int err = overlay_lowers(c, lower, lp, &n);
+	if (!err && !upper[0] && n < 2)
+		err = -EINVAL; /* "at least 2 lowerdir are needed while upperdir nonexistent" */
 	unsigned lf = LOOKUP_FOLLOW | LOOKUP_DIRECTORY;
-	struct vfs_path lp = { 0 }, up = { 0 }, wp = { 0 };
-	int err = vfs_walk(c, AT_FDCWD, lower, lf, &lp, NULL);
-	if (!err)
+	if (!err && upper[0])
 		err = vfs_walk(c, AT_FDCWD, upper, lf, &up, NULL);
-	if (!err)
+	if (!err && upper[0])
 		err = vfs_walk(c, AT_FDCWD, work, lf, &wp, NULL);
-	if (!err && (wp.mnt != up.mnt || vfs_d_is_ancestor(up.dentry, wp.dentry) ||
-		     vfs_d_is_ancestor(wp.dentry, up.dentry)))
+	if (!err && upper[0] &&
+	    (wp.mnt != up.mnt || vfs_d_is_ancestor(up.dentry, wp.dentry) ||
+	     vfs_d_is_ancestor(wp.dentry, up.dentry)))
 		err = -EINVAL; /* "workdir and upperdir must be separate subtrees" */
-	if (!err && vfs_mount_is_rdonly(up.mnt))
+	if (!err && upper[0] && vfs_mount_is_rdonly(up.mnt))
 		err = -EROFS;
 	if (!err)
-		err = overlay_create_sb(&lp, &up, out);
-	vfs_path_put(&lp);
-	vfs_path_put(&up);
-	vfs_path_put(&wp);
+		err = overlay_create_sb(lp, n, upper[0] ? &up : NULL, out);
+	for (int k = 0; k < n; k++)
+		vfs_path_put(&lp[k]);
+	free(lp);
+	if (up.mnt)
+		vfs_path_put(&up);
+	if (wp.mnt)
+		vfs_path_put(&wp);
 	return err;
 }
 

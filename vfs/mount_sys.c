@@ -146,6 +146,8 @@ static int remount(struct vfs_ctx *c, struct vfs_path *p, unsigned long flags, u
 	} else if (sb->flags & VFS_SB_RDONLY) {
 		if (!(sb->flags & VFS_SB_RDONLY_REMOUNTED) && !strcmp(sb->type, "hostfs"))
 			return -EACCES;
+		if (overlay_is_lower_only(sb))
+			return -EROFS; /* no upper layer to write to */
 		sb->flags &= ~(VFS_SB_RDONLY | VFS_SB_RDONLY_REMOUNTED);
 	}
 	p->mnt->flags = mf;

@@ -5,6 +5,7 @@
 #include "sentry/nsproxy.h"
 #include "sentry/pidns.h"
 #include "sentry/task.h"
+#include "sentry/ipc/sysv_task.h"
 #include "vfs/fs/procfs.h"
 #include "vfs/internal.h"
 #include <sched.h>
@@ -33,8 +34,8 @@ static int live_threads(struct thread_group *tg)
  * cwd moved into it), CLONE_NEWUTS/IPC/CGROUP/NET (new namespaces for the calling
  * thread), CLONE_NEWPID (the caller's next child is pid 1 of a new namespace),
  * CLONE_NEWUSER (single-threaded callers; full capabilities in it), CLONE_FS,
- * CLONE_FILES (single-threaded callers), CLONE_SYSVSEM (no SysV semaphores exist:
- * nothing to detach); CLONE_THREAD/SIGHAND/VM as Linux's checks; CLONE_NEWTIME: EINVAL
+ * CLONE_FILES (single-threaded callers), CLONE_SYSVSEM and CLONE_NEWIPC (the process's
+ * SEM_UNDO adjustments are applied and dropped); CLONE_THREAD/SIGHAND/VM as Linux's checks; CLONE_NEWTIME: EINVAL
  * (no time namespaces). */
 long sys_unshare(struct task *t, const struct syscall_args *a)
 {
@@ -76,6 +77,8 @@ long sys_unshare(struct task *t, const struct syscall_args *a)
 		vfs_fdtable_put(t->tg->fdt);
 		t->tg->fdt = fdt;
 	}
+	if (flags & (CLONE_NEWIPC | CLONE_SYSVSEM))
+		sysv_tg_undo(t->tg); /* semaphore adjustments apply now, as Linux's exit_sem */
 	return 0;
 }
 
@@ -118,6 +121,8 @@ long sys_setns(struct task *t, const struct syscall_args *a)
 		err = task_ns_setns_mnt(t, obj);
 	else
 		err = task_ns_setns(t, flag, obj);
+	if (!err && flag == CLONE_NEWIPC)
+		sysv_tg_undo(t->tg);
 	vfs_file_put(f); /* after the join: the file held the namespace */
 	return err;
 }

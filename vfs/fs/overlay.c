@@ -1,12 +1,16 @@
-/* vfs/fs/overlay.c - a writable upper layer over a read-only lower layer (overlayfs).
+/* vfs/fs/overlay.c - a writable upper layer over read-only lower layers (overlayfs), or
+ * lower layers alone (a read-only overlay).
  *
  * An overlay inode holds references on its upper and/or lower dentries (real dentries of
- * the layer filesystems, reached through their own ops, never through a path). Writes
- * copy the object up first, keeping mode, owner, times and xattrs. Deleting a lower
- * entry leaves a whiteout (a 0:0 character device) in the upper directory; a directory
- * created over a whiteout is opaque (xattr trusted.overlay.opaque=y). Renaming a
- * directory that exists in the lower layer is -EXDEV (as Linux without redirect_dir).
- * The lower layer is never modified. */
+ * the layer filesystems, reached through their own ops, never through a path). A name is
+ * looked up in the upper layer, then in each lower layer from the top: a whiteout (a 0:0
+ * character device, in any layer) hides what is below it, so does a non-directory or an
+ * opaque directory (xattr trusted.overlay.opaque=y); directories found on the way merge.
+ * Writes copy the object up from whichever lower layer holds it first, keeping mode,
+ * owner, times and xattrs. Deleting a lower entry leaves a whiteout in the upper
+ * directory; a directory created over a whiteout is opaque. Renaming a directory that
+ * exists in a lower layer is -EXDEV (as Linux without redirect_dir). Lower layers are
+ * never modified. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,30 +24,37 @@
 #include "vfs/fs/overlay.h"
 
 static const struct vfs_inode_ops ovl_iops;
+static const struct vfs_sb_ops ovl_sb_ops;
 
+/* A new inode over upper dentry @u (may be NULL) and the @nl lower dentries @l (new
+ * references taken on all); NULL on ENOMEM. */
 static struct vfs_inode *ovl_new_inode(struct vfs_sb *sb, struct vfs_dentry *u,
-				       struct vfs_dentry *l)
+				       const struct ovl_lower *l, int nl)
 {
 	struct ovl_inode *oi = calloc(1, sizeof(*oi));
-	struct vfs_dentry *top = u ? u : l;
+	struct vfs_dentry *top = u ? u : l[0].d;
 	if (!oi)
 		return NULL;
-	struct vfs_inode *i = vfs_inode_new(sb, top->inode->mode);
+	oi->lower = nl ? calloc((size_t)nl, sizeof(*oi->lower)) : NULL;
+	struct vfs_inode *i = nl && !oi->lower ? NULL : vfs_inode_new(sb, top->inode->mode);
 	if (!i) {
+		free(oi->lower);
 		free(oi);
 		return NULL;
 	}
 	oi->upper = u;
-	oi->lower = l;
 	if (u)
 		vfs_dentry_get(u);
-	if (l)
-		vfs_dentry_get(l);
+	for (int k = 0; k < nl; k++) {
+		oi->lower[k] = l[k];
+		vfs_dentry_get(l[k].d);
+	}
+	oi->nlower = nl;
 	i->priv = oi;
 	i->iops = &ovl_iops;
 	i->fops = S_ISDIR(i->mode) ? &ovl_dir_ops : &ovl_file_ops;
 	i->rdev = top->inode->rdev;
-	i->ino = l ? l->inode->ino : top->inode->ino;
+	i->ino = nl ? l[0].d->inode->ino : top->inode->ino;
 	return i;
 }
 
@@ -53,21 +64,32 @@ static void ovl_evict(struct vfs_inode *i)
 	if (!oi)
 		return;
 	vfs_dentry_put(oi->upper);
-	vfs_dentry_put(oi->lower);
+	for (int k = 0; k < oi->nlower; k++)
+		vfs_dentry_put(oi->lower[k].d);
+	free(oi->lower);
 	free(oi);
 }
 
 static void ovl_put_super(struct vfs_sb *sb)
 {
 	struct ovl_sb *os = OS(sb);
-	vfs_path_put(&os->lower);
-	vfs_path_put(&os->upper);
+	for (int k = 0; k < os->nlower; k++)
+		vfs_path_put(&os->lower[k]);
+	free(os->lower);
+	if (os->upper.mnt)
+		vfs_path_put(&os->upper);
 	free(os);
+}
+
+bool overlay_is_lower_only(const struct vfs_sb *sb)
+{
+	return sb->ops == &ovl_sb_ops && !OS((struct vfs_sb *)sb)->upper.mnt;
 }
 
 static int ovl_statfs(struct vfs_sb *sb, struct statfs *st)
 {
-	struct vfs_sb *usb = OS(sb)->upper.dentry->sb;
+	struct ovl_sb *os = OS(sb);
+	struct vfs_sb *usb = os->upper.mnt ? os->upper.dentry->sb : os->lower[0].dentry->sb;
 	int err = usb->ops && usb->ops->statfs ? usb->ops->statfs(usb, st) : 0;
 	st->f_type = OVERLAYFS_MAGIC;
 	return err;
@@ -79,19 +101,36 @@ static const struct vfs_sb_ops ovl_sb_ops = {
 	.put_super = ovl_put_super,
 };
 
-/* See internal.h: references on both layers are taken. */
-int overlay_create_sb(struct vfs_path *lower, struct vfs_path *upper, struct vfs_sb **out)
+/* See internal.h. */
+int overlay_create_sb(struct vfs_path *lower, int nlower, struct vfs_path *upper,
+		      struct vfs_sb **out)
 {
+	if (nlower < 1 || nlower > OVL_MAX_STACK)
+		return -EINVAL;
 	struct ovl_sb *os = calloc(1, sizeof(*os));
-	struct vfs_sb *sb = os ? vfs_sb_new("overlay", &ovl_sb_ops, os) : NULL;
+	struct ovl_lower *roots = calloc((size_t)nlower, sizeof(*roots));
+	struct vfs_path *paths = calloc((size_t)nlower, sizeof(*paths));
+	struct vfs_sb *sb = os && roots && paths ? vfs_sb_new("overlay", &ovl_sb_ops, os) : NULL;
 	if (!sb) {
 		free(os);
+		free(roots);
+		free(paths);
 		return -ENOMEM;
 	}
-	vfs_path_set(&os->lower, lower);
-	vfs_path_set(&os->upper, upper);
+	os->lower = paths;
+	os->nlower = nlower;
+	for (int k = 0; k < nlower; k++) {
+		vfs_path_set(&os->lower[k], &lower[k]);
+		roots[k].d = lower[k].dentry;
+		roots[k].layer = k;
+	}
+	if (upper)
+		vfs_path_set(&os->upper, upper);
+	else
+		sb->flags |= VFS_SB_RDONLY;
 	sb->magic = OVERLAYFS_MAGIC;
-	struct vfs_inode *root = ovl_new_inode(sb, upper->dentry, lower->dentry);
+	struct vfs_inode *root = ovl_new_inode(sb, upper ? upper->dentry : NULL, roots, nlower);
+	free(roots);
 	int err = root ? vfs_sb_set_root(sb, root) : -ENOMEM;
 	if (err) {
 		vfs_sb_put(sb);
@@ -102,48 +141,97 @@ int overlay_create_sb(struct vfs_path *lower, struct vfs_path *upper, struct vfs
 }
 
 /* ---- lookup ---- */
+
+/* Looks @name up in the upper directory of @od: *@u is the positive dentry or NULL.
+ * -ENOENT for a whiteout. *@more: whether lower layers may still contribute. */
+static int lookup_upper(struct ovl_inode *od, struct vfs_dentry *d, struct vfs_dentry **u,
+			bool *more)
+{
+	*u = NULL;
+	*more = !od->opaque;
+	if (!od->upper)
+		return 0;
+	int err = vfs_lookup_one(od->upper, d->name, d->namelen, u);
+	if (err)
+		return err;
+	if (is_whiteout(*u) || !(*u)->inode) {
+		bool wh = is_whiteout(*u);
+		vfs_dentry_put(*u);
+		*u = NULL;
+		return wh ? -ENOENT : 0;
+	}
+	if (!S_ISDIR((*u)->inode->mode) || is_opaque(*u))
+		*more = false;
+	return 0;
+}
+
+/* Collects @d's name from the lower directories of @od into @found (room for all of
+ * them), topmost first, stopping at a whiteout, a non-directory or an opaque directory.
+ * @have_dir: the upper layer has a directory there (only directories merge below it).
+ * Returns the count or -errno. */
+static int lookup_lowers(struct ovl_inode *od, struct vfs_dentry *d, bool have_dir,
+			 bool have_any, struct ovl_lower *found)
+{
+	int n = 0;
+	for (int k = 0; k < od->nlower; k++) {
+		struct vfs_dentry *ld = od->lower[k].d, *l;
+		if (!S_ISDIR(ld->inode->mode))
+			continue;
+		int err = vfs_lookup_one(ld, d->name, d->namelen, &l);
+		if (err)
+			return err;
+		if (!l->inode) {
+			vfs_dentry_put(l);
+			continue;
+		}
+		bool dir = S_ISDIR(l->inode->mode);
+		if (is_whiteout(l) || ((have_any || n) && !(have_dir && dir))) {
+			vfs_dentry_put(l);
+			break;
+		}
+		found[n].d = l;
+		found[n].layer = od->lower[k].layer;
+		n++;
+		have_dir = dir;
+		if (!dir || is_opaque(l))
+			break;
+	}
+	return n;
+}
+
 static int ovl_lookup(struct vfs_dentry *dir, struct vfs_dentry *d)
 {
 	struct ovl_inode *od = OI(dir->inode);
-	struct vfs_dentry *u = NULL, *l = NULL;
-	int err = 0;
-	bool want_lower = od->lower && !od->opaque;
-	if (od->upper) {
-		err = vfs_lookup_one(od->upper, d->name, d->namelen, &u);
-		if (err)
-			return err;
-		if (is_whiteout(u)) {
-			vfs_dentry_put(u);
-			return -ENOENT;
-		}
-		if (u->inode && (!S_ISDIR(u->inode->mode) || is_opaque(u)))
-			want_lower = false;
-	}
-	if (want_lower && S_ISDIR(od->lower->inode->mode)) {
-		err = vfs_lookup_one(od->lower, d->name, d->namelen, &l);
-		if (err)
+	struct vfs_dentry *u;
+	struct ovl_lower *found = NULL;
+	bool more;
+	int n = 0, err = lookup_upper(od, d, &u, &more);
+	if (err)
+		return err;
+	if (more && od->nlower) {
+		found = calloc((size_t)od->nlower, sizeof(*found));
+		n = found ? lookup_lowers(od, d, u && S_ISDIR(u->inode->mode), u != NULL, found)
+			  : -ENOMEM;
+		if (n < 0) {
+			err = n;
+			n = 0;
 			goto out;
-		if (!l->inode || (u && u->inode && !S_ISDIR(l->inode->mode))) {
-			vfs_dentry_put(l);
-			l = NULL;
 		}
 	}
-	if (u && !u->inode) {
-		vfs_dentry_put(u);
-		u = NULL;
-	}
-	if (!u && !l) {
+	if (!u && !n) {
 		err = -ENOENT;
 		goto out;
 	}
-	d->inode = ovl_new_inode(d->sb, u, l);
+	d->inode = ovl_new_inode(d->sb, u, found, n);
 	if (!d->inode)
 		err = -ENOMEM;
-	else if (u && S_ISDIR(u->inode->mode) && (!l || is_opaque(u)))
+	else if (u && S_ISDIR(u->inode->mode) && (!n || is_opaque(u)))
 		OI(d->inode)->opaque = true;
 out:
 	vfs_dentry_put(u);
-	vfs_dentry_put(l);
+	for (int k = 0; k < n; k++)
+		vfs_dentry_put(found[k].d);
+	free(found);
 	return err;
 }
 
@@ -161,10 +249,10 @@ static int ovl_getattr(struct vfs_dentry *d, struct stat *st)
 }
 
 /* ---- copy-up ---- */
-static int copy_data(struct vfs_sb *sb, struct vfs_dentry *l, struct vfs_dentry *u)
+static int copy_data(struct vfs_sb *sb, const struct ovl_lower *l, struct vfs_dentry *u)
 {
 	struct vfs_file *in, *out;
-	int err = vfs_open_dentry(OS(sb)->lower.mnt, l, O_RDONLY, &in);
+	int err = vfs_open_dentry(ovl_lower_mnt(sb, l), l->d, O_RDONLY, &in);
 	if (err)
 		return err;
 	err = vfs_open_dentry(OS(sb)->upper.mnt, u, O_WRONLY, &out);
@@ -239,10 +327,12 @@ static int copy_up(struct vfs_dentry *d)
 	struct ovl_inode *oi = OI(d->inode);
 	if (oi->upper)
 		return 0;
+	if (!OS(d->sb)->upper.mnt)
+		return -EROFS;
 	int err = copy_up(d->parent);
 	if (err)
 		return err;
-	struct vfs_dentry *pu = OI(d->parent->inode)->upper, *l = oi->lower, *u;
+	struct vfs_dentry *pu = OI(d->parent->inode)->upper, *l = ovl_lower_top(oi), *u;
 	const struct vfs_inode_ops *ops = pu->inode->iops;
 	struct stat st;
 	err = vfs_getattr(l, &st);
@@ -253,7 +343,7 @@ static int copy_up(struct vfs_dentry *d)
 	if (S_ISREG(st.st_mode)) {
 		err = ops->mknod(pu, u, S_IFREG | 0600, 0, st.st_uid, st.st_gid);
 		if (!err)
-			err = copy_data(d->sb, l, u);
+			err = copy_data(d->sb, &oi->lower[0], u);
 	} else if (S_ISDIR(st.st_mode)) {
 		err = ops->mkdir(pu, u, S_IFDIR | 0700, st.st_uid, st.st_gid);
 	} else if (S_ISLNK(st.st_mode)) {
@@ -334,7 +424,7 @@ static int create_common(struct vfs_dentry *dir, struct vfs_dentry *d, mode_t mo
 	if (!err && S_ISDIR(mode) && wh)
 		err = set_opaque(u);
 	if (!err) {
-		struct vfs_inode *i = ovl_new_inode(d->sb, u, NULL);
+		struct vfs_inode *i = ovl_new_inode(d->sb, u, NULL, 0);
 		if (!i)
 			err = -ENOMEM;
 		else {
@@ -378,7 +468,8 @@ static int ovl_link(struct vfs_dentry *old, struct vfs_dentry *dir, struct vfs_d
 		return err;
 	err = pu->inode->iops->link(OI(old->inode)->upper, pu, u);
 	if (!err) {
-		struct vfs_inode *i = ovl_new_inode(d->sb, u, OI(old->inode)->lower);
+		struct ovl_inode *oo = OI(old->inode);
+		struct vfs_inode *i = ovl_new_inode(d->sb, u, oo->lower, oo->nlower);
 		if (!i)
 			err = -ENOMEM;
 		else
@@ -407,7 +498,7 @@ static int remove_common(struct vfs_dentry *dir, struct vfs_dentry *d, bool isdi
 			return err;
 		vfs_d_delete(oi->upper);
 	}
-	if (oi->lower)
+	if (oi->nlower)
 		err = make_whiteout(pu, d->name);
 	return err;
 }
@@ -426,8 +517,8 @@ static int ovl_rename(struct vfs_dentry *olddir, struct vfs_dentry *od, struct v
 		      struct vfs_dentry *nd, unsigned flags)
 {
 	struct ovl_inode *oo = OI(od->inode), *no = nd->inode ? OI(nd->inode) : NULL;
-	if ((S_ISDIR(od->inode->mode) && oo->lower) ||
-	    (no && S_ISDIR(nd->inode->mode) && no->lower && (flags & RENAME_EXCHANGE)))
+	if ((S_ISDIR(od->inode->mode) && oo->nlower) ||
+	    (no && S_ISDIR(nd->inode->mode) && no->nlower && (flags & RENAME_EXCHANGE)))
 		return -EXDEV;
 	int err = 0;
 	if (no && S_ISDIR(nd->inode->mode))
@@ -465,9 +556,9 @@ static int ovl_rename(struct vfs_dentry *olddir, struct vfs_dentry *od, struct v
 		} else {
 			vfs_d_delete(nu);
 			vfs_d_move(oo->upper, npu, nd->name);
-			if (S_ISDIR(od->inode->mode) && (wh || (no && no->lower)))
+			if (S_ISDIR(od->inode->mode) && (wh || (no && no->nlower)))
 				set_opaque(oo->upper);
-			if (oo->lower)
+			if (oo->nlower)
 				err = make_whiteout(opu, od->name);
 		}
 	}
@@ -555,7 +646,7 @@ static int ovl_open(struct vfs_dentry *d, struct vfs_file *f)
 			return err;
 	}
 	struct ovl_inode *oi = OI(d->inode);
-	struct vfs_mount *m = oi->upper ? OS(d->sb)->upper.mnt : OS(d->sb)->lower.mnt;
+	struct vfs_mount *m = oi->upper ? OS(d->sb)->upper.mnt : ovl_lower_mnt(d->sb, &oi->lower[0]);
 	struct vfs_file *in;
 	int err = vfs_open_dentry(m, real(d), f->flags, &in);
 	if (err)

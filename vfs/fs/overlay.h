@@ -11,12 +11,27 @@
 #define OVL_OPAQUE "trusted.overlay.opaque"
 #define OVERLAYFS_MAGIC 0x794c7630
 
+#define OVL_MAX_STACK 500 /* lower layers, as Linux */
+
 struct ovl_sb {
-	struct vfs_path lower, upper;
+	struct vfs_path upper; /* .mnt NULL: lower layers only (a read-only overlay) */
+	int nlower;
+	struct vfs_path *lower; /* the topmost first */
+};
+
+/* A lower layer's dentry and the index of its layer (whose mount opens it). */
+struct ovl_lower {
+	struct vfs_dentry *d;
+	int layer;
 };
 
 struct ovl_inode {
-	struct vfs_dentry *upper, *lower;
+	struct vfs_dentry *upper;
+	/* A directory: every lower directory merged into it, topmost first (cut at a
+	 * whiteout, an opaque directory or a non-directory); anything else: at most one,
+	 * the topmost, whose data it shows until copied up. */
+	int nlower;
+	struct ovl_lower *lower;
 	bool opaque;
 };
 
@@ -32,10 +47,21 @@ static inline struct ovl_inode *OI(struct vfs_inode *i)
 	return i->priv;
 }
 
+static inline struct vfs_dentry *ovl_lower_top(const struct ovl_inode *oi)
+{
+	return oi->nlower ? oi->lower[0].d : NULL;
+}
+
+/* The mount of @l's layer (opens of its dentries go through it). */
+static inline struct vfs_mount *ovl_lower_mnt(struct vfs_sb *sb, const struct ovl_lower *l)
+{
+	return OS(sb)->lower[l->layer].mnt;
+}
+
 static inline struct vfs_dentry *real(struct vfs_dentry *d)
 {
 	struct ovl_inode *oi = OI(d->inode);
-	return oi->upper ? oi->upper : oi->lower;
+	return oi->upper ? oi->upper : ovl_lower_top(oi);
 }
 
 static inline bool is_whiteout(struct vfs_dentry *d)

@@ -1,6 +1,7 @@
-/* vfs/fs/overlay_file.c - overlay open files: merged directory listings (upper entries
- * minus whiteouts, then lower entries not hidden) and regular files forwarded to the
- * real file of the layer that holds the data. Never modifies the lower layer. */
+/* vfs/fs/overlay_file.c - overlay open files: merged directory listings (upper entries,
+ * then each lower layer's from the top, a name shown once, whiteouts of any layer hiding
+ * it below) and regular files forwarded to the real file of the layer that holds the
+ * data. Never modifies the lower layers. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -10,7 +11,7 @@
 #include "vfs/ops.h"
 #include "vfs/fs/overlay.h"
 
-/* Names in merged directory @d (upper minus whiteouts, then lower not hidden). */
+/* Names in merged directory @d. */
 struct ovl_ent {
 	char *name;
 	uint64_t ino;
@@ -56,9 +57,10 @@ static void list_free(struct ovl_dirlist *l)
 	free(l);
 }
 
-/* Reads layer directory @dir; whiteouts (upper) go to @hidden. */
+/* Reads layer directory @dir: names not yet in @out nor @hidden go to @out, whiteouts to
+ * @hidden. */
 static int read_layer(struct vfs_mount *mnt, struct vfs_dentry *dir, struct ovl_dirlist *out,
-		      struct ovl_dirlist *hidden, bool upper)
+		      struct ovl_dirlist *hidden)
 {
 	struct vfs_file *f;
 	int err = vfs_open_dentry(mnt, dir, O_RDONLY | O_DIRECTORY, &f);
@@ -85,7 +87,7 @@ static int read_layer(struct vfs_mount *mnt, struct vfs_dentry *dir, struct ovl_
 			o += reclen;
 			if (list_has(out, name) || list_has(hidden, name))
 				continue;
-			if (upper && type == DT_CHR) {
+			if (type == DT_CHR) {
 				struct vfs_dentry *c;
 				if (!vfs_lookup_one(dir, name, strlen(name), &c)) {
 					bool wh = is_whiteout(c);
@@ -113,9 +115,9 @@ static int merged_list(struct vfs_dentry *d, struct ovl_dirlist **out)
 		return -ENOMEM;
 	int err = 0;
 	if (oi->upper)
-		err = read_layer(OS(d->sb)->upper.mnt, oi->upper, l, &hidden, true);
-	if (!err && oi->lower && !oi->opaque)
-		err = read_layer(OS(d->sb)->lower.mnt, oi->lower, l, &hidden, false);
+		err = read_layer(OS(d->sb)->upper.mnt, oi->upper, l, &hidden);
+	for (int k = 0; !err && !oi->opaque && k < oi->nlower; k++)
+		err = read_layer(ovl_lower_mnt(d->sb, &oi->lower[k]), oi->lower[k].d, l, &hidden);
 	for (size_t i = 0; i < hidden.n; i++)
 		free(hidden.e[i].name);
 	free(hidden.e);
@@ -146,7 +148,7 @@ int ovl_clear_upper_dir(struct vfs_sb *sb, struct vfs_dentry *u)
 	struct ovl_dirlist *l = calloc(1, sizeof(*l)), hidden = { 0 };
 	if (!l)
 		return -ENOMEM;
-	int err = read_layer(OS(sb)->upper.mnt, u, l, &hidden, true);
+	int err = read_layer(OS(sb)->upper.mnt, u, l, &hidden);
 	for (size_t i = 0; !err && i < hidden.n; i++) {
 		struct vfs_dentry *w;
 		err = vfs_lookup_one(u, hidden.e[i].name, strlen(hidden.e[i].name), &w);

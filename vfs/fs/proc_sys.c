@@ -326,7 +326,36 @@ static int show_overcommit(const struct proc_node *n, struct proc_buf *b)
 	return show_host_sysctl("/proc/sys/vm/overcommit_memory", b, "0");
 }
 
+/* ---- SysV IPC: /proc/sys/kernel limits and /proc/sysvipc, the caller's IPC namespace's ---- */
+
+static int show_ipc_sysctl(const struct proc_node *n, struct proc_buf *b)
+{
+	const struct vfs_proc_ops *ops = proc_ops();
+	char text[96];
+	if (!ops || !ops->ipc_sysctl_show)
+		return -ENOENT;
+	int err = ops->ipc_sysctl_show(n->ent->name, text, sizeof(text));
+	if (err)
+		return err;
+	proc_buf_add(b, text, strlen(text));
+	return 0;
+}
+
+static ssize_t write_ipc_sysctl(const struct proc_node *n, const char *buf, size_t len)
+{
+	const struct vfs_proc_ops *ops = proc_ops();
+	return ops && ops->ipc_sysctl_write ? ops->ipc_sysctl_write(n->ent->name, buf, len)
+					    : -EPERM;
+}
+
+static int show_sysvipc(const struct proc_node *n, struct proc_buf *b)
+{
+	const struct vfs_proc_ops *ops = proc_ops();
+	return ops && ops->sysvipc_show ? ops->sysvipc_show(n->ent->arg, b) : -ENOENT;
+}
+
 #define RO(nm, fn) { nm, S_IFREG | 0444, 0, .show = fn }
+#define IPC_SYSCTL(nm) { nm, S_IFREG | 0644, 0, .show = show_ipc_sysctl, .write = write_ipc_sysctl }
 #define DIR(nm, ch) { nm, S_IFDIR | 0555, 0, .children = ch }
 
 static const struct proc_entry sys_kernel_random[] = {
@@ -339,6 +368,9 @@ static const struct proc_entry sys_kernel_random[] = {
 static const struct proc_entry sys_kernel[] = {
 	RO("cap_last_cap", show_cap_last_cap),
 	{ "hostname", S_IFREG | 0644, 0, .show = show_hostname, .write = write_hostname },
+	IPC_SYSCTL("msgmax"),
+	IPC_SYSCTL("msgmnb"),
+	IPC_SYSCTL("msgmni"),
 	RO("ngroups_max", show_ngroups_max),
 	RO("osrelease", show_osrelease),
 	RO("ostype", show_ostype),
@@ -346,6 +378,10 @@ static const struct proc_entry sys_kernel[] = {
 	RO("overflowuid", show_overflowid),
 	RO("pid_max", show_pid_max),
 	DIR("random", sys_kernel_random),
+	IPC_SYSCTL("sem"),
+	IPC_SYSCTL("shmall"),
+	IPC_SYSCTL("shmmax"),
+	IPC_SYSCTL("shmmni"),
 	RO("threads-max", show_threads_max),
 	RO("version", show_kversion),
 	{ NULL },
@@ -370,6 +406,14 @@ static const struct proc_entry sys_net[] = {
 
 static const struct proc_entry sys_vm[] = {
 	RO("overcommit_memory", show_overcommit),
+	{ NULL },
+};
+
+/* @arg: enum sysv_kind of sentry/ipc/sysv.h (msg 0, sem 1, shm 2) */
+static const struct proc_entry sysvipc_dir[] = {
+	{ "msg", S_IFREG | 0444, 0, 0, .show = show_sysvipc },
+	{ "sem", S_IFREG | 0444, 0, 1, .show = show_sysvipc },
+	{ "shm", S_IFREG | 0444, 0, 2, .show = show_sysvipc },
 	{ NULL },
 };
 
@@ -400,6 +444,7 @@ const struct proc_entry proc_root_children[] = {
 	{ "self", S_IFLNK | 0777, 0, .readlink = link_self },
 	RO("stat", show_stat),
 	DIR("sys", sys_dir),
+	DIR("sysvipc", sysvipc_dir),
 	{ "thread-self", S_IFLNK | 0777, 0, .readlink = link_thread_self },
 	RO("uptime", show_uptime),
 	RO("version", show_version),

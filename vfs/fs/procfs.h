@@ -76,6 +76,7 @@ struct vfs_proc_task {
  * Before serving any request procfs calls set_view with its superblock's handle: every
  * pid and tid below (arguments and answers, caller included) is then a number in that
  * namespace, and a process outside it does not exist. */
+struct proc_buf;
 struct vfs_proc_ops {
 	/* The pid namespace of the task making the current syscall (the sandbox's when
 	 * none): a new reference. */
@@ -129,6 +130,12 @@ struct vfs_proc_ops {
 	int (*set_hostname)(const char *name, size_t len);
 	/* Whether the caller has CAP_SYS_ADMIN over its UTS namespace. */
 	bool (*may_set_hostname)(void);
+	/* SysV IPC of the caller's IPC namespace: /proc/sysvipc/<msg|sem|shm> (@kind 0, 1,
+	 * 2) in @b; /proc/sys/kernel/<@name> (shmmax shmall shmmni msgmax msgmnb msgmni sem)
+	 * shown (0 or -errno) and written (bytes consumed or -errno). */
+	int (*sysvipc_show)(int kind, struct proc_buf *b);
+	int (*ipc_sysctl_show)(const char *name, char *buf, size_t size);
+	ssize_t (*ipc_sysctl_write)(const char *name, const char *buf, size_t len);
 };
 
 /* Creates a procfs / sysfs superblock (mount -t proc / -t sysfs). Returns 0 and the sb

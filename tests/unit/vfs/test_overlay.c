@@ -5,6 +5,7 @@
  * mount type. */
 #include "tests/unit/vfs/vfs_test.h"
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/xattr.h>
 
 static char tmpdir[] = "/tmp/cvisor-ovl-XXXXXX";
@@ -228,6 +229,67 @@ static void test_overlay_mount_type(void **state)
 	tctx_fini(&t);
 }
 
+/* Several lower layers: lookup through them in order (the topmost copy wins), whiteouts
+ * and opaque directories in a lower layer hide what is below, a file above hides a
+ * directory below, directories merge, copy-up from the bottom layer, and a read-only
+ * overlay of lower layers alone. */
+static void test_overlay_multi_lower(void **state)
+{
+	struct tctx t;
+	char buf[64], list[512], opts[600];
+	struct stat st;
+	tctx_init_tmpfs(&t);
+	const char *dirs[] = { "/l1", "/l2", "/l3", "/u", "/w", "/m", "/ro", "/l1/d", "/l3/d",
+			       "/l2/e", "/l3/e", "/l2/f" };
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		assert_int_equal(vfs_mkdirat(&t.c, AT_FDCWD, dirs[i], 0755), 0);
+	assert_int_equal(put_file(&t, "/l3/a", "3", 0644), 0);
+	assert_int_equal(put_file(&t, "/l2/a", "2", 0644), 0);
+	assert_int_equal(put_file(&t, "/l3/b", "b", 0644), 0);
+	assert_int_equal(vfs_mknodat(&t.c, AT_FDCWD, "/l2/b", S_IFCHR | 0600, makedev(0, 0)), 0);
+	assert_int_equal(put_file(&t, "/l1/c", "c", 0644), 0);
+	assert_int_equal(put_file(&t, "/l1/d/x", "x", 0644), 0);
+	assert_int_equal(put_file(&t, "/l3/d/y", "y", 0644), 0);
+	assert_int_equal(put_file(&t, "/l3/e/z", "z", 0644), 0);
+	assert_int_equal(vfs_setxattr(&t.c, AT_FDCWD, "/l2/e", true, "trusted.overlay.opaque",
+				      "y", 1, 0), 0);
+	assert_int_equal(put_file(&t, "/l1/f", "f", 0644), 0);
+	assert_int_equal(put_file(&t, "/l2/f/under", "u", 0644), 0);
+
+	snprintf(opts, sizeof(opts), "lowerdir=/l1:/l2:/l3,upperdir=/u,workdir=/w");
+	assert_int_equal(vfs_mount_at(t.ns, "/m", "overlay", 0, opts), 0);
+	assert_int_equal(get_file(&t, "/m/a", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "2");
+	assert_int_equal(stat_path(&t, "/m/b", &st), -ENOENT);
+	assert_int_equal(list_dir(&t, "/m/d", list, sizeof(list)), 2);
+	assert_true(listed(list, "x") && listed(list, "y"));
+	assert_int_equal(list_dir(&t, "/m/e", list, sizeof(list)), 0);
+	assert_int_equal(stat_path(&t, "/m/f", &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+	assert_int_equal(list_dir(&t, "/m", list, sizeof(list)), 5);
+	assert_true(listed(list, "a") && listed(list, "c") && listed(list, "d") &&
+		    listed(list, "e") && listed(list, "f") && !listed(list, "b"));
+	/* copy-up from the bottom layer, removal over a lower layer */
+	assert_int_equal(put_file(&t, "/m/d/y", "Y", 0644), 0);
+	assert_int_equal(get_file(&t, "/u/d/y", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "Y");
+	assert_int_equal(get_file(&t, "/l3/d/y", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "y");
+	assert_int_equal(vfs_unlinkat(&t.c, AT_FDCWD, "/m/a", 0), 0);
+	assert_int_equal(stat_path(&t, "/m/a", &st), -ENOENT);
+	assert_int_equal(stat_path(&t, "/l2/a", &st), 0);
+
+	/* lower layers only: read-only; one lower without an upper is EINVAL */
+	assert_int_equal(vfs_mount_at(t.ns, "/ro", "overlay", 0, "lowerdir=/l1"), -EINVAL);
+	assert_int_equal(vfs_mount_at(t.ns, "/ro", "overlay", 0, "lowerdir=/l1::/l2"), -EINVAL);
+	assert_int_equal(vfs_mount_at(t.ns, "/ro", "overlay", 0, "lowerdir=/l2:/l3"), 0);
+	assert_int_equal(get_file(&t, "/ro/a", buf, sizeof(buf)), 1);
+	assert_string_equal(buf, "2");
+	assert_int_equal(put_file(&t, "/ro/new", "n", 0644), -EROFS);
+	assert_int_equal(vfs_mkdirat(&t.c, AT_FDCWD, "/ro/dir", 0755), -EROFS);
+	tctx_fini(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -235,6 +297,7 @@ int main(void)
 		cmocka_unit_test(test_whiteout_opaque_readdir),
 		cmocka_unit_test(test_rename_replace),
 		cmocka_unit_test(test_overlay_mount_type),
+		cmocka_unit_test(test_overlay_multi_lower),
 		cmocka_unit_test(test_leaks),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -1,0 +1,157 @@
+/* sentry/ipc/sysv_task.c - the Sentry's side of SysV IPC (see sysv_task.h): which tables a
+ * task uses, who it is to them, its per-process state over fork/exec/exit, and the
+ * translations of ids and pids at the boundary. Must not touch guest memory. */
+#include "sentry/ipc/sysv_task.h"
+#include "sentry/nsproxy.h"
+#include "sentry/pidns.h"
+#include "sentry/task.h"
+#include <errno.h>
+#include <sched.h>
+
+#define CAP_IPC_LOCK_BIT 14
+#define CAP_IPC_OWNER_BIT 15
+#define CAP_SYS_ADMIN_BIT 21
+#define CAP_SYS_RESOURCE_BIT 24
+
+extern struct task *sentry_current_task __attribute__((weak));
+
+static struct ipc_ns *task_ipc(struct task *t)
+{
+	return t->ns && t->ns->ipc ? t->ns->ipc : ipc_ns_init();
+}
+
+struct sysv_ns *task_sysv(struct task *t, struct sysv_caller *c)
+{
+	struct ipc_ns *ipc = task_ipc(t);
+	if (!ipc->sysv)
+		ipc->sysv = sysv_ns_new();
+	if (c) {
+		struct thread_group *tg = t->tg;
+		const struct user_ns *owner = ipc->ns.owner;
+		c->euid = tg->cred.euid;
+		c->egid = tg->cred.egid;
+		c->ngroups = tg->cred.ngroups;
+		c->groups = tg->cred.groups;
+		c->cap_ipc_owner = ns_capable(tg, owner, CAP_IPC_OWNER_BIT);
+		c->cap_sys_admin = ns_capable(tg, owner, CAP_SYS_ADMIN_BIT);
+		c->cap_sys_resource = ns_capable(tg, owner, CAP_SYS_RESOURCE_BIT);
+		c->cap_ipc_lock = ns_capable(tg, owner, CAP_IPC_LOCK_BIT);
+		c->pid = tg->vpid;
+	}
+	return ipc->sysv;
+}
+
+struct sysv_proc *tg_sysv(struct thread_group *tg)
+{
+	if (!tg->sysv)
+		tg->sysv = sysv_proc_new();
+	return tg->sysv;
+}
+
+int sysv_tg_fork(struct thread_group *child, struct thread_group *parent, uint64_t flags)
+{
+	if ((flags & CLONE_VM) || !parent->sysv || list_empty(&parent->sysv->attaches))
+		return 0;
+	if (!tg_sysv(child))
+		return -ENOMEM;
+	return sysv_proc_fork(child->sysv, parent->sysv, parent->vpid);
+}
+
+void sysv_tg_exec(struct thread_group *tg)
+{
+	if (tg->sysv)
+		sysv_proc_detach_all(tg->sysv, tg->vpid);
+}
+
+void sysv_tg_exit(struct thread_group *tg)
+{
+	sysv_proc_free(tg->sysv, tg->vpid);
+	tg->sysv = NULL;
+}
+
+void sysv_tg_undo(struct thread_group *tg)
+{
+	if (tg->sysv)
+		sysv_proc_undo(tg->sysv, tg->vpid);
+}
+
+void sysv_perm_to_user(struct task *t, struct sysv_perm_abi *p)
+{
+	const struct user_ns *ns = tg_userns(t->tg);
+	p->uid = userns_from_uid(ns, p->uid);
+	p->cuid = userns_from_uid(ns, p->cuid);
+	p->gid = userns_from_gid(ns, p->gid);
+	p->cgid = userns_from_gid(ns, p->cgid);
+}
+
+int sysv_perm_from_user(struct task *t, struct sysv_perm_abi *p)
+{
+	const struct user_ns *ns = tg_userns(t->tg);
+	uint32_t uid = userns_make_uid(ns, p->uid), gid = userns_make_gid(ns, p->gid);
+	if (uid == (uint32_t)-1 || gid == (uint32_t)-1)
+		return -EINVAL;
+	p->uid = uid;
+	p->gid = gid;
+	return 0;
+}
+
+int sysv_pid_to_user(struct task *t, int pid)
+{
+	return pid > 0 ? pidns_nr(pid, task_pidns(t)) : 0;
+}
+
+/* ---- procfs ---- */
+
+static struct task *reader(void)
+{
+	return &sentry_current_task ? sentry_current_task : NULL;
+}
+
+static uint32_t view_uid(void *arg, uint32_t kid)
+{
+	return arg ? userns_from_uid(tg_userns(((struct task *)arg)->tg), kid) : kid;
+}
+
+static uint32_t view_gid(void *arg, uint32_t kid)
+{
+	return arg ? userns_from_gid(tg_userns(((struct task *)arg)->tg), kid) : kid;
+}
+
+static int view_pid(void *arg, int pid)
+{
+	return arg ? sysv_pid_to_user(arg, pid) : pid;
+}
+
+/* The reader's namespace tables (the sandbox's initial ones without a reader). */
+static struct sysv_ns *reader_sysv(void)
+{
+	struct task *t = reader();
+	if (t)
+		return task_sysv(t, NULL);
+	struct ipc_ns *ipc = ipc_ns_init();
+	if (!ipc->sysv)
+		ipc->sysv = sysv_ns_new();
+	return ipc->sysv;
+}
+
+int sysv_proc_show(int kind, struct proc_buf *b)
+{
+	struct sysv_ns *ns = reader_sysv();
+	if (!ns)
+		return -ENOMEM;
+	struct sysv_view v = { view_uid, view_gid, view_pid, reader() };
+	sysv_procfs_render(ns, (enum sysv_kind)kind, b, &v);
+	return 0;
+}
+
+int sysv_proc_sysctl_show(const char *name, char *buf, size_t size)
+{
+	struct sysv_ns *ns = reader_sysv();
+	return ns ? sysv_sysctl_show(ns, name, buf, size) : -ENOMEM;
+}
+
+ssize_t sysv_proc_sysctl_write(const char *name, const char *buf, size_t len)
+{
+	struct sysv_ns *ns = reader_sysv();
+	return ns ? sysv_sysctl_write(ns, name, buf, len) : -ENOMEM;
+}
