@@ -385,8 +385,11 @@ int bpf_verify(struct bpf_verify_req *r)
 	if (!err)
 		err = walk_paths(&w, st);
 	if (!err)
-		bpf_vlog_printf(r->log, "processed %u insns (limit %d)\n", r->processed,
-				BPF_VERIFY_MAX_INSNS);
+		bpf_vlog_printf(r->log,
+				"processed %u insns (limit %d) max_states_per_insn %d total_states "
+				"%u peak_states %u mark_read 0\n",
+				r->processed, BPF_VERIFY_MAX_INSNS, PRUNE_PER_INSN, w.total_seen,
+				w.total_seen);
 out:
 	if (w.seen) {
 		for (uint32_t i = 0; i < r->cnt; i++) {

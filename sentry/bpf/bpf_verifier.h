@@ -47,7 +47,8 @@ struct bpf_verify_req {
 	 * not, -EINVAL when it is, as no fd is a map). NULL: never open. */
 	bool (*fd_is_open)(void *arg, int fd);
 	void *fd_arg;
-	struct bpf_vlog *log; /* may be NULL */
+	bool allow_uninit_stack; /* CAP_PERFMON: reads of unwritten stack are unknown values */
+	struct bpf_vlog *log;	 /* may be NULL */
 	uint32_t processed;   /* out: insns walked */
 };
 

@@ -329,7 +329,7 @@ static void stack_write(struct vstate *st, int off, int size, const struct vreg 
 static int stack_read(struct vwalk_ctx *vc, struct vstate *st, int off, int size, struct vreg *dst)
 {
 	int idx = off + BPF_STACK_BYTES;
-	for (int k = 0; k < size; k++) {
+	for (int k = 0; k < size && !vc->r->allow_uninit_stack; k++) {
 		if (st->stack[idx + k] == VS_INVALID) {
 			LOG("invalid read from stack off %d+%d size %d\n", off, k, size);
 			return -EACCES;

@@ -28,6 +28,7 @@
 
 #define CAP_NET_ADMIN_BIT 12
 #define CAP_SYS_ADMIN_BIT 21
+#define CAP_PERFMON_BIT 38
 #define CAP_BPF_BIT 39
 #define PAGE_SIZE_BYTES 4096
 #define LOG_BUF_MAX (1 << 20) /* the Sentry keeps at most this much of a verifier log */
@@ -174,15 +175,16 @@ static int load_precheck(struct task *t, const union bpf_attr *attr, char *licen
 	return 0;
 }
 
-/* Linux's log attributes: all unset, or a buffer of 128 bytes .. 1 GiB with a level. */
+/* Linux's (6.4+) log attributes: a buffer and its size (at most 1 GiB) together, a level
+ * (BPF_LOG_LEVEL1/2, STATS, FIXED) with a buffer. */
 static int log_setup(const union bpf_attr *attr, struct bpf_vlog *log)
 {
 	memset(log, 0, sizeof(*log));
-	if (!attr->log_level && !attr->log_buf && !attr->log_size)
-		return 0;
-	if (attr->log_size < 128 || attr->log_size > UINT_MAX >> 2 || !attr->log_level ||
-	    !attr->log_buf || (attr->log_level & ~15u))
+	if (!!attr->log_buf != !!attr->log_size || (attr->log_buf && !attr->log_level) ||
+	    (attr->log_level & ~15u) || attr->log_size > UINT_MAX >> 2)
 		return -EINVAL;
+	if (!attr->log_buf)
+		return 0;
 	log->level = attr->log_level;
 	log->size = attr->log_size < LOG_BUF_MAX ? attr->log_size : LOG_BUF_MAX;
 	log->buf = calloc(1, log->size);
@@ -201,6 +203,7 @@ static int load_verify(struct task *t, const union bpf_attr *attr, struct bpf_in
 	    .cnt = attr->insn_cnt,
 	    .fd_is_open = fd_is_open,
 	    .fd_arg = t,
+	    .allow_uninit_stack = capable(t, CAP_PERFMON_BIT) || capable(t, CAP_SYS_ADMIN_BIT),
 	    .log = log,
 	};
 	int err = bpf_verify(&req);
