@@ -7,6 +7,7 @@
  * Owns tg->cgroup, task->pids_cg, task->clone.pids_cg and tg->cg_frozen. Must not
  * resume tasks itself (freeze.c does). */
 #include "sentry/cgroup.h"
+#include "sentry/bpf/bpf_cgroup.h"
 #include "sentry/freeze.h"
 #include "sentry/pidns.h"
 #include "vfs/fs/cgroupfs.h"
@@ -299,4 +300,5 @@ static const struct cgroupfs_host_ops sentry_cgroup_ops = {
     .subtree_frozen = ops_subtree_frozen,
     .kill = ops_kill,
     .of_pid = ops_of_pid,
+    .removed = bpf_cgroup_release,
 };

@@ -4,6 +4,7 @@
  * is gone. */
 #include "sentry/sandbox.h"
 #include "sentry/confine.h"
+#include "sentry/bpf/bpf_cgroup.h"
 #include "sentry/console.h"
 #include "sentry/task.h"
 #include "sentry/syscall_table.h"
@@ -56,6 +57,7 @@ static const struct vfs_host_ops host_ops = {
 	.watch_fd = host_watch,
 	.unwatch_fd = loop_unwatch_fd,
 	.proc = &sentry_proc_ops,
+	.dev_permission = bpf_cgroup_dev_check,
 };
 
 static int build_mntns(const struct sandbox_spec *spec, struct vfs_mntns **ns)

@@ -365,6 +365,7 @@ void task_vfs_ctx(struct task *t, struct vfs_ctx *c)
 	c->mem = &t->mem;
 	c->pid = t->tg->vpid;
 	c->tid = t->vtid;
+	c->cgroup = t->tg->cgroup;
 }
 
 int task_vtid(struct task *t)

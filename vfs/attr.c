@@ -142,6 +142,8 @@ int vfs_accessat(struct vfs_ctx *c, int dirfd, const char *path, int mode, int f
 		return err;
 	if (mode) {
 		err = vfs_dentry_permission(cr, p.dentry, mode);
+		if (!err)
+			err = vfs_dev_inode_permission(c, p.dentry, mode);
 		mode_t m = p.dentry->inode->mode;
 		if (!err && (mode & W_OK) && vfs_mount_is_rdonly(p.mnt) &&
 		    (S_ISREG(m) || S_ISDIR(m) || S_ISLNK(m)))

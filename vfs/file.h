@@ -20,6 +20,7 @@ struct vfs_file;
 struct vfs_dentry;
 struct vfs_iattr;
 struct vfs_mount;
+struct proc_buf;
 
 struct vfs_file_ops {
 	/* Read/write at *@pos (advanced by the op for seekable files; NULL @pos for streams).
@@ -47,6 +48,9 @@ struct vfs_file_ops {
 	int (*setattr)(struct vfs_file *f, const struct vfs_iattr *ia);
 	/* Status flags changed by fcntl(F_SETFL) (O_APPEND, O_NONBLOCK, O_ASYNC, O_DIRECT). */
 	int (*setfl)(struct vfs_file *f, int new_flags);
+	/* Lines /proc/<pid>/fdinfo/<fd> shows after the common ones (Linux's
+	 * ->show_fdinfo). NULL: none. */
+	void (*show_fdinfo)(struct vfs_file *f, struct proc_buf *b);
 	/* Last reference dropped: free the object's part. */
 	void (*release)(struct vfs_file *f);
 };

@@ -363,6 +363,13 @@ int vfs_path_to_string(const struct vfs_path *p, const struct vfs_path *root, ch
 /* ---- permissions (perm.c) ---- */
 int vfs_permission(const struct vfs_cred *cr, const struct stat *st, int mask);
 int vfs_dentry_permission(const struct vfs_cred *cr, struct vfs_dentry *d, int mask);
+/* The device cgroup's say on @c's access to device @rdev of type @mode (S_IFCHR/S_IFBLK;
+ * other types and 0:0 with @access other than MKNOD pass) for @access VFS_DEV_ACC_*
+ * bits: 0 or -EPERM (vfs_host_ops.dev_permission). */
+int vfs_dev_permission(const struct vfs_ctx *c, mode_t mode, dev_t rdev, unsigned access);
+/* The same for an open/access(2) @mask (MAY_READ/MAY_WRITE) of inode @d (Linux's
+ * devcgroup_inode_permission). */
+int vfs_dev_inode_permission(const struct vfs_ctx *c, struct vfs_dentry *d, int mask);
 bool vfs_is_owner_or_cap(const struct vfs_cred *cr, uint32_t uid);
 /* Capability @cap over an object owned by @uid/@gid ((uint32_t)-1: not known): the
  * sandbox's capabilities, or a child user namespace's (cred->ns_caps) when both ids are

@@ -85,6 +85,12 @@ int vfs_mknodat(struct vfs_ctx *c, int dirfd, const char *path, mode_t mode, dev
 	int err = create_prep(c, dirfd, path, false, &parent, &d);
 	if (err)
 		return err;
+	if (!(S_ISCHR(mode) && dev == 0)) /* overlay whiteouts are not devices */
+		err = vfs_dev_permission(c, mode, dev, VFS_DEV_ACC_MKNOD);
+	if (err) {
+		put_target(&parent, d);
+		return err;
+	}
 	struct vfs_inode *di = parent.dentry->inode;
 	uint32_t uid, gid;
 	mode = (mode & S_IFMT) | (mode & 07777 & ~c->fs->umask);

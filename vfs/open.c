@@ -192,6 +192,8 @@ int vfs_openat(struct vfs_ctx *c, int dirfd, const char *path, int flags, mode_t
 			goto out;
 		}
 		err = vfs_dentry_permission(c->cred, p.dentry, mask);
+		if (!err)
+			err = vfs_dev_inode_permission(c, p.dentry, mask);
 		if (err)
 			goto out;
 		if ((mask & MAY_WRITE) && (S_ISREG(m) || S_ISDIR(m)) && vfs_mount_is_rdonly(p.mnt)) {

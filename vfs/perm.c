@@ -4,6 +4,7 @@
  * directories.
  * Pure functions of credentials and attributes: must not change anything. */
 #include <errno.h>
+#include <sys/sysmacros.h>
 #include "vfs/internal.h"
 
 bool vfs_in_group(const struct vfs_cred *cr, uint32_t gid)
@@ -65,6 +66,31 @@ int vfs_dentry_permission(const struct vfs_cred *cr, struct vfs_dentry *d, int m
 	if (err)
 		return err;
 	return vfs_permission(cr, &st, mask);
+}
+
+int vfs_dev_permission(const struct vfs_ctx *c, mode_t mode, dev_t rdev, unsigned access)
+{
+	if (!vfs_host || !vfs_host->dev_permission || !c)
+		return 0;
+	if (!S_ISCHR(mode) && !S_ISBLK(mode))
+		return 0;
+	return vfs_host->dev_permission(c->cgroup, S_ISBLK(mode) ? VFS_DEV_BLOCK : VFS_DEV_CHAR,
+					major(rdev), minor(rdev), access);
+}
+
+int vfs_dev_inode_permission(const struct vfs_ctx *c, struct vfs_dentry *d, int mask)
+{
+	struct stat st;
+	if (!d->inode || (!S_ISCHR(d->inode->mode) && !S_ISBLK(d->inode->mode)))
+		return 0;
+	int err = vfs_getattr(d, &st);
+	if (err)
+		return err;
+	if (!st.st_rdev)
+		return 0;
+	unsigned access = (mask & MAY_WRITE ? VFS_DEV_ACC_WRITE : 0) |
+			  (mask & MAY_READ ? VFS_DEV_ACC_READ : 0);
+	return vfs_dev_permission(c, st.st_mode, st.st_rdev, access);
 }
 
 /* May @cr remove or rename @victim out of @dir? Write+search on @dir, and with the

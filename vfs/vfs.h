@@ -24,6 +24,7 @@ struct vfs_fs_ctx;
 struct vfs_mntns;
 struct guest_mem;
 struct vfs_proc_ops;
+struct cgroup;
 
 /* Credentials as the VFS sees them (the Sentry's, never the host's). */
 struct vfs_cred {
@@ -50,6 +51,7 @@ struct vfs_ctx {
 	int pid;                    /* caller's thread-group id as the caller sees it */
 	int tid;                    /* caller's thread id */
 	struct vfs_mntns *mntns;    /* caller's mount namespace (mount(2) checks); NULL: any */
+	struct cgroup *cgroup;      /* caller's cgroup (device programs); NULL: the root */
 };
 
 /* ---- fd tables (per thread group, shared by CLONE_FILES) ---- */
@@ -154,7 +156,18 @@ struct vfs_host_ops {
 	/* procfs asks the Sentry for task information through these (vfs/fs/procfs.h
 	 * declares struct vfs_proc_ops); NULL until the Sentry provides them. */
 	const struct vfs_proc_ops *proc;
+	/* The device programs of cgroup @cg (NULL: the root) on an access to a device node
+	 * (@type VFS_DEV_BLOCK/CHAR, @access VFS_DEV_ACC_* bits, Linux's
+	 * devcgroup_check_permission): 0 or -EPERM. NULL: every access is allowed. */
+	int (*dev_permission)(struct cgroup *cg, unsigned type, unsigned major, unsigned minor,
+			      unsigned access);
 };
+/* Linux's DEVCG_DEV_* and DEVCG_ACC_* (the values of BPF_DEVCG_*). */
+#define VFS_DEV_BLOCK 1
+#define VFS_DEV_CHAR 2
+#define VFS_DEV_ACC_MKNOD 1
+#define VFS_DEV_ACC_READ 2
+#define VFS_DEV_ACC_WRITE 4
 void vfs_set_host_ops(const struct vfs_host_ops *ops);
 
 #endif

@@ -51,7 +51,7 @@ jq '
 ' config.json >config.new && mv config.new config.json
 # until bpf(2) loads BPF_PROG_TYPE_CGROUP_DEVICE programs (runc 1.1 applies the device
 # rules of cgroup v2 with one, and only ignores a failure when rootless): --rootless=true
-RUNC="runc --rootless=true --root /run/runc-test"
+RUNC="runc --root /run/runc-test"
 
 out=$($RUNC run t1 2>&1)
 rc=$?

@@ -139,6 +139,9 @@ static int cg_rmdir(struct vfs_dentry *dir, struct vfs_dentry *d)
 		return -ENOTDIR;
 	int err = cgroup_rmdir(ci->cg);
 	if (!err) {
+		const struct cgroupfs_host_ops *h = cgroupfs_host();
+		if (h && h->removed)
+			h->removed(ci->cg);
 		d->inode->nlink = 0;
 		if (dir->inode->nlink > 2)
 			dir->inode->nlink--;
@@ -375,6 +378,21 @@ static const struct vfs_file_ops cg_dir_ops = {
 };
 
 /* ---- superblock ---- */
+
+struct cgroup *cgroupfs_dir_cgroup(struct vfs_file *f, int *err)
+{
+	struct vfs_inode *i = f && f->dentry ? f->dentry->inode : NULL;
+	if (!i || i->iops != &cg_iops || !CI(i) || CI(i)->file) {
+		*err = -EBADF;
+		return NULL;
+	}
+	if (CI(i)->cg->dead) {
+		*err = -ENOENT;
+		return NULL;
+	}
+	cgroup_get(CI(i)->cg);
+	return CI(i)->cg;
+}
 
 static int check_opts(const char *data)
 {

@@ -64,6 +64,9 @@ struct cgroup {
 	int nio;
 	struct cgroup_io_limit io[CG_IO_MAX_DEVS];
 	char cpuset_cpus[256], cpuset_mems[256]; /* as written (normalised); "" = parent's */
+	/* the Sentry's BPF_CGROUP_DEVICE attachments (sentry/bpf/bpf_cgroup.c), NULL: none;
+	 * released through cgroupfs_host_ops.removed */
+	void *bpf;
 };
 
 /* Host facts summed over the processes of a subtree (cgroupfs_host_ops.usage). */
@@ -94,6 +97,8 @@ struct cgroupfs_host_ops {
 	/* The root of the caller's cgroup namespace (borrowed; NULL: the hierarchy's root):
 	 * what /proc/<pid>/cgroup paths are relative to and where a cgroup2 mount starts. */
 	struct cgroup *(*ns_root)(void);
+	/* @cg was removed (rmdir): drop what the Sentry keeps for it (its bpf programs). */
+	void (*removed)(struct cgroup *cg);
 };
 void cgroupfs_set_host_ops(const struct cgroupfs_host_ops *ops);
 
@@ -150,6 +155,10 @@ void cgroup_tree_reset(void);
  * Options: nsdelegate, memory_recursiveprot, memory_localevents, favordynmods are
  * accepted; others -EINVAL. */
 int cgroupfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **out);
+/* The cgroup of @f, an open directory of a cgroup2 mount (Linux's cgroup_get_from_fd):
+ * a new reference, or NULL and *@err -EBADF (not a cgroup2 directory), -ENOENT (removed). */
+struct vfs_file;
+struct cgroup *cgroupfs_dir_cgroup(struct vfs_file *f, int *err);
 /* /proc/<pid>/cgroup of @pid: "0::/path\n" into @b. */
 void cgroupfs_show_pid(int pid, struct proc_buf *b);
 /* Renders cgroup file @name of @cg (tests and the Sentry's diagnostics). 0 or -ENOENT. */

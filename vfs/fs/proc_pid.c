@@ -629,6 +629,8 @@ static int show_fdinfo(const struct proc_node *n, struct proc_buf *b)
 			(long long)f->pos, (unsigned)flags,
 			(unsigned long long)(f->mnt ? f->mnt->id : 15),
 			(unsigned long long)st.st_ino);
+	if (f->ops && f->ops->show_fdinfo)
+		f->ops->show_fdinfo(f, b);
 	vfs_file_put(f);
 	return 0;
 }

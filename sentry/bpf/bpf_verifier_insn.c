@@ -1,0 +1,750 @@
+/* sentry/bpf/bpf_verifier_insn.c - the verifier's rules for one instruction in one state
+ * (Linux's do_check: check_alu_op, check_mem_access, check_cond_jmp_op, the call and exit
+ * checks): reserved fields, register reads and writes, scalar tracking, pointers to the
+ * context and the stack, branches decided or refined by what is known.
+ *
+ * Pure; owns nothing (the walk in bpf_verifier.c owns the states). */
+#include <errno.h>
+#include <string.h>
+#include "sentry/bpf/bpf_verifier_internal.h"
+
+#define LOG(...) bpf_vlog_printf(vc->r->log, __VA_ARGS__)
+#define MAX_PTR_OFF (1 << 29) /* Linux's BPF_MAX_VAR_OFF */
+
+static const char *type_name(uint8_t t)
+{
+	switch (t) {
+	case VR_SCALAR:
+		return "scalar";
+	case VR_CTX:
+		return "ctx";
+	case VR_STACK:
+		return "fp";
+	}
+	return "?";
+}
+
+static const char *const alu_names[16] = {"+=",	 "-=", "*=", "/=", "|=",   "&=",     "<<=", ">>=",
+					  "neg", "%=", "^=", "=",  "s>>=", "endian", "?",   "?"};
+
+static bool is_ptr(const struct vreg *r)
+{
+	return r->type == VR_CTX || r->type == VR_STACK;
+}
+
+static void mark_scalar(struct vreg *r, struct tnum var)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = VR_SCALAR;
+	r->var = var;
+	r->umin = tnum_umin(var);
+	r->umax = tnum_umax(var);
+}
+
+/* An unknown value of @size bytes, zero-extended (a load). */
+static void mark_sized(struct vreg *r, int size)
+{
+	mark_scalar(r, size == 8 ? tnum_unknown() : tnum_range(0, (1ULL << (size * 8)) - 1));
+}
+
+/* Linux's check_reg_arg: a register number, a read of an initialised register, no write
+ * of the frame pointer. */
+static int check_reg(struct vwalk_ctx *vc, struct vstate *st, int regno, bool read, bool write)
+{
+	if (regno >= MAX_BPF_REG) {
+		LOG("R%d is invalid\n", regno);
+		return -EINVAL;
+	}
+	if (read && st->r[regno].type == VR_NOT_INIT) {
+		LOG("R%d !read_ok\n", regno);
+		return -EACCES;
+	}
+	if (write && regno == BPF_REG_10) {
+		LOG("frame pointer is read only\n");
+		return -EACCES;
+	}
+	return 0;
+}
+
+static int size_bytes(uint8_t code)
+{
+	switch (BPF_SIZE(code)) {
+	case BPF_B:
+		return 1;
+	case BPF_H:
+		return 2;
+	case BPF_W:
+		return 4;
+	}
+	return 8;
+}
+
+/* ---- ALU ---- */
+
+static uint64_t bswap_n(uint64_t v, int bits)
+{
+	if (bits == 16)
+		return __builtin_bswap16((uint16_t)v);
+	if (bits == 32)
+		return __builtin_bswap32((uint32_t)v);
+	return __builtin_bswap64(v);
+}
+
+static int alu_neg_end(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in)
+{
+	uint8_t op = BPF_OP(in->code);
+	bool is64 = BPF_CLASS(in->code) == BPF_ALU64;
+	bool bad = op == BPF_NEG ? in->src_reg || in->off || in->imm
+				 : in->src_reg || in->off || is64 ||
+				       (in->imm != 16 && in->imm != 32 && in->imm != 64);
+	if (bad) {
+		LOG("BPF_%s uses reserved fields\n", op == BPF_NEG ? "NEG" : "END");
+		return -EINVAL;
+	}
+	int err = check_reg(vc, st, in->dst_reg, true, true);
+	if (err)
+		return err;
+	struct vreg *d = &st->r[in->dst_reg];
+	if (is_ptr(d)) { /* allowed with CAP_BPF: the result is just a number */
+		mark_scalar(d, is64 ? tnum_unknown() : tnum_cast32(tnum_unknown()));
+		return 0;
+	}
+	struct tnum v = d->var;
+	if (op == BPF_NEG) {
+		v = tnum_sub(tnum_const(0), is64 ? v : tnum_cast32(v));
+		mark_scalar(d, is64 ? v : tnum_cast32(v));
+		return 0;
+	}
+	uint64_t keep = in->imm == 64 ? ~0ULL : (1ULL << in->imm) - 1;
+	v = (struct tnum){v.value & keep, v.mask & keep};
+	if (BPF_SRC(in->code) == BPF_X) /* BPF_TO_BE: a byte permutation keeps what is known */
+		v = (struct tnum){bswap_n(v.value, in->imm), bswap_n(v.mask, in->imm)};
+	mark_scalar(d, v);
+	return 0;
+}
+
+/* dst op= src where one of them is a pointer (Linux's adjust_ptr_min_max_vals). */
+static int alu_ptr(struct vwalk_ctx *vc, struct vreg *d, const struct vreg *s,
+		   const struct bpf_insn *in)
+{
+	uint8_t op = BPF_OP(in->code);
+	if (BPF_CLASS(in->code) == BPF_ALU) {
+		LOG("R%d 32-bit pointer arithmetic prohibited\n", in->dst_reg);
+		return -EACCES;
+	}
+	if (is_ptr(d) && is_ptr(s)) {
+		if (op == BPF_SUB) { /* pointer - pointer: a number (CAP_BPF) */
+			mark_scalar(d, tnum_unknown());
+			return 0;
+		}
+		LOG("R%d pointer %s pointer prohibited\n", in->dst_reg, alu_names[op >> 4]);
+		return -EACCES;
+	}
+	if (op == BPF_AND || op == BPF_OR || op == BPF_XOR) {
+		LOG("R%d bitwise operator %s on pointer prohibited\n", in->dst_reg,
+		    alu_names[op >> 4]);
+		return -EACCES;
+	}
+	if (op != BPF_ADD && op != BPF_SUB) {
+		LOG("R%d pointer arithmetic with %s operator prohibited\n", in->dst_reg,
+		    alu_names[op >> 4]);
+		return -EACCES;
+	}
+	struct vreg ptr = is_ptr(d) ? *d : *s;
+	const struct vreg *num = is_ptr(d) ? s : d;
+	if (!is_ptr(d) && op == BPF_SUB) {
+		LOG("R%d tried to subtract pointer from scalar\n", in->dst_reg);
+		return -EACCES;
+	}
+	if (!tnum_is_const(num->var)) {
+		ptr.var_off = 1;
+	} else {
+		int64_t delta = (int64_t)num->var.value;
+		int64_t off = op == BPF_ADD ? ptr.off + delta : ptr.off - delta;
+		if (delta <= -MAX_PTR_OFF || delta >= MAX_PTR_OFF || off <= -MAX_PTR_OFF ||
+		    off >= MAX_PTR_OFF) {
+			LOG("value %lld makes %s pointer be out of bounds\n", (long long)delta,
+			    type_name(ptr.type));
+			return -EACCES;
+		}
+		ptr.off = (int32_t)off;
+	}
+	*d = ptr;
+	return 0;
+}
+
+/* Both operands are numbers: what is known of the result. */
+static struct tnum alu_scalar(uint8_t op, struct tnum a, struct tnum b, unsigned bits)
+{
+	switch (op) {
+	case BPF_ADD:
+		return tnum_add(a, b);
+	case BPF_SUB:
+		return tnum_sub(a, b);
+	case BPF_MUL:
+		return tnum_mul(a, b);
+	case BPF_AND:
+		return tnum_and(a, b);
+	case BPF_OR:
+		return tnum_or(a, b);
+	case BPF_XOR:
+		return tnum_xor(a, b);
+	case BPF_LSH:
+	case BPF_RSH:
+	case BPF_ARSH:
+		if (!tnum_is_const(b) || b.value >= bits)
+			return tnum_unknown();
+		if (op == BPF_LSH)
+			return tnum_lshift(a, (unsigned)b.value);
+		if (op == BPF_RSH)
+			return tnum_rshift(a, (unsigned)b.value);
+		return tnum_arshift(a, (unsigned)b.value, bits);
+	case BPF_DIV:
+	case BPF_MOD:
+		if (!tnum_is_const(a) || !tnum_is_const(b))
+			return tnum_unknown();
+		if (op == BPF_DIV)
+			return tnum_const(b.value ? a.value / b.value : 0);
+		return tnum_const(b.value ? a.value % b.value : a.value);
+	}
+	return tnum_unknown();
+}
+
+static int check_alu(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in)
+{
+	uint8_t op = BPF_OP(in->code);
+	bool is64 = BPF_CLASS(in->code) == BPF_ALU64, x = BPF_SRC(in->code) == BPF_X;
+	if (op == BPF_NEG || op == BPF_END)
+		return alu_neg_end(vc, st, in);
+	if (x ? in->imm || in->off : in->src_reg || in->off) {
+		LOG("BPF_%s uses reserved fields\n", op == BPF_MOV ? "MOV" : "ALU");
+		return -EINVAL;
+	}
+	int err = x ? check_reg(vc, st, in->src_reg, true, false) : 0;
+	if (!err)
+		err = check_reg(vc, st, in->dst_reg, op != BPF_MOV, true);
+	if (err)
+		return err;
+	struct vreg *d = &st->r[in->dst_reg];
+	struct vreg s;
+	if (x)
+		s = st->r[in->src_reg];
+	else
+		mark_scalar(&s, tnum_const(is64 ? (uint64_t)(int64_t)in->imm : (uint32_t)in->imm));
+	if (op == BPF_MOV) {
+		if (is64)
+			*d = s;
+		else /* a partial copy of a pointer is a number (CAP_BPF) */
+			mark_scalar(d, tnum_cast32(is_ptr(&s) ? tnum_unknown() : s.var));
+		return 0;
+	}
+	unsigned bits = is64 ? 64 : 32;
+	if (!x && (op == BPF_DIV || op == BPF_MOD) && in->imm == 0) {
+		LOG("div by zero\n");
+		return -EINVAL;
+	}
+	if (!x && (op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) &&
+	    (in->imm < 0 || (unsigned)in->imm >= bits)) {
+		LOG("invalid shift %d\n", in->imm);
+		return -EINVAL;
+	}
+	if (is_ptr(d) || is_ptr(&s))
+		return alu_ptr(vc, d, &s, in);
+	struct tnum a = d->var, b = s.var;
+	if (!is64) {
+		a = tnum_cast32(a);
+		b = tnum_cast32(b);
+	}
+	struct tnum res = alu_scalar(op, a, b, bits);
+	mark_scalar(d, is64 ? res : tnum_cast32(res));
+	return 0;
+}
+
+/* ---- memory ---- */
+
+/* Where a load or store through register @regno lands: 0 and the offset from the
+ * context's start or from the frame pointer in *@off, or -EACCES. */
+static int mem_target(struct vwalk_ctx *vc, struct vstate *st, int regno, int16_t insn_off,
+		      int size, bool write, int *off)
+{
+	const struct vreg *p = &st->r[regno];
+	if (!is_ptr(p)) {
+		LOG("R%d invalid mem access '%s'\n", regno, type_name(p->type));
+		return -EACCES;
+	}
+	if (p->var_off) {
+		LOG("R%d variable %s access prohibited\n", regno, type_name(p->type));
+		return -EACCES;
+	}
+	if (p->type == VR_CTX && p->off) {
+		LOG("dereference of modified ctx ptr R%d off=%d disallowed\n", regno, p->off);
+		return -EACCES;
+	}
+	*off = p->off + insn_off;
+	if (p->type == VR_STACK) {
+		if (*off % size) {
+			LOG("misaligned stack access off (0x0; 0x0)+%d+%d size %d\n", p->off,
+			    insn_off, size);
+			return -EACCES;
+		}
+		if (*off < -BPF_STACK_BYTES || *off + size > 0) {
+			LOG("invalid %s stack R%d off=%d size=%d\n",
+			    write ? "write to" : "read from", regno, *off, size);
+			return -EACCES;
+		}
+	}
+	return 0;
+}
+
+static int ctx_access(struct vwalk_ctx *vc, int off, int size, bool write)
+{
+	if (bpf_ctx_access_ok(vc->r->prog_type, off, size, write))
+		return 0;
+	if (vc->r->prog_type == BPF_PROG_TYPE_CGROUP_SKB)
+		LOG("cvisor: __sk_buff access off=%d size=%d is not implemented\n", off, size);
+	else
+		LOG("invalid bpf_context access off=%d size=%d\n", off, size);
+	return -EACCES;
+}
+
+/* Stores @size bytes at frame offset @off: @val spilled when it is a whole register
+ * (NULL: bytes of unknown value). A spill slot written in part becomes plain bytes. */
+static void stack_write(struct vstate *st, int off, int size, const struct vreg *val)
+{
+	int idx = off + BPF_STACK_BYTES;
+	for (int slot = idx / 8; slot <= (idx + size - 1) / 8; slot++) {
+		if (st->stack[slot * 8] != VS_SPILL)
+			continue;
+		memset(&st->stack[slot * 8], VS_MISC, 8);
+		memset(&st->spill[slot], 0, sizeof(st->spill[slot]));
+	}
+	if (val && size == 8) {
+		memset(&st->stack[idx], VS_SPILL, 8);
+		st->spill[idx / 8] = *val;
+	} else {
+		memset(&st->stack[idx], VS_MISC, size);
+	}
+}
+
+static int stack_read(struct vwalk_ctx *vc, struct vstate *st, int off, int size, struct vreg *dst)
+{
+	int idx = off + BPF_STACK_BYTES;
+	for (int k = 0; k < size && !vc->r->allow_uninit_stack; k++) {
+		if (st->stack[idx + k] == VS_INVALID) {
+			LOG("invalid read from stack off %d+%d size %d\n", off, k, size);
+			return -EACCES;
+		}
+	}
+	const struct vreg *sp = &st->spill[idx / 8];
+	if (st->stack[idx] == VS_SPILL && size == 8) {
+		*dst = *sp;
+		return 0;
+	}
+	if (st->stack[idx] == VS_SPILL && is_ptr(sp)) {
+		LOG("invalid size of register fill\n");
+		return -EACCES;
+	}
+	mark_sized(dst, size);
+	return 0;
+}
+
+static int check_ldx(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in)
+{
+	int size = size_bytes(in->code), off;
+	int err = check_reg(vc, st, in->src_reg, true, false);
+	if (!err)
+		err = check_reg(vc, st, in->dst_reg, false, true);
+	if (!err)
+		err = mem_target(vc, st, in->src_reg, in->off, size, false, &off);
+	if (err)
+		return err;
+	struct vreg val;
+	if (st->r[in->src_reg].type == VR_CTX) {
+		if ((err = ctx_access(vc, off, size, false)))
+			return err;
+		mark_sized(&val, size);
+	} else if ((err = stack_read(vc, st, off, size, &val))) {
+		return err;
+	}
+	st->r[in->dst_reg] = val;
+	return 0;
+}
+
+static int check_store(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in)
+{
+	bool stx = BPF_CLASS(in->code) == BPF_STX;
+	int size = size_bytes(in->code), off;
+	if (stx && BPF_MODE(in->code) == BPF_MEM && in->imm) {
+		LOG("BPF_STX uses reserved fields\n");
+		return -EINVAL;
+	}
+	if (!stx && in->src_reg) {
+		LOG("BPF_ST uses reserved fields\n");
+		return -EINVAL;
+	}
+	int err = stx ? check_reg(vc, st, in->src_reg, true, false) : 0;
+	if (!err)
+		err = check_reg(vc, st, in->dst_reg, true, false);
+	if (err)
+		return err;
+	const struct vreg *d = &st->r[in->dst_reg];
+	if (d->type == VR_CTX && (!stx || BPF_MODE(in->code) == BPF_ATOMIC)) {
+		LOG("BPF_%s stores into R%d ctx is not allowed\n", stx ? "ATOMIC" : "ST",
+		    in->dst_reg);
+		return -EACCES;
+	}
+	if (stx && BPF_MODE(in->code) == BPF_ATOMIC) {
+		LOG("cvisor: BPF_ATOMIC is not implemented\n");
+		return -EINVAL;
+	}
+	if ((err = mem_target(vc, st, in->dst_reg, in->off, size, true, &off)))
+		return err;
+	if (d->type == VR_CTX)
+		return ctx_access(vc, off, size, true);
+	struct vreg val;
+	if (stx) {
+		val = st->r[in->src_reg];
+		if (is_ptr(&val) && size != 8) {
+			LOG("invalid size of register spill\n");
+			return -EACCES;
+		}
+	} else {
+		mark_scalar(&val, tnum_const((uint64_t)(int64_t)in->imm));
+	}
+	stack_write(st, off, size, size == 8 ? &val : NULL);
+	return 0;
+}
+
+/* ---- jumps ---- */
+
+/* What a comparison sees of an operand. */
+struct vval {
+	bool ptr;
+	struct tnum var;
+	uint64_t umin, umax;
+	int64_t smin, smax;
+};
+
+static struct vval vval_of(const struct vreg *r, bool is32)
+{
+	struct vval v = {.ptr = is_ptr(r), .var = r->var, .umin = r->umin, .umax = r->umax};
+	unsigned bits = is32 ? 32 : 64;
+	if (is32) {
+		v.var = tnum_cast32(r->var);
+		if (r->umax > 0xffffffffULL) {
+			v.umin = tnum_umin(v.var);
+			v.umax = tnum_umax(v.var);
+		}
+	}
+	uint64_t sign = 1ULL << (bits - 1);
+	if (v.umax < sign) {
+		v.smin = (int64_t)v.umin;
+		v.smax = (int64_t)v.umax;
+	} else if (v.umin >= sign) { /* all negative: the order is kept */
+		v.smin = is32 ? (int32_t)v.umin : (int64_t)v.umin;
+		v.smax = is32 ? (int32_t)v.umax : (int64_t)v.umax;
+	} else {
+		v.smin = is32 ? INT32_MIN : INT64_MIN;
+		v.smax = is32 ? INT32_MAX : INT64_MAX;
+	}
+	return v;
+}
+
+/* Linux's is_branch_taken: 1 taken, 0 not taken, -1 unknown. */
+static int branch_taken(uint8_t op, const struct vval *a, const struct vval *b)
+{
+	if (a->ptr || b->ptr) { /* a context or stack pointer is never NULL */
+		const struct vval *n = a->ptr ? b : a;
+		if ((a->ptr != b->ptr) && !n->ptr && tnum_is_const(n->var) && !n->var.value) {
+			if (op == BPF_JEQ)
+				return 0;
+			if (op == BPF_JNE)
+				return 1;
+		}
+		return -1;
+	}
+	bool differ = ((a->var.value ^ b->var.value) & ~(a->var.mask | b->var.mask)) ||
+		      a->umin > b->umax || a->umax < b->umin;
+	switch (op) {
+	case BPF_JEQ:
+	case BPF_JNE: {
+		int eq = differ ? 0 : tnum_is_const(a->var) && tnum_is_const(b->var) ? 1 : -1;
+		return eq < 0 ? -1 : op == BPF_JEQ ? eq : !eq;
+	}
+	case BPF_JSET:
+		if (a->var.value & b->var.value)
+			return 1;
+		return (tnum_umax(a->var) & tnum_umax(b->var)) ? -1 : 0;
+	case BPF_JGT:
+		return a->umin > b->umax ? 1 : a->umax <= b->umin ? 0 : -1;
+	case BPF_JGE:
+		return a->umin >= b->umax ? 1 : a->umax < b->umin ? 0 : -1;
+	case BPF_JLT:
+		return a->umax < b->umin ? 1 : a->umin >= b->umax ? 0 : -1;
+	case BPF_JLE:
+		return a->umax <= b->umin ? 1 : a->umin > b->umax ? 0 : -1;
+	case BPF_JSGT:
+		return a->smin > b->smax ? 1 : a->smax <= b->smin ? 0 : -1;
+	case BPF_JSGE:
+		return a->smin >= b->smax ? 1 : a->smax < b->smin ? 0 : -1;
+	case BPF_JSLT:
+		return a->smax < b->smin ? 1 : a->smin >= b->smax ? 0 : -1;
+	case BPF_JSLE:
+		return a->smax <= b->smin ? 1 : a->smin > b->smax ? 0 : -1;
+	}
+	return -1;
+}
+
+#define JSET_NOT 0xff
+
+static uint8_t negate(uint8_t op)
+{
+	switch (op) {
+	case BPF_JEQ:
+		return BPF_JNE;
+	case BPF_JNE:
+		return BPF_JEQ;
+	case BPF_JGT:
+		return BPF_JLE;
+	case BPF_JLE:
+		return BPF_JGT;
+	case BPF_JGE:
+		return BPF_JLT;
+	case BPF_JLT:
+		return BPF_JGE;
+	case BPF_JSET:
+		return JSET_NOT;
+	}
+	return 0;
+}
+
+/* Narrows scalar @r, known to satisfy "r op b" (unsigned, 64-bit). False: impossible. */
+static bool refine(struct vreg *r, uint8_t op, uint64_t b)
+{
+	uint64_t lo = r->umin, hi = r->umax;
+	struct tnum v = r->var;
+	switch (op) {
+	case BPF_JEQ:
+		if (b < lo || b > hi || ((v.value ^ b) & ~v.mask))
+			return false;
+		v = tnum_const(b);
+		lo = hi = b;
+		break;
+	case BPF_JNE:
+		if (lo == b && hi == b)
+			return false;
+		lo += lo == b;
+		hi -= hi == b;
+		break;
+	case BPF_JGT:
+		if (b == UINT64_MAX)
+			return false;
+		lo = lo > b + 1 ? lo : b + 1;
+		break;
+	case BPF_JGE:
+		lo = lo > b ? lo : b;
+		break;
+	case BPF_JLT:
+		if (b == 0)
+			return false;
+		hi = hi < b - 1 ? hi : b - 1;
+		break;
+	case BPF_JLE:
+		hi = hi < b ? hi : b;
+		break;
+	case BPF_JSET:
+		if (b && !(b & (b - 1)) && (v.mask & b)) { /* one bit: now known set */
+			v.value |= b;
+			v.mask &= ~b;
+		}
+		break;
+	case JSET_NOT:
+		if (v.value & b)
+			return false;
+		v.value &= ~b;
+		v.mask &= ~b;
+		break;
+	}
+	if (lo > hi)
+		return false;
+	v = tnum_intersect(v, tnum_range(lo, hi));
+	lo = lo > tnum_umin(v) ? lo : tnum_umin(v);
+	hi = hi < tnum_umax(v) ? hi : tnum_umax(v);
+	if (lo > hi)
+		return false;
+	r->var = v;
+	r->umin = lo;
+	r->umax = hi;
+	return true;
+}
+
+/* The unsigned 64-bit test equivalent to "a op b" for scalar @a, or 0 when there is
+ * none Linux-style refinement here would trust (then nothing is narrowed). */
+static uint8_t refinable_op(uint8_t op, const struct vreg *a, uint64_t b, bool is32)
+{
+	bool upper_zero = !(a->var.value >> 32) && !(a->var.mask >> 32);
+	if (is32 && !upper_zero)
+		return 0;
+	uint64_t sign = is32 ? 1ULL << 31 : 1ULL << 63;
+	bool nonneg = a->umax < sign && b < sign;
+	switch (op) {
+	case BPF_JSGT:
+		return nonneg ? BPF_JGT : 0;
+	case BPF_JSGE:
+		return nonneg ? BPF_JGE : 0;
+	case BPF_JSLT:
+		return nonneg ? BPF_JLT : 0;
+	case BPF_JSLE:
+		return nonneg ? BPF_JLE : 0;
+	}
+	return op;
+}
+
+static int check_cond(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in,
+		      uint32_t i, uint32_t *next)
+{
+	bool x = BPF_SRC(in->code) == BPF_X, is32 = BPF_CLASS(in->code) == BPF_JMP32;
+	uint8_t op = BPF_OP(in->code);
+	if (x ? in->imm != 0 : in->src_reg != 0) {
+		LOG("BPF_JMP/JMP32 uses reserved fields\n");
+		return -EINVAL;
+	}
+	int err = check_reg(vc, st, in->dst_reg, true, false);
+	if (!err && x)
+		err = check_reg(vc, st, in->src_reg, true, false);
+	if (err)
+		return err;
+	struct vreg b;
+	if (x)
+		b = st->r[in->src_reg];
+	else
+		mark_scalar(&b, tnum_const(is32 ? (uint32_t)in->imm : (uint64_t)(int64_t)in->imm));
+	struct vval va = vval_of(&st->r[in->dst_reg], is32), vb = vval_of(&b, is32);
+	uint32_t target = i + in->off + 1;
+	int taken = branch_taken(op, &va, &vb);
+	if (taken >= 0) {
+		*next = taken ? target : i + 1;
+		return 0;
+	}
+	struct vreg *a = &st->r[in->dst_reg];
+	uint8_t rop = 0;
+	if (a->type == VR_SCALAR && b.type == VR_SCALAR && tnum_is_const(vb.var))
+		rop = refinable_op(op, a, vb.var.value, is32);
+	if (!rop) {
+		if ((err = vstate_push(vc, target, st)))
+			return err;
+		*next = i + 1;
+		return 0;
+	}
+	struct vstate other;
+	memcpy(&other, st, sizeof(other));
+	if (refine(&other.r[in->dst_reg], rop, vb.var.value) &&
+	    (err = vstate_push(vc, target, &other)))
+		return err;
+	if (!refine(a, negate(rop), vb.var.value))
+		return VINSN_EXIT; /* the fall-through cannot happen */
+	*next = i + 1;
+	return 0;
+}
+
+static int check_call(struct vwalk_ctx *vc, const struct bpf_insn *in)
+{
+	if (BPF_SRC(in->code) != BPF_K || (in->src_reg != BPF_PSEUDO_CALL && in->off != 0) ||
+	    (in->src_reg != 0 && in->src_reg != BPF_PSEUDO_CALL &&
+	     in->src_reg != BPF_PSEUDO_KFUNC_CALL) ||
+	    in->dst_reg != 0) {
+		LOG("BPF_CALL uses reserved fields\n");
+		return -EINVAL;
+	}
+	if (in->src_reg == BPF_PSEUDO_CALL)
+		LOG("cvisor: bpf-to-bpf calls are not implemented\n");
+	else if (in->src_reg == BPF_PSEUDO_KFUNC_CALL)
+		LOG("calling kernel functions is not supported\n");
+	else if (in->imm <= 0 || in->imm >= __BPF_FUNC_MAX_ID)
+		LOG("invalid func unknown#%d\n", in->imm);
+	else
+		LOG("cvisor: helper function #%d is not implemented\n", in->imm);
+	return -EINVAL;
+}
+
+static int check_exit(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in)
+{
+	if (in->imm || in->src_reg || in->dst_reg) {
+		LOG("BPF_EXIT uses reserved fields\n");
+		return -EINVAL;
+	}
+	const struct vreg *r0 = &st->r[0];
+	if (r0->type == VR_NOT_INIT) {
+		LOG("R0 !read_ok\n");
+		return -EACCES;
+	}
+	if (r0->type != VR_SCALAR) {
+		LOG("At program exit the register R0 is not a known value (%s)\n",
+		    type_name(r0->type));
+		return -EINVAL;
+	}
+	uint64_t hi = vc->r->prog_type == BPF_PROG_TYPE_CGROUP_SKB &&
+			      vc->r->expected_attach_type == BPF_CGROUP_INET_EGRESS
+			  ? 3
+			  : 1;
+	if (!tnum_in(tnum_range(0, hi), r0->var) && r0->umax > hi) {
+		LOG("At program exit the register R0 has value (0x%llx; 0x%llx) should have been "
+		    "in (0x0; 0x%llx)\n",
+		    (unsigned long long)r0->var.value, (unsigned long long)r0->var.mask,
+		    (unsigned long long)hi);
+		return -EINVAL;
+	}
+	return VINSN_EXIT;
+}
+
+static int check_jmp(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in, uint32_t i,
+		     uint32_t *next)
+{
+	switch (BPF_OP(in->code)) {
+	case BPF_CALL:
+		return check_call(vc, in);
+	case BPF_EXIT:
+		return check_exit(vc, st, in);
+	case BPF_JA:
+		if (in->imm || in->src_reg || in->dst_reg) {
+			LOG("BPF_JA uses reserved fields\n");
+			return -EINVAL;
+		}
+		*next = i + in->off + 1;
+		return 0;
+	}
+	return check_cond(vc, st, in, i, next);
+}
+
+int vinsn_check(struct vwalk_ctx *vc, struct vstate *st, uint32_t i, uint32_t *next)
+{
+	const struct bpf_insn *in = &vc->r->insns[i];
+	int err;
+	*next = i + 1;
+	switch (BPF_CLASS(in->code)) {
+	case BPF_ALU:
+	case BPF_ALU64:
+		return check_alu(vc, st, in);
+	case BPF_LDX:
+		return check_ldx(vc, st, in);
+	case BPF_ST:
+	case BPF_STX:
+		return check_store(vc, st, in);
+	case BPF_JMP:
+	case BPF_JMP32:
+		return check_jmp(vc, st, in, i, next);
+	case BPF_LD:
+		if (BPF_MODE(in->code) != BPF_IMM) {
+			LOG("BPF_LD_[ABS|IND] instructions not allowed for this program type\n");
+			return -EINVAL;
+		}
+		if ((err = check_reg(vc, st, in->dst_reg, false, true)))
+			return err;
+		mark_scalar(&st->r[in->dst_reg],
+			    tnum_const((uint32_t)in->imm | (uint64_t)(uint32_t)in[1].imm << 32));
+		*next = i + 2;
+		return 0;
+	}
+	LOG("unknown insn class %d\n", BPF_CLASS(in->code));
+	return -EINVAL;
+}
