@@ -8,6 +8,7 @@
  * or -errno (the dump then ends with that error in NLMSG_DONE). */
 #ifndef CVISOR_NETSTACK_NETLINK_ROUTE_H
 #define CVISOR_NETSTACK_NETLINK_ROUTE_H
+#include <linux/if_link.h>
 #include <linux/rtnetlink.h>
 #include "netstack/netlink.h"
 
@@ -36,6 +37,24 @@ int rtnl_fill_main_route(struct nl_buf *b, const struct net_route *r, uint16_t t
 void rtnl_notify_local_routes(struct netns *ns, const struct net_ifaddr *ifa, bool added);
 /* Announces the local-table routes an interface's addresses gain or lose with IFF_UP. */
 void rtnl_notify_link_local_routes(struct netns *ns, struct net_iface *ifc, bool up);
+
+/* The attribute policy of link messages (IFLA_*). */
+extern const struct nl_policy rtnl_ifla_policy[IFLA_MAX + 1];
+
+/* Link kinds (netlink_route_link.c). */
+/* Creates the interface an RTM_NEWLINK with NLM_F_CREATE asks for: @li is the parsed
+ * IFLA_LINKINFO (kinds "veth" and "bridge"; others -EOPNOTSUPP "Unknown device type"). */
+int rtnl_link_create(struct nl_req *rq, const struct ifinfomsg *ifm, const struct nlattr **tb,
+		     const struct nlattr **li);
+/* The namespace IFLA_NET_NS_PID / IFLA_NET_NS_FD of @tb name: a new reference in *@out
+ * (NULL when neither is there). 0 or -ESRCH / -EBADF / -EINVAL / -EOPNOTSUPP. */
+int rtnl_link_netns(struct nl_req *rq, const struct nlattr **tb, struct netns **out);
+/* -EINVAL (short) or -EADDRNOTAVAIL (multicast, zero) for a MAC a link cannot take. */
+int rtnl_link_check_mac(const struct nlattr *a);
+/* IFLA_MASTER: makes @ifc a port of the bridge @master (0: of none). 0 or -errno. */
+int rtnl_link_set_master(struct nl_req *rq, struct net_iface *ifc, uint32_t master);
+/* IFLA_LINKINFO of @ifc (its kind, and a bridge port's IFLA_INFO_SLAVE_KIND), if any. */
+void rtnl_fill_linkinfo(struct nl_buf *b, struct net_iface *ifc);
 
 /* Handlers. */
 int rtnl_getlink(struct nl_req *rq, bool dump);

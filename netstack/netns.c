@@ -52,13 +52,22 @@ static void sysctl_defaults(struct net_sysctl *s)
 	s->ping_group_hi = 0;
 }
 
-/* Removes every interface of @ns (loopback last: others' queued packets name it). */
+/* Removes every interface of @ns (loopback last: others' queued packets name it). One at
+ * a time from the start: removing a veth removes its peer too, which may be the next. */
 static void remove_ifaces(struct netns *ns)
 {
-	struct net_iface *ifc, *tmp;
-	list_for_each_entry_safe(ifc, tmp, &ns->ifaces, link)
-		if (ifc != ns->lo)
-			net_iface_remove(ifc);
+	struct net_iface *ifc;
+	for (;;) {
+		struct net_iface *victim = NULL;
+		list_for_each_entry(ifc, &ns->ifaces, link)
+			if (ifc != ns->lo) {
+				victim = ifc;
+				break;
+			}
+		if (!victim)
+			break;
+		net_iface_remove(victim);
+	}
 	if (ns->lo)
 		net_iface_remove(ns->lo);
 	ns->lo = NULL;
@@ -137,12 +146,18 @@ static struct netns *lazy_ns(void)
 	struct netns *ns = netns_new();
 	if (!ns)
 		return NULL;
-	if (net_iface_set_up(ns->lo, true) < 0 ||
-	    net_addr_add(ns->lo, htonl(INADDR_LOOPBACK), 8, 0, "lo") < 0) {
+	if (net_iface_set_up(ns->lo, true) < 0) { /* brings 127.0.0.1/8 */
 		netns_put(ns);
 		return NULL;
 	}
 	return ns;
+}
+
+struct netns *net_sandbox_ns(void)
+{
+	if (!current_ns)
+		current_ns = lazy_ns();
+	return current_ns;
 }
 
 struct netns *net_current_ns(void)
@@ -150,9 +165,7 @@ struct netns *net_current_ns(void)
 	struct netns *t = net_task_ns ? net_task_ns() : NULL;
 	if (t)
 		return t; /* the calling task's own (CLONE_NEWNET) */
-	if (!current_ns)
-		current_ns = lazy_ns();
-	return current_ns;
+	return net_sandbox_ns();
 }
 
 /* Makes @ns the current namespace: takes a reference on it and drops the one held on the

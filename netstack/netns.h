@@ -45,6 +45,13 @@ struct net_iface_ops {
 	int (*xmit)(struct net_iface *ifc, struct pkt *p);
 	/* The interface is being removed: release what priv holds (host fds, queues). */
 	void (*destroy)(struct net_iface *ifc);
+	/* Optional: IFF_UP just changed (after the core's own work and notification). */
+	void (*updown)(struct net_iface *ifc);
+	/* The rtnetlink link kind ("veth", "bridge"), NULL for lo and taken-over NICs. */
+	const char *kind;
+	/* May move to another namespace (`ip link set X netns N`): not lo, not a bridge
+	 * (NETIF_F_NETNS_LOCAL), not a taken-over NIC (its host socket is this one's). */
+	bool netns_movable;
 };
 
 struct net_iface {
@@ -59,6 +66,9 @@ struct net_iface {
 	uint8_t hwaddr[6];  /* all zero for loopback */
 	uint8_t brdaddr[6]; /* ff:ff:ff:ff:ff:ff for Ethernet */
 	int txqlen;
+	bool no_carrier; /* carrier off (veth with its peer down): no LOWER_UP when up */
+	struct net_iface *master; /* the bridge this is a port of (borrowed), or NULL */
+	void *port;		  /* that bridge's state for this port */
 	const struct net_iface_ops *ops;
 	void *priv;
 	struct net_iface_stats stats;
@@ -178,6 +188,14 @@ struct netns *net_current_ns(void);
 /* The calling task's namespace when it has one of its own (weak: the Sentry provides it;
  * NULL: the sandbox's). */
 struct netns *net_task_ns(void) __attribute__((weak));
+/* The sandbox's own namespace (what tasks without a namespace of their own use), made on
+ * first use as net_current_ns does. Borrowed; NULL only on ENOMEM. */
+struct netns *net_sandbox_ns(void);
+/* The namespace IFLA_NET_NS_PID / IFLA_NET_NS_FD name (weak: the Sentry provides them,
+ * knowing the caller's pid namespace and fd table): 0 and a new reference in *@out, or
+ * -ESRCH (no such process) / -EBADF (no such fd) / -EINVAL (not a net namespace file). */
+int net_ns_by_pid(int pid, struct netns **out) __attribute__((weak));
+int net_ns_by_fd(int fd, struct netns **out) __attribute__((weak));
 /* For sentry/nsproxy.h: a new namespace for CLONE_NEWNET, and its release. */
 void *netns_clone_for_task(void);
 void netns_release_for_task(void *stack);
@@ -186,17 +204,33 @@ void netns_release_for_task(void *stack);
 void net_set_current_ns(struct netns *ns);
 
 /* ---- interfaces ---- */
+/* Picks a new interface's name in @ns: @name, or with one "%d" in it the first free
+ * number (dev_alloc_name). 0 and the name in @out, -EINVAL (bad), -EEXIST (taken),
+ * -ENFILE (no number left). */
+int net_iface_name_pick(struct netns *ns, const char *name, char out[IFNAMSIZ]);
 /* Adds an interface (ifindex assigned, DOWN) named @name; NULL on ENOMEM/EEXIST. */
 struct net_iface *net_iface_add(struct netns *ns, const char *name, uint16_t type,
 				const struct net_iface_ops *ops, void *priv);
 void net_iface_remove(struct net_iface *ifc);
+/* Moves @ifc to @to (dev_change_net_namespace), renamed @name when non-NULL: down first,
+ * its addresses, routes and neighbours gone, RTM_DELLINK in the old namespace and
+ * RTM_NEWLINK in the new one; its ifindex kept unless taken there. 0 (also when @to is
+ * its namespace), -EINVAL (not movable, bad name), -EEXIST (the name is taken there). */
+int net_iface_move(struct net_iface *ifc, struct netns *to, const char *name);
 struct net_iface *net_iface_by_index(struct netns *ns, int ifindex);
 struct net_iface *net_iface_by_name(struct netns *ns, const char *name);
 /* IFF_UP on/off (down flushes the interface's routes and neighbours as Linux; up adds
  * the prefix routes of its addresses back). Returns 0 or -errno. */
 int net_iface_set_up(struct net_iface *ifc, bool up);
+/* Carrier on/off: IFF_LOWER_UP and IFF_RUNNING follow it while the interface is up. */
+void net_iface_set_carrier(struct net_iface *ifc, bool on);
 int net_iface_set_mtu(struct net_iface *ifc, int mtu); /* -EINVAL below 68 (IPv4) */
 int net_iface_rename(struct net_iface *ifc, const char *name); /* -EBUSY when up */
+
+/* Hooks of the parts that keep interface pointers (weak: absent when not linked): a
+ * bridge port leaves its bridge, reassembly queues fed by the interface go. */
+void bridge_port_gone(struct net_iface *port) __attribute__((weak));
+void ip4_frag_iface_gone(struct net_iface *ifc) __attribute__((weak));
 
 /* ---- addresses ---- */
 /* Adds @addr/@prefixlen to @ifc (and, when the interface is up, its prefix route and
@@ -206,7 +240,8 @@ int net_addr_add(struct net_iface *ifc, uint32_t addr, uint8_t prefixlen, uint32
 int net_addr_del(struct net_iface *ifc, uint32_t addr, uint8_t prefixlen); /* -EADDRNOTAVAIL */
 /* The interface holding @addr (a local address of this namespace), or NULL. */
 struct net_iface *net_addr_owner(struct netns *ns, uint32_t addr);
-/* True when @addr is local, a broadcast of ours, or in 127/8 while lo is up. */
+/* True when @addr is an address of ours (on any interface, up or not), a broadcast of an
+ * up interface, or in 127/8 while lo is up. */
 bool net_addr_is_local(struct netns *ns, uint32_t addr);
 /* True when @addr is a broadcast address of @ifa as Linux's local table has them: its
  * configured broadcast, or its prefix's all-ones address (prefixes shorter than /31). */

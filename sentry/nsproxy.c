@@ -7,6 +7,7 @@
 #include "netstack/netns.h"
 #include "sentry/pidns.h"
 #include "sentry/task.h"
+#include "vfs/fs/procfs.h"
 #include "vfs/internal.h"
 #include <errno.h>
 #include <sched.h>
@@ -251,6 +252,54 @@ struct netns *net_task_ns(void)
 {
 	extern struct task *sentry_current_task;
 	return sentry_current_task ? task_net_stack(sentry_current_task) : NULL;
+}
+
+/* The network stack a net namespace object stands for, with a new reference (the
+ * sandbox's initial namespace has none of its own: the netstack keeps it). */
+static struct netns *net_ns_stack_get(struct net_ns *n)
+{
+	struct netns *ns = n->stack ? n->stack : net_sandbox_ns();
+	if (ns)
+		netns_get(ns);
+	return ns;
+}
+
+/* netstack/netns.h's hook for IFLA_NET_NS_PID (rtnl_link_get_net): the network stack of the
+ * thread @pid names in the caller's pid namespace. 0 and a new reference in *@out, -ESRCH
+ * when there is no such live thread, -ENOMEM. */
+int net_ns_by_pid(int pid, struct netns **out)
+{
+	extern struct task *sentry_current_task;
+	struct task *me = sentry_current_task;
+	struct task *t = me && pid > 0 ? pidns_task(pid, task_pidns(me)) : NULL;
+	if (!t || !t->ns || !t->ns->net || t->state == TASK_DEAD)
+		return -ESRCH;
+	*out = net_ns_stack_get(t->ns->net);
+	return *out ? 0 : -ENOMEM;
+}
+
+/* netstack/netns.h's hook for IFLA_NET_NS_FD: the network stack of the caller's open file
+ * @fd, a /proc/<pid>/ns/net file or a bind mount of one (`ip netns add`). 0 and a new
+ * reference in *@out, -EBADF for no open file, -EINVAL for a file of another kind. */
+int net_ns_by_fd(int fd, struct netns **out)
+{
+	extern struct task *sentry_current_task;
+	struct task *me = sentry_current_task;
+	enum vfs_proc_ns type;
+	uint64_t ino;
+	if (!me || fd < 0)
+		return -EBADF;
+	struct vfs_file *f = vfs_fdtable_lookup(task_fdt(me), fd);
+	if (!f)
+		return -EBADF;
+	struct net_ns *n = NULL;
+	if (procfs_file_is_ns(f, &type, &ino) && type == VFS_PROC_NS_NET)
+		n = procfs_ns_file_object(f);
+	int err = -EINVAL;
+	if (n)
+		err = (*out = net_ns_stack_get(n)) ? 0 : -ENOMEM;
+	vfs_file_put(f);
+	return err;
 }
 
 const char *task_cgroup_path(struct task *t)
