@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "netstack/arp.h"
+#include "netstack/bridge.h"
 #include "netstack/ip4.h"
 #include "netstack/netns.h"
 #include "netstack/route.h"
@@ -220,6 +221,8 @@ int net_iface_set_up(struct net_iface *ifc, bool up)
 	notify(ifc->ns, RTM_NEWLINK, ifc);
 	if (ifc->ops && ifc->ops->updown)
 		ifc->ops->updown(ifc);
+	if (ifc->master && bridge_port_changed)
+		bridge_port_changed(ifc);
 	if (up && (ifc->flags & IFF_LOOPBACK)) {
 		int err = net_addr_add(ifc, htonl(INADDR_LOOPBACK), 8, 0, NULL);
 		if (err && err != -EEXIST)
@@ -240,6 +243,8 @@ void net_iface_set_carrier(struct net_iface *ifc, bool on)
 		ifc->flags &= ~(IFF_RUNNING | IFF_LOWER_UP);
 	if (old != ifc->flags)
 		notify(ifc->ns, RTM_NEWLINK, ifc);
+	if (ifc->master && bridge_port_changed)
+		bridge_port_changed(ifc);
 }
 
 int net_iface_set_mtu(struct net_iface *ifc, int mtu)

@@ -69,9 +69,12 @@ int rtnl_rcv_msg(struct nl_req *rq)
 	int err;
 	if (dump) {
 		switch (type) {
-		case RTM_GETLINK:
-			err = rtnl_getlink(rq, true);
+		case RTM_GETLINK: {
+			const struct rtgenmsg *g = rtnl_fam(rq, sizeof(*g));
+			err = g && g->rtgen_family == AF_BRIDGE ? rtnl_bridge_getlink_dump(rq)
+								: rtnl_getlink(rq, true);
 			break;
+		}
 		case RTM_GETADDR:
 			err = rtnl_getaddr_dump(rq);
 			break;
@@ -518,6 +521,7 @@ static int link_apply(struct nl_req *rq, struct net_iface *ifc, const struct ifi
 			if ((err = rtnl_link_check_mac(tb[IFLA_ADDRESS])))
 				return err;
 			memcpy(ifc->hwaddr, nla_payload(tb[IFLA_ADDRESS]), 6);
+			ifc->hwaddr_set = true;
 			changed = true;
 		}
 	}

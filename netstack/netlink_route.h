@@ -53,6 +53,8 @@ int rtnl_link_netns(struct nl_req *rq, const struct nlattr **tb, struct netns **
 int rtnl_link_check_mac(const struct nlattr *a);
 /* IFLA_MASTER: makes @ifc a port of the bridge @master (0: of none). 0 or -errno. */
 int rtnl_link_set_master(struct nl_req *rq, struct net_iface *ifc, uint32_t master);
+/* RTM_GETLINK dumps of family AF_BRIDGE (`bridge link`): the bridge ports. */
+int rtnl_bridge_getlink_dump(struct nl_req *rq);
 /* IFLA_LINKINFO of @ifc (its kind, and a bridge port's IFLA_INFO_SLAVE_KIND), if any. */
 void rtnl_fill_linkinfo(struct nl_buf *b, struct net_iface *ifc);
 

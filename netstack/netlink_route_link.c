@@ -8,10 +8,12 @@
  * the top level's are. */
 #include "netstack/netlink_route.h"
 #include <errno.h>
+#include <sys/socket.h>
 #include <net/if.h>
 #include <string.h>
 #include <linux/if_link.h>
 #include <linux/veth.h>
+#include "netstack/bridge.h"
 #include "netstack/ip4.h"
 #include "netstack/veth.h"
 
@@ -68,6 +70,7 @@ static int link_configure(struct net_iface *ifc, const struct ifinfomsg *ifm,
 		if ((err = rtnl_link_check_mac(tb[IFLA_ADDRESS])))
 			return err;
 		memcpy(ifc->hwaddr, nla_payload(tb[IFLA_ADDRESS]), 6);
+		ifc->hwaddr_set = true;
 	}
 	if (tb[IFLA_TXQLEN]) {
 		uint32_t q = nla_u32(tb[IFLA_TXQLEN]);
@@ -124,6 +127,53 @@ static int veth_newlink(struct nl_req *rq, struct netns *ns, const struct ifinfo
 	return err;
 }
 
+static const struct nl_policy br_policy[IFLA_BR_MAX + 1] = {
+    [IFLA_BR_FORWARD_DELAY] = {NLP_U32}, [IFLA_BR_HELLO_TIME] = {NLP_U32},
+    [IFLA_BR_MAX_AGE] = {NLP_U32},	 [IFLA_BR_AGEING_TIME] = {NLP_U32},
+    [IFLA_BR_STP_STATE] = {NLP_U32},	 [IFLA_BR_PRIORITY] = {NLP_U16},
+    [IFLA_BR_VLAN_FILTERING] = {NLP_U8},
+};
+
+/* br_changelink: the ageing time is kept; STP and VLAN filtering cannot be turned on
+ * (EOPNOTSUPP); the STP timers and priority mean nothing without STP and are ignored. */
+static int bridge_changelink(struct nl_req *rq, struct net_iface *br, const struct nlattr *data)
+{
+	const struct nlattr *bt[IFLA_BR_MAX + 1];
+	int err;
+	if (!data)
+		return 0;
+	if ((err = nl_parse(nla_payload(data), nla_payload_len(data), bt, IFLA_BR_MAX, br_policy,
+			    false, &rq->ext)))
+		return err;
+	if ((bt[IFLA_BR_STP_STATE] && nla_u32(bt[IFLA_BR_STP_STATE])) ||
+	    (bt[IFLA_BR_VLAN_FILTERING] && nla_u8(bt[IFLA_BR_VLAN_FILTERING]))) {
+		rq->ext.msg = "STP and VLAN filtering are not supported";
+		return -EOPNOTSUPP;
+	}
+	if (bt[IFLA_BR_AGEING_TIME])
+		bridge_set_ageing_cs(br, nla_u32(bt[IFLA_BR_AGEING_TIME]));
+	return 0;
+}
+
+/* br_dev_newlink: a bridge in @ns, configured from IFLA_INFO_DATA. */
+static int bridge_newlink(struct nl_req *rq, struct netns *ns, const struct ifinfomsg *ifm,
+			  const struct nlattr **tb, const struct nlattr *data,
+			  struct net_iface **out)
+{
+	char name[IFNAMSIZ] = "";
+	struct net_iface *br;
+	if (tb[IFLA_IFNAME])
+		nla_strlcpy(name, tb[IFLA_IFNAME], sizeof(name));
+	int err = bridge_create(ns, name, &br);
+	if (err)
+		return err;
+	if ((err = bridge_changelink(rq, br, data)) || (err = link_configure(br, ifm, tb)))
+		net_iface_remove(br);
+	else
+		*out = br;
+	return err;
+}
+
 /* See netlink_route.h. */
 int rtnl_link_create(struct nl_req *rq, const struct ifinfomsg *ifm, const struct nlattr **tb,
 		     const struct nlattr **li)
@@ -134,14 +184,18 @@ int rtnl_link_create(struct nl_req *rq, const struct ifinfomsg *ifm, const struc
 	if (li[IFLA_INFO_KIND])
 		nla_strlcpy(kind, li[IFLA_INFO_KIND], sizeof(kind));
 	struct net_iface *dev = NULL;
-	if (strcmp(kind, "veth")) {
+	bool veth = !strcmp(kind, "veth");
+	if (!veth && strcmp(kind, "bridge")) {
 		rq->ext.msg = "Unknown device type";
 		return -EOPNOTSUPP;
 	}
 	if ((err = rtnl_link_netns(rq, tb, &ns)))
 		return err;
 	struct netns *where = ns ? ns : rq->ns;
-	err = veth_newlink(rq, where, ifm, tb, li[IFLA_INFO_DATA], &dev);
+	if (veth)
+		err = veth_newlink(rq, where, ifm, tb, li[IFLA_INFO_DATA], &dev);
+	else
+		err = bridge_newlink(rq, where, ifm, tb, li[IFLA_INFO_DATA], &dev);
 	if (!err && tb[IFLA_MASTER] && nla_u32(tb[IFLA_MASTER]) &&
 	    (err = rtnl_link_set_master(rq, dev, nla_u32(tb[IFLA_MASTER]))))
 		net_iface_remove(dev);
@@ -154,13 +208,64 @@ int rtnl_link_create(struct nl_req *rq, const struct ifinfomsg *ifm, const struc
  * bridge EOPNOTSUPP. */
 int rtnl_link_set_master(struct nl_req *rq, struct net_iface *ifc, uint32_t master)
 {
+	if (ifc->master && ifc->master->ifindex == (int)master)
+		return 0;
+	if (ifc->master)
+		bridge_port_del(ifc); /* nomaster, or before joining another */
 	if (!master)
-		return 0; /* no interface is a port yet */
+		return 0;
 	struct net_iface *m = master <= INT32_MAX ? net_iface_by_index(ifc->ns, (int)master) : NULL;
 	if (!m)
 		return -EINVAL;
-	rq->ext.msg = "bridges are not supported yet";
-	return -EOPNOTSUPP;
+	if (!is_bridge(m))
+		return -EOPNOTSUPP; /* no ndo_add_slave */
+	return bridge_port_add(m, ifc);
+}
+
+/* br_port_fill_attrs, the part a bridge without STP, VLANs or multicast snooping has:
+ * BR_STATE_FORWARDING while the port is up with a carrier, else BR_STATE_DISABLED; Linux's
+ * default priority (32) and the cost of a 10 Gb/s link (2); learning and flooding on. */
+static void port_info(struct nl_buf *b, struct net_iface *ifc)
+{
+	uint16_t prio = 32;
+	nl_put_u8(b, IFLA_BRPORT_STATE, (ifc->flags & IFF_UP) && !ifc->no_carrier ? 3 : 0);
+	nl_put(b, IFLA_BRPORT_PRIORITY, &prio, sizeof(prio));
+	nl_put_u32(b, IFLA_BRPORT_COST, 2);
+	nl_put_u8(b, IFLA_BRPORT_MODE, 0);
+	nl_put_u8(b, IFLA_BRPORT_LEARNING, 1);
+	nl_put_u8(b, IFLA_BRPORT_UNICAST_FLOOD, 1);
+}
+
+/* See netlink_route.h (rtnl_bridge_getlink with br_getlink: bridge ports only). */
+int rtnl_bridge_getlink_dump(struct nl_req *rq)
+{
+	struct net_iface *ifc;
+	list_for_each_entry(ifc, &rq->ns->ifaces, link) {
+		if (!ifc->master)
+			continue;
+		long off = rtnl_dump_begin(rq, RTM_NEWLINK, sizeof(struct ifinfomsg));
+		if (off < 0)
+			return -ENOBUFS;
+		struct ifinfomsg *ifm = nl_msg_fam(&rq->dump, off);
+		ifm->ifi_family = AF_BRIDGE;
+		ifm->ifi_type = ifc->type;
+		ifm->ifi_index = ifc->ifindex;
+		ifm->ifi_flags = ifc->flags;
+		nl_put_str(&rq->dump, IFLA_IFNAME, ifc->name);
+		nl_put_u32(&rq->dump, IFLA_MASTER, (uint32_t)ifc->master->ifindex);
+		nl_put_u32(&rq->dump, IFLA_MTU, (uint32_t)ifc->mtu);
+		nl_put_u8(&rq->dump, IFLA_OPERSTATE,
+			  !(ifc->flags & IFF_UP) ? 2 : ifc->no_carrier ? 3 : 6);
+		nl_put(&rq->dump, IFLA_ADDRESS, ifc->hwaddr, 6);
+		struct net_iface *peer = veth_peer(ifc);
+		if (peer)
+			nl_put_u32(&rq->dump, IFLA_LINK, (uint32_t)peer->ifindex);
+		long pi = nl_nest_begin(&rq->dump, IFLA_PROTINFO | NLA_F_NESTED);
+		port_info(&rq->dump, ifc);
+		nl_nest_end(&rq->dump, pi);
+		nl_msg_end(&rq->dump, off);
+	}
+	return rq->dump.oom ? -ENOBUFS : 0;
 }
 
 /* See netlink_route.h. */
@@ -172,7 +277,23 @@ void rtnl_fill_linkinfo(struct nl_buf *b, struct net_iface *ifc)
 	long li = nl_nest_begin(b, IFLA_LINKINFO);
 	if (kind)
 		nl_put_str(b, IFLA_INFO_KIND, kind);
-	if (ifc->master)
+	if (is_bridge(ifc)) { /* br_fill_info: what `ip -d link` prints */
+		long d = nl_nest_begin(b, IFLA_INFO_DATA);
+		nl_put_u32(b, IFLA_BR_FORWARD_DELAY, 1500);
+		nl_put_u32(b, IFLA_BR_HELLO_TIME, 200);
+		nl_put_u32(b, IFLA_BR_MAX_AGE, 2000);
+		nl_put_u32(b, IFLA_BR_AGEING_TIME, bridge_ageing_cs(ifc));
+		nl_put_u32(b, IFLA_BR_STP_STATE, 0);
+		uint16_t prio = 32768;
+		nl_put(b, IFLA_BR_PRIORITY, &prio, sizeof(prio));
+		nl_put_u8(b, IFLA_BR_VLAN_FILTERING, 0);
+		nl_nest_end(b, d);
+	}
+	if (ifc->master) {
 		nl_put_str(b, IFLA_INFO_SLAVE_KIND, "bridge");
+		long d = nl_nest_begin(b, IFLA_INFO_SLAVE_DATA);
+		port_info(b, ifc);
+		nl_nest_end(b, d);
+	}
 	nl_nest_end(b, li);
 }

@@ -67,6 +67,7 @@ struct net_iface {
 	uint8_t brdaddr[6]; /* ff:ff:ff:ff:ff:ff for Ethernet */
 	int txqlen;
 	bool no_carrier; /* carrier off (veth with its peer down): no LOWER_UP when up */
+	bool hwaddr_set; /* the MAC was given by the user (NET_ADDR_SET), not chosen */
 	struct net_iface *master; /* the bridge this is a port of (borrowed), or NULL */
 	void *port;		  /* that bridge's state for this port */
 	const struct net_iface_ops *ops;
