@@ -191,10 +191,17 @@ void net_set_current_ns(struct netns *ns)
 }
 
 /* The hooks sentry/nsproxy.h names: a CLONE_NEWNET/unshare gives the task a new stack
- * (loopback only, DOWN, as a new Linux netns); its last user releases it. */
+ * (loopback only, DOWN, as a new Linux netns) whose conf/{all,default}/forwarding are the
+ * sandbox's own namespace's (Linux's devconf_inherit_init_net 0: init_net's IPv4
+ * settings); its last user releases it. */
 void *netns_clone_for_task(void)
 {
-	return netns_new();
+	struct netns *ns = netns_new(), *init = net_sandbox_ns();
+	if (ns && init) {
+		ns->sysctl.ip_forward = init->sysctl.ip_forward;
+		ns->sysctl.default_forwarding = init->sysctl.default_forwarding;
+	}
+	return ns;
 }
 
 void netns_release_for_task(void *stack)

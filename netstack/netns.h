@@ -132,13 +132,15 @@ struct net_stats {
 	uint64_t icmp_in_type[NET_ICMP_TYPES], icmp_out_type[NET_ICMP_TYPES];
 	uint64_t icmp_in_csum_errors, icmp_out_ratelimit_global, icmp_out_ratelimit_host;
 	uint64_t ip_reasm_timeout;
+	uint64_t ip_forw_datagrams, ip_in_no_routes; /* ForwDatagrams; InNoRoutes (IpExt) */
 };
 
 /* sysctls a netns carries (net.ipv4.*), with Linux's defaults. */
 struct net_sysctl {
 	int ip_default_ttl;		/* 64 */
 	int ip_local_port_lo, ip_local_port_hi; /* 32768 .. 60999 */
-	int ip_forward;			/* 0 */
+	int ip_forward;			/* 0: net.ipv4.ip_forward = conf/all/forwarding */
+	int default_forwarding;		/* 0: conf/default/forwarding */
 	int tcp_syn_retries;		/* 6 */
 	int tcp_fin_timeout_s;		/* 60 */
 	int tcp_keepalive_time_s, tcp_keepalive_intvl_s, tcp_keepalive_probes; /* 7200 75 9 */
