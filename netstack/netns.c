@@ -194,9 +194,11 @@ void net_set_current_ns(struct netns *ns)
  * (loopback only, DOWN, as a new Linux netns) whose conf/{all,default}/forwarding are the
  * sandbox's own namespace's (Linux's devconf_inherit_init_net 0: init_net's IPv4
  * settings); its last user releases it. */
-void *netns_clone_for_task(void)
+void *netns_clone_for_task(uint64_t owner_userns_ino)
 {
 	struct netns *ns = netns_new(), *init = net_sandbox_ns();
+	if (ns)
+		ns->owner_userns_ino = owner_userns_ino;
 	if (ns && init) {
 		ns->sysctl.ip_forward = init->sysctl.ip_forward;
 		ns->sysctl.default_forwarding = init->sysctl.default_forwarding;

@@ -163,6 +163,9 @@ struct ip4_frag_ns;
 struct netns {
 	int refs;
 	uint64_t ino; /* the namespace's inode number (/proc/<pid>/ns/net) */
+	/* The inode number of the user namespace owning it (0: the sandbox's), for
+	 * capability checks (numbers are never reused, unlike pointers). */
+	uint64_t owner_userns_ino;
 	struct list_head ifaces; /* struct net_iface, by ifindex */
 	int next_ifindex;
 	struct net_iface *lo; /* borrowed from ifaces */
@@ -195,12 +198,16 @@ struct netns *net_task_ns(void) __attribute__((weak));
  * first use as net_current_ns does. Borrowed; NULL only on ENOMEM. */
 struct netns *net_sandbox_ns(void);
 /* The namespace IFLA_NET_NS_PID / IFLA_NET_NS_FD name (weak: the Sentry provides them,
- * knowing the caller's pid namespace and fd table): 0 and a new reference in *@out, or
- * -ESRCH (no such process) / -EBADF (no such fd) / -EINVAL (not a net namespace file). */
+ * knowing the caller's pid namespace, fd table and capabilities): 0 and a new reference
+ * in *@out, or -ESRCH (no such process) / -EBADF (no such fd) / -EINVAL (not a net
+ * namespace file) / -EPERM (no CAP_NET_ADMIN in the user namespace owning it). */
 int net_ns_by_pid(int pid, struct netns **out) __attribute__((weak));
 int net_ns_by_fd(int fd, struct netns **out) __attribute__((weak));
-/* For sentry/nsproxy.h: a new namespace for CLONE_NEWNET, and its release. */
-void *netns_clone_for_task(void);
+/* The inode number of user namespace @userns (a vfs_cred's; weak: the Sentry's). */
+uint64_t net_userns_ino(const void *userns) __attribute__((weak));
+/* For sentry/nsproxy.h: a new namespace for CLONE_NEWNET (owned by the user namespace of
+ * that inode number, 0: the sandbox's), and its release. */
+void *netns_clone_for_task(uint64_t owner_userns_ino);
 void netns_release_for_task(void *stack);
 /* Makes @ns current: takes a reference on it, drops the one on the previous current
  * namespace (NULL: none; the next net_current_ns makes a fresh one). */

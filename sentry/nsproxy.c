@@ -254,19 +254,32 @@ struct netns *net_task_ns(void)
 	return sentry_current_task ? task_net_stack(sentry_current_task) : NULL;
 }
 
-/* The network stack a net namespace object stands for, with a new reference (the
- * sandbox's initial namespace has none of its own: the netstack keeps it). */
-static struct netns *net_ns_stack_get(struct net_ns *n)
+#define CAP_NET_ADMIN_BIT 12
+
+/* netstack/netns.h's hook: the inode number of a vfs_cred's user namespace. */
+uint64_t net_userns_ino(const void *userns)
 {
+	return userns ? ((const struct user_ns *)userns)->ns.ino : 0;
+}
+
+/* The network stack @n stands for, with a new reference in *@out (the sandbox's initial
+ * namespace has none of its own: the netstack keeps it), when @me has CAP_NET_ADMIN over
+ * it (rtnl_link_get_net_capable: in the user namespace owning it). 0, -EPERM, -ENOMEM. */
+static int net_ns_stack_get(struct task *me, struct net_ns *n, struct netns **out)
+{
+	if (!ns_capable(me->tg, n->ns.owner ? n->ns.owner : user_ns_init(), CAP_NET_ADMIN_BIT))
+		return -EPERM;
 	struct netns *ns = n->stack ? n->stack : net_sandbox_ns();
-	if (ns)
-		netns_get(ns);
-	return ns;
+	if (!ns)
+		return -ENOMEM;
+	netns_get(ns);
+	*out = ns;
+	return 0;
 }
 
 /* netstack/netns.h's hook for IFLA_NET_NS_PID (rtnl_link_get_net): the network stack of the
  * thread @pid names in the caller's pid namespace. 0 and a new reference in *@out, -ESRCH
- * when there is no such live thread, -ENOMEM. */
+ * when there is no such live thread, -EPERM without CAP_NET_ADMIN over it, -ENOMEM. */
 int net_ns_by_pid(int pid, struct netns **out)
 {
 	extern struct task *sentry_current_task;
@@ -274,13 +287,13 @@ int net_ns_by_pid(int pid, struct netns **out)
 	struct task *t = me && pid > 0 ? pidns_task(pid, task_pidns(me)) : NULL;
 	if (!t || !t->ns || !t->ns->net || t->state == TASK_DEAD)
 		return -ESRCH;
-	*out = net_ns_stack_get(t->ns->net);
-	return *out ? 0 : -ENOMEM;
+	return net_ns_stack_get(me, t->ns->net, out);
 }
 
 /* netstack/netns.h's hook for IFLA_NET_NS_FD: the network stack of the caller's open file
  * @fd, a /proc/<pid>/ns/net file or a bind mount of one (`ip netns add`). 0 and a new
- * reference in *@out, -EBADF for no open file, -EINVAL for a file of another kind. */
+ * reference in *@out, -EBADF for no open file, -EINVAL for a file of another kind, -EPERM
+ * without CAP_NET_ADMIN over it. */
 int net_ns_by_fd(int fd, struct netns **out)
 {
 	extern struct task *sentry_current_task;
@@ -297,7 +310,7 @@ int net_ns_by_fd(int fd, struct netns **out)
 		n = procfs_ns_file_object(f);
 	int err = -EINVAL;
 	if (n)
-		err = (*out = net_ns_stack_get(n)) ? 0 : -ENOMEM;
+		err = net_ns_stack_get(me, n, out);
 	vfs_file_put(f);
 	return err;
 }
@@ -377,7 +390,9 @@ static int ns_build(struct task *t, const struct task_ns *old, uint64_t flags,
 		struct net_ns *n = ns_alloc(sizeof(*n), owner);
 		if (!n)
 			goto fail;
-		n->stack = netns_clone_for_task ? netns_clone_for_task() : NULL;
+		/* its owner's number, for the netstack's capability checks (netlink) */
+		uint64_t oino = owner && owner != user_ns_init() ? owner->ns.ino : 0;
+		n->stack = netns_clone_for_task ? netns_clone_for_task(oino) : NULL;
 		if (!n->stack) {
 			net_ns_put(n);
 			goto fail;

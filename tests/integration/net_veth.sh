@@ -140,4 +140,12 @@ t_has "ip link set vc netns PID" '^moved$' "$out"
 t_has "both ends in that namespace" '^vc@vd +DOWN' "$out"
 t_has "its last process gone: the pair is gone with it (lo only)" '^1$' "$out"
 
+# a user namespace's root configures the network namespace it owns, not the sandbox's
+out=$(sbx 'su nobody -s /bin/sh -c "unshare --user --map-root-user --net sh -c \"
+	ip link add va type veth peer name vb netns 1; echo rc=\\\$?;
+	ip link add va type veth peer name vb && ip link show type veth | grep -c @\""; ip link | grep -c "^[0-9]"')
+t_has "user namespace root: no veth end into the sandbox's namespace" 'RTNETLINK answers: Operation not permitted' "$out"
+t_has "user namespace root: a veth pair in its own namespace" '^2$' "$out"
+t_has "the sandbox's namespace is untouched (lo only)" '^1$' "$out"
+
 t_done
