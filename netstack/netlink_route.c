@@ -601,7 +601,7 @@ static int link_apply(struct nl_req *rq, struct net_iface *ifc, const struct ifi
 	}
 out:
 	if (changed)
-		netlink_notify(rq->ns, RTM_NEWLINK, ifc);
+		netlink_notify(ifc->ns, RTM_NEWLINK, ifc); /* moved: its new namespace */
 	return err;
 }
 

@@ -3,13 +3,13 @@
  * container's namespace reaches its parent's (`ip link add a type veth peer name b`, then
  * `ip link set b netns <pid>`).
  *
- * Owns: struct veth (each end's priv): the peer pointer, the end's receive queue and the
- * timer that drains it. Removing one end removes the other (as veth_dellink); the carrier
+ * Owns: struct veth (each end's priv): the peer pointer and the end's receive queue
+ * (link_rxq.c). Removing one end removes the other (as veth_dellink); the carrier
  * of both ends is on only while both are up (veth_open / veth_close).
  * Must not: deliver a frame inside the sender's call: as with lo, the receiving end queues
- * it and a zero-deadline timer hands it to net_frame_input on the event loop's next turn,
- * so a sender holding its socket's state never sees the answer arrive under its feet. */
+ * it (link_rxq.c) for the event loop's next turn. */
 #include "netstack/veth.h"
+#include "netstack/link.h"
 #include <errno.h>
 #include <linux/if_ether.h>
 #include <net/if_arp.h>
@@ -18,16 +18,9 @@
 #include <string.h>
 #include <sys/random.h>
 
-/* Frames waiting at one end (Linux's per-CPU backlog is 1000; a burst of one large send
- * can exceed that before the loop turns, as on loopback). */
-#define VETH_QUEUE_MAX 4096
-
 struct veth {
-	struct net_iface *ifc;
 	struct net_iface *peer; /* borrowed: the other end (NULL once it is gone) */
-	struct list_head rxq;	/* frames sent by the peer, struct pkt.link */
-	int queued;
-	struct stimer drain;
+	struct link_rxq rxq;	/* frames the peer sent */
 };
 
 static const struct net_iface_ops veth_ops;
@@ -42,27 +35,6 @@ struct net_iface *veth_peer(const struct net_iface *ifc)
 	return is_veth(ifc) ? ((struct veth *)ifc->priv)->peer : NULL;
 }
 
-/* Delivers what was queued before this run (answers wait for the next run). */
-static void veth_drain(struct stimer *tm)
-{
-	struct veth *v = tm->priv;
-	int n = v->queued;
-	while (n-- > 0 && !list_empty(&v->rxq)) {
-		struct pkt *p = list_first_entry(&v->rxq, struct pkt, link);
-		list_del(&p->link);
-		list_init(&p->link);
-		v->queued--;
-		/* scrubbed as skb_scrub_packet: nothing of the sender's side crosses */
-		p->mac = p->nh = NULL;
-		p->tstamp_ns = 0;
-		p->type = PKT_HOST;
-		p->iface = v->ifc;
-		net_frame_input(v->ifc, p);
-	}
-	if (v->queued)
-		stimer_arm(&v->drain, 0);
-}
-
 /* veth_xmit: into the peer's queue; a frame the peer cannot take (no peer, peer down,
  * longer than its MTU, its queue full) is dropped and counted, and the sender is told
  * nothing (NETDEV_TX_OK), as Linux. Consumes @p. */
@@ -70,16 +42,14 @@ static int veth_xmit(struct net_iface *ifc, struct pkt *p)
 {
 	struct veth *v = ifc->priv;
 	struct net_iface *peer = v->peer;
-	struct veth *pv = peer ? peer->priv : NULL;
-	if (!pv || !(peer->flags & IFF_UP) || p->len < ETH_HLEN ||
-	    p->len > (size_t)peer->mtu + ETH_HLEN || pv->queued >= VETH_QUEUE_MAX ||
-	    (!stimer_armed(&pv->drain) && stimer_arm(&pv->drain, 0) < 0)) {
+	if (!peer || !(peer->flags & IFF_UP) || p->len < ETH_HLEN ||
+	    p->len > (size_t)peer->mtu + ETH_HLEN) {
 		ifc->stats.tx_dropped++;
 		pkt_put(p);
 		return 0;
 	}
-	list_add_tail(&p->link, &pv->rxq);
-	pv->queued++;
+	if (link_rxq_add(&((struct veth *)peer->priv)->rxq, p))
+		ifc->stats.tx_dropped++; /* its queue is full */
 	return 0;
 }
 
@@ -94,23 +64,12 @@ static void veth_updown(struct net_iface *ifc)
 	net_iface_set_carrier(v->peer, both);
 }
 
-static void veth_flush(struct veth *v)
-{
-	stimer_cancel(&v->drain);
-	while (!list_empty(&v->rxq)) {
-		struct pkt *p = list_first_entry(&v->rxq, struct pkt, link);
-		list_del(&p->link);
-		pkt_put(p);
-	}
-	v->queued = 0;
-}
-
 /* The end is being removed: its queue goes, and so does its peer (veth_dellink). */
 static void veth_destroy(struct net_iface *ifc)
 {
 	struct veth *v = ifc->priv;
 	struct net_iface *peer = v->peer;
-	veth_flush(v);
+	link_rxq_flush(&v->rxq);
 	if (peer) {
 		((struct veth *)peer->priv)->peer = NULL;
 		v->peer = NULL;
@@ -146,14 +105,12 @@ static struct net_iface *veth_end(struct netns *ns, const char *name)
 	struct veth *v = calloc(1, sizeof(*v));
 	if (!v)
 		return NULL;
-	list_init(&v->rxq);
-	stimer_init(&v->drain, veth_drain, v);
 	struct net_iface *ifc = net_iface_add(ns, name, ARPHRD_ETHER, &veth_ops, v);
 	if (!ifc) {
 		free(v);
 		return NULL;
 	}
-	v->ifc = ifc;
+	link_rxq_init(&v->rxq, ifc);
 	ifc->no_carrier = true;
 	net_random_mac(ifc->hwaddr);
 	return ifc;

@@ -6,6 +6,7 @@
  * in namespaces of its own (the initial namespace's value is never touched). */
 /* syscalls: unshare open read write */
 #include "tap.h"
+#include "ns_util.h"
 #include <sched.h>
 
 #define FWD "/proc/sys/net/ipv4/ip_forward"
@@ -24,18 +25,6 @@ static int read_int(const char *path)
 	return n > 0 ? atoi(b) : -1;
 }
 
-static ssize_t write_str(const char *path, const char *s)
-{
-	int fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -1;
-	ssize_t r = write(fd, s, strlen(s));
-	int err = errno;
-	close(fd);
-	errno = err;
-	return r;
-}
-
 int main(void)
 {
 	TAP_PLAN(7);
@@ -45,13 +34,13 @@ int main(void)
 	}
 	TAP_OK(init >= 0 && read_int(FWD) == init && read_int(ALL) == init,
 	       "a new namespace inherits the initial one's ip_forward");
-	TAP_OK(write_str(FWD, "1\n") == 2 && read_int(FWD) == 1, "ip_forward takes 1");
+	TAP_OK(ns_write(FWD, "1\n") == 0 && read_int(FWD) == 1, "ip_forward takes 1");
 	TAP_OK(read_int(ALL) == 1 && read_int(DFLT) == 1,
 	       "conf/all and conf/default/forwarding follow");
-	TAP_ERRNO(write_str(FWD, "yes\n"), EINVAL, "a value that is no integer");
+	TAP_ERRNO(ns_write(FWD, "yes\n"), EINVAL, "a value that is no integer");
 	TAP_OK(read_int(FWD) == 1, "and the value stays");
-	TAP_OK(write_str(ALL, "0") == 1 && read_int(FWD) == 0, "conf/all/forwarding 0 turns it off");
-	TAP_OK(write_str(FWD, init ? "0" : "1") == 1 && unshare(CLONE_NEWNET) == 0 &&
+	TAP_OK(ns_write(ALL, "0") == 0 && read_int(FWD) == 0, "conf/all/forwarding 0 turns it off");
+	TAP_OK(ns_write(FWD, init ? "0" : "1") == 0 && unshare(CLONE_NEWNET) == 0 &&
 		       read_int(FWD) == init,
 	       "a namespace made after that inherits the initial one's, not ours");
 	return TAP_DONE();

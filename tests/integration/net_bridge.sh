@@ -6,7 +6,6 @@
 # nomaster cuts a host off; deleting the bridge frees its ports. Everything happens inside
 # the sandbox's own netstack (--network=none): nothing on the host is touched.
 . "$(dirname "$0")/lib.sh"
-HERE=$(cd "$(dirname "$0")" && pwd)
 
 W=$(mktemp -d /tmp/cvisor-it-br-XXXXXX)
 trap 'rm -rf "$W"' EXIT
@@ -15,20 +14,7 @@ if ! command -v ip >/dev/null || ! command -v bridge >/dev/null; then
 	echo "1..0 # SKIP iproute2 not installed"
 	exit 0
 fi
-if ! gcc -O2 -o "$W/net_echo" "$HERE/progs/net_echo.c" 2>"$W/cc.log"; then
-	echo "1..0 # SKIP cannot build progs/net_echo.c: $(head -3 "$W/cc.log")"
-	exit 0
-fi
-
-# t_has NAME PATTERN OUTPUT: OUTPUT has a line matching the extended regex PATTERN.
-t_has() {
-	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
-		t_ok "$1"
-	else
-		t_fail "$1" "no line matching '$2' in:
-$3"
-	fi
-}
+t_cc_prog net_echo "$W"
 
 cat >"$W/lan.sh" <<EOF
 ip link add br0 type bridge || exit 1

@@ -16,16 +16,6 @@ sbx() {
 	timeout 60 "$CVISOR" do --network=none -- /bin/sh -c "$1" 2>&1
 }
 
-# t_has NAME PATTERN OUTPUT: OUTPUT has a line matching the extended regex PATTERN.
-t_has() {
-	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
-		t_ok "$1"
-	else
-		t_fail "$1" "no line matching '$2' in:
-$3"
-	fi
-}
-
 if ! command -v ip >/dev/null; then
 	echo "1..0 # SKIP iproute2 not installed"
 	exit 0

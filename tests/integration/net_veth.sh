@@ -7,7 +7,6 @@
 # ends. A new namespace's lo gets 127.0.0.1 when brought up. Everything happens inside
 # the sandbox's own netstack (--network=none): nothing on the host is touched.
 . "$(dirname "$0")/lib.sh"
-HERE=$(cd "$(dirname "$0")" && pwd)
 
 W=$(mktemp -d /tmp/cvisor-it-veth-XXXXXX)
 trap 'rm -rf "$W"' EXIT
@@ -17,34 +16,11 @@ if ! command -v ip >/dev/null || ! command -v unshare >/dev/null; then
 	echo "1..0 # SKIP iproute2 or util-linux not installed"
 	exit 0
 fi
-if ! gcc -O2 -o "$W/net_echo" "$HERE/progs/net_echo.c" 2>"$W/cc.log"; then
-	echo "1..0 # SKIP cannot build progs/net_echo.c: $(head -3 "$W/cc.log")"
-	exit 0
-fi
+t_cc_prog net_echo "$W"
 
 # sbx SCRIPT: SCRIPT under sh in a fresh sandbox (raw sockets allowed: ping), stdout+err.
 sbx() {
 	timeout 90 "$CVISOR" do --network=none --net-raw -- /bin/sh -c "$1" 2>&1
-}
-
-# t_has NAME PATTERN OUTPUT: OUTPUT has a line matching the extended regex PATTERN.
-t_has() {
-	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
-		t_ok "$1"
-	else
-		t_fail "$1" "no line matching '$2' in:
-$3"
-	fi
-}
-
-# t_hasnt NAME PATTERN OUTPUT: no line of OUTPUT matches PATTERN.
-t_hasnt() {
-	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
-		t_fail "$1" "a line matches '$2' in:
-$3"
-	else
-		t_ok "$1"
-	fi
 }
 
 out=$(sbx 'unshare --net sh -c "ip addr show lo; echo ==; ip link set lo up; ip addr show lo"')

@@ -233,16 +233,21 @@ static int parse_int(const char *buf, size_t len, int *out)
 	return 0;
 }
 
-/* net.ipv4.ip_forward and conf/all/forwarding: one value (devinet's FORWARDING of "all"). */
+/* The forwarding switches, told apart by the entry's arg: FWD_ALL is net.ipv4.ip_forward
+ * and conf/all/forwarding (one value: devinet's FORWARDING of "all"), FWD_DEFAULT is
+ * conf/default/forwarding. */
+enum { FWD_ALL, FWD_DEFAULT };
+
 static int show_forward(const struct proc_node *n, struct proc_buf *b)
 {
 	struct netns *ns = net_current_ns();
-	proc_buf_printf(b, "%d\n", ns ? ns->sysctl.ip_forward : 0);
+	int v = !ns ? 0 : n->ent->arg == FWD_ALL ? ns->sysctl.ip_forward : ns->sysctl.default_forwarding;
+	proc_buf_printf(b, "%d\n", v);
 	return 0;
 }
 
-/* inet_forward_change: "all" and "default" take the value (and every interface would: they
- * have no setting of their own here). */
+/* proc_dointvec, then inet_forward_change for "all": "default" takes the value too (and
+ * every interface would: they have no setting of their own here). */
 static ssize_t write_forward(const struct proc_node *n, const char *buf, size_t len)
 {
 	struct netns *ns = net_current_ns();
@@ -251,39 +256,17 @@ static ssize_t write_forward(const struct proc_node *n, const char *buf, size_t 
 		return err;
 	if (!ns)
 		return -ENOMEM;
-	ns->sysctl.ip_forward = ns->sysctl.default_forwarding = v;
-	return (ssize_t)len;
-}
-
-static int show_default_forward(const struct proc_node *n, struct proc_buf *b)
-{
-	struct netns *ns = net_current_ns();
-	proc_buf_printf(b, "%d\n", ns ? ns->sysctl.default_forwarding : 0);
-	return 0;
-}
-
-static ssize_t write_default_forward(const struct proc_node *n, const char *buf, size_t len)
-{
-	struct netns *ns = net_current_ns();
-	int v, err = parse_int(buf, len, &v);
-	if (err)
-		return err;
-	if (!ns)
-		return -ENOMEM;
+	if (n->ent->arg == FWD_ALL)
+		ns->sysctl.ip_forward = v;
 	ns->sysctl.default_forwarding = v;
 	return (ssize_t)len;
 }
 
-static const struct proc_entry conf_all[] = {
-    {"forwarding", S_IFREG | 0644, 0, .show = show_forward, .write = write_forward},
-    {NULL},
-};
+#define FWD_FILE(nm, which)                                                                \
+	{ nm, S_IFREG | 0644, 0, which, .show = show_forward, .write = write_forward }
 
-static const struct proc_entry conf_default[] = {
-    {"forwarding", S_IFREG | 0644, 0, .show = show_default_forward,
-     .write = write_default_forward},
-    {NULL},
-};
+static const struct proc_entry conf_all[] = {FWD_FILE("forwarding", FWD_ALL), {NULL}};
+static const struct proc_entry conf_default[] = {FWD_FILE("forwarding", FWD_DEFAULT), {NULL}};
 
 static const struct proc_entry ipv4_conf[] = {
     {"all", S_IFDIR | 0555, 0, .children = conf_all},
@@ -293,7 +276,7 @@ static const struct proc_entry ipv4_conf[] = {
 
 const struct proc_entry proc_sys_net_ipv4[] = {
     {"conf", S_IFDIR | 0555, 0, .children = ipv4_conf},
-    {"ip_forward", S_IFREG | 0644, 0, .show = show_forward, .write = write_forward},
+    FWD_FILE("ip_forward", FWD_ALL),
     {NULL},
 };
 
