@@ -23,6 +23,7 @@ struct bridge_port {
 	struct list_head link; /* in bridge.ports */
 	struct net_iface *dev; /* borrowed: leaves the bridge before it goes */
 	struct bridge *br;
+	struct bridge_port_cfg cfg;
 };
 
 struct fdb_entry {
@@ -128,14 +129,16 @@ static bool port_forwards(const struct net_iface *dev)
 	return (dev->flags & IFF_UP) && !dev->no_carrier;
 }
 
-/* Sends @p (p->data at the Ethernet header) out of every forwarding port but @except.
- * Consumes @p. */
-static void flood(struct bridge *b, struct pkt *p, struct net_iface *except)
+/* Sends @p (p->data at the Ethernet header) out of every forwarding port but @except
+ * (unless it is in hairpin mode); @unknown_unicast skips ports with flooding off
+ * (BR_FLOOD). Consumes @p. */
+static void flood(struct bridge *b, struct pkt *p, struct net_iface *except, bool unknown_unicast)
 {
 	struct bridge_port *bp;
 	struct net_iface *last = NULL;
 	list_for_each_entry(bp, &b->ports, link) {
-		if (bp->dev == except || !port_forwards(bp->dev))
+		if ((bp->dev == except && !bp->cfg.hairpin) || !port_forwards(bp->dev) ||
+		    (unknown_unicast && !bp->cfg.flood))
 			continue;
 		if (last) {
 			struct pkt *c = pkt_copy(p);
@@ -159,7 +162,7 @@ static int bridge_xmit(struct net_iface *ifc, struct pkt *p)
 	if (to && port_forwards(to))
 		net_iface_xmit_frame(to, p); /* a port's drop is counted there */
 	else
-		flood(b, p, NULL);
+		flood(b, p, NULL, !(p->data[0] & 1));
 	return 0;
 }
 
@@ -175,11 +178,12 @@ void bridge_input(struct net_iface *port, struct pkt *p)
 		pkt_put(p);
 		return;
 	}
-	fdb_learn(b, src, port);
+	if (bp->cfg.learning)
+		fdb_learn(b, src, port);
 	if (dst[0] & 1) { /* broadcast, multicast: every other port and the bridge itself */
 		struct pkt *c = pkt_copy(p);
 		if (c)
-			flood(b, c, port);
+			flood(b, c, port, false);
 		net_frame_input(br, p);
 		return;
 	}
@@ -188,14 +192,14 @@ void bridge_input(struct net_iface *port, struct pkt *p)
 		return;
 	}
 	struct net_iface *to = fdb_lookup(b, dst);
-	if (to == port) { /* behind the port it came from: nothing to do */
+	if (to == port && !bp->cfg.hairpin) { /* behind the port it came from: nothing to do */
 		pkt_put(p);
 		return;
 	}
 	if (to && port_forwards(to))
 		net_iface_xmit_frame(to, p);
 	else
-		flood(b, p, port);
+		flood(b, p, port, true);
 }
 
 /* ---- carrier and ports ---- */
@@ -254,6 +258,9 @@ int bridge_port_add(struct net_iface *br, struct net_iface *dev)
 		return -ENOMEM;
 	bp->dev = dev;
 	bp->br = b;
+	/* Linux's defaults: priority 32, cost of a 10 Gb/s link, learning and flooding */
+	bp->cfg = (struct bridge_port_cfg){.priority = 32, .cost = 2, .learning = true,
+					   .flood = true};
 	list_add_tail(&bp->link, &b->ports);
 	dev->master = br;
 	dev->port = bp;
@@ -278,6 +285,20 @@ void bridge_port_del(struct net_iface *dev)
 	notify_link(dev);
 	mac_update(b);
 	carrier_update(b);
+}
+
+struct bridge_port_cfg *bridge_port_cfg(struct net_iface *dev)
+{
+	struct bridge_port *bp = dev->port;
+	return bp ? &bp->cfg : NULL;
+}
+
+void bridge_port_cfg_changed(struct net_iface *dev)
+{
+	struct bridge_port *bp = dev->port;
+	if (bp && !bp->cfg.learning)
+		fdb_forget_port(bp->br, dev); /* as br_fdb_delete_by_port on BR_LEARNING off */
+	notify_link(dev);
 }
 
 /* The core's hook: a port leaves its namespace (removed or moved). */

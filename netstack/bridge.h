@@ -12,6 +12,18 @@ bool is_bridge(const struct net_iface *ifc);
 /* Makes @dev a port of @br (br_add_if): 0 (also when it already is), -EBUSY (a port of
  * another bridge), -ELOOP (a bridge), -EINVAL (lo, itself, another namespace), -ENOMEM. */
 int bridge_port_add(struct net_iface *br, struct net_iface *dev);
+/* What a port's IFLA_BRPORT_* set (`bridge link set`): STP numbers kept for show, MAC
+ * learning (BR_LEARNING), unknown-unicast flooding (BR_FLOOD), hairpin (frames may go
+ * back out of the port they came in by). */
+struct bridge_port_cfg {
+	uint16_t priority;
+	uint32_t cost;
+	bool learning, flood, hairpin;
+};
+/* @dev's port settings (NULL when it is no port); call bridge_port_cfg_changed after a
+ * change. */
+struct bridge_port_cfg *bridge_port_cfg(struct net_iface *dev);
+void bridge_port_cfg_changed(struct net_iface *dev);
 /* Takes @dev off its bridge (br_del_if); nothing when it is no port. */
 void bridge_port_del(struct net_iface *dev);
 /* A frame arrived on port @port (p->data at the Ethernet header, already shown to packet

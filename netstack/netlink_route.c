@@ -109,8 +109,10 @@ int rtnl_rcv_msg(struct nl_req *rq)
 		return rtnl_getlink(rq, false);
 	case RTM_NEWLINK:
 		return rtnl_newlink(rq);
-	case RTM_SETLINK:
-		return rtnl_setlink(rq);
+	case RTM_SETLINK: {
+		const struct ifinfomsg *ifm = rtnl_fam(rq, sizeof(*ifm));
+		return ifm && ifm->ifi_family == AF_BRIDGE ? rtnl_bridge_setlink(rq) : rtnl_setlink(rq);
+	}
 	case RTM_DELLINK:
 		return rtnl_dellink(rq);
 	case RTM_NEWADDR:
@@ -655,8 +657,11 @@ int rtnl_newlink(struct nl_req *rq)
 			return -EEXIST;
 		if (fl & NLM_F_REPLACE)
 			return -EOPNOTSUPP;
-		if (li[IFLA_INFO_DATA] || li[IFLA_INFO_SLAVE_DATA])
-			return -EOPNOTSUPP; /* no kind of ours has changelink */
+		if (li[IFLA_INFO_DATA] || li[IFLA_INFO_SLAVE_DATA]) {
+			err = rtnl_link_changelink(rq, ifc, li);
+			if (err)
+				return err;
+		}
 		return link_apply(rq, ifc, ifm, tb);
 	}
 	if (!(fl & NLM_F_CREATE))

@@ -53,6 +53,11 @@ int rtnl_link_netns(struct nl_req *rq, const struct nlattr **tb, struct netns **
 int rtnl_link_check_mac(const struct nlattr *a);
 /* IFLA_MASTER: makes @ifc a port of the bridge @master (0: of none). 0 or -errno. */
 int rtnl_link_set_master(struct nl_req *rq, struct net_iface *ifc, uint32_t master);
+/* An existing interface's IFLA_INFO_DATA (a bridge's changelink) and IFLA_INFO_SLAVE_DATA
+ * (a bridge port's slave_changelink); other kinds have none (EOPNOTSUPP). */
+int rtnl_link_changelink(struct nl_req *rq, struct net_iface *ifc, const struct nlattr **li);
+/* RTM_SETLINK of family AF_BRIDGE (`bridge link set`): a port's IFLA_PROTINFO. */
+int rtnl_bridge_setlink(struct nl_req *rq);
 /* RTM_GETLINK dumps of family AF_BRIDGE (`bridge link`): the bridge ports. */
 int rtnl_bridge_getlink_dump(struct nl_req *rq);
 /* IFLA_LINKINFO of @ifc (its kind, and a bridge port's IFLA_INFO_SLAVE_KIND), if any. */

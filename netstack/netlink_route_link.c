@@ -227,13 +227,124 @@ int rtnl_link_set_master(struct nl_req *rq, struct net_iface *ifc, uint32_t mast
  * default priority (32) and the cost of a 10 Gb/s link (2); learning and flooding on. */
 static void port_info(struct nl_buf *b, struct net_iface *ifc)
 {
-	uint16_t prio = 32;
+	const struct bridge_port_cfg *c = bridge_port_cfg(ifc);
 	nl_put_u8(b, IFLA_BRPORT_STATE, (ifc->flags & IFF_UP) && !ifc->no_carrier ? 3 : 0);
-	nl_put(b, IFLA_BRPORT_PRIORITY, &prio, sizeof(prio));
-	nl_put_u32(b, IFLA_BRPORT_COST, 2);
-	nl_put_u8(b, IFLA_BRPORT_MODE, 0);
-	nl_put_u8(b, IFLA_BRPORT_LEARNING, 1);
-	nl_put_u8(b, IFLA_BRPORT_UNICAST_FLOOD, 1);
+	nl_put(b, IFLA_BRPORT_PRIORITY, &c->priority, sizeof(c->priority));
+	nl_put_u32(b, IFLA_BRPORT_COST, c->cost);
+	nl_put_u8(b, IFLA_BRPORT_MODE, c->hairpin);
+	nl_put_u8(b, IFLA_BRPORT_GUARD, 0);
+	nl_put_u8(b, IFLA_BRPORT_PROTECT, 0);
+	nl_put_u8(b, IFLA_BRPORT_FAST_LEAVE, 0);
+	nl_put_u8(b, IFLA_BRPORT_LEARNING, c->learning);
+	nl_put_u8(b, IFLA_BRPORT_UNICAST_FLOOD, c->flood);
+}
+
+static const struct nl_policy brport_policy[IFLA_BRPORT_MAX + 1] = {
+    [IFLA_BRPORT_STATE] = {NLP_U8},	   [IFLA_BRPORT_PRIORITY] = {NLP_U16},
+    [IFLA_BRPORT_COST] = {NLP_U32},	   [IFLA_BRPORT_MODE] = {NLP_U8},
+    [IFLA_BRPORT_LEARNING] = {NLP_U8},	   [IFLA_BRPORT_UNICAST_FLOOD] = {NLP_U8},
+    [IFLA_BRPORT_GUARD] = {NLP_U8},	   [IFLA_BRPORT_PROTECT] = {NLP_U8},
+    [IFLA_BRPORT_FAST_LEAVE] = {NLP_U8},  [IFLA_BRPORT_PROXYARP] = {NLP_U8},
+    [IFLA_BRPORT_LEARNING_SYNC] = {NLP_U8},
+};
+
+/* br_setport: the port settings we keep; the ones that would need STP, BPDU guard, root
+ * protection, multicast snooping or proxy ARP answer EOPNOTSUPP when turned on; a
+ * state other than the current one is EOPNOTSUPP (no STP: ports forward while up).
+ * Checked completely before anything changes. */
+static int port_setlink(struct nl_req *rq, struct net_iface *dev, const struct nlattr *pi)
+{
+	const struct nlattr *t[IFLA_BRPORT_MAX + 1];
+	struct bridge_port_cfg *c = bridge_port_cfg(dev);
+	int err = nl_parse(nla_payload(pi), nla_payload_len(pi), t, IFLA_BRPORT_MAX, brport_policy,
+			   false, &rq->ext);
+	if (err)
+		return err;
+	static const int off_only[] = {IFLA_BRPORT_GUARD, IFLA_BRPORT_PROTECT,
+				       IFLA_BRPORT_FAST_LEAVE, IFLA_BRPORT_PROXYARP,
+				       IFLA_BRPORT_LEARNING_SYNC};
+	for (size_t i = 0; i < sizeof(off_only) / sizeof(off_only[0]); i++)
+		if (t[off_only[i]] && nla_u8(t[off_only[i]])) {
+			rq->ext.msg = "this bridge port setting is not supported";
+			rq->ext.bad_attr = t[off_only[i]];
+			return -EOPNOTSUPP;
+		}
+	uint8_t state = (dev->flags & IFF_UP) && !dev->no_carrier ? 3 : 0;
+	if (t[IFLA_BRPORT_STATE] && nla_u8(t[IFLA_BRPORT_STATE]) != state) {
+		rq->ext.msg = "port states follow the link (no STP)";
+		return -EOPNOTSUPP;
+	}
+	if (t[IFLA_BRPORT_PRIORITY]) {
+		uint16_t prio;
+		memcpy(&prio, nla_payload(t[IFLA_BRPORT_PRIORITY]), 2);
+		if (prio > 63) /* br_stp_set_port_priority: BR_MAX_PORT_PRIORITY */
+			return -ERANGE;
+		c->priority = prio;
+	}
+	if (t[IFLA_BRPORT_COST]) {
+		uint32_t cost = nla_u32(t[IFLA_BRPORT_COST]);
+		if (cost < 1 || cost > 65535) /* br_stp_set_path_cost */
+			return -ERANGE;
+		c->cost = cost;
+	}
+	if (t[IFLA_BRPORT_MODE])
+		c->hairpin = nla_u8(t[IFLA_BRPORT_MODE]) != 0;
+	if (t[IFLA_BRPORT_LEARNING])
+		c->learning = nla_u8(t[IFLA_BRPORT_LEARNING]) != 0;
+	if (t[IFLA_BRPORT_UNICAST_FLOOD])
+		c->flood = nla_u8(t[IFLA_BRPORT_UNICAST_FLOOD]) != 0;
+	bridge_port_cfg_changed(dev);
+	return 0;
+}
+
+/* See netlink_route.h (rtnl_changelink's ops->changelink and slave_changelink). */
+int rtnl_link_changelink(struct nl_req *rq, struct net_iface *ifc, const struct nlattr **li)
+{
+	int err;
+	if (li[IFLA_INFO_DATA]) {
+		if (!is_bridge(ifc))
+			return -EOPNOTSUPP;
+		if ((err = bridge_changelink(rq, ifc, li[IFLA_INFO_DATA])))
+			return err;
+		netlink_notify(ifc->ns, RTM_NEWLINK, ifc);
+	}
+	if (li[IFLA_INFO_SLAVE_DATA]) {
+		if (!ifc->master)
+			return -EOPNOTSUPP;
+		return port_setlink(rq, ifc, li[IFLA_INFO_SLAVE_DATA]);
+	}
+	return 0;
+}
+
+/* See netlink_route.h (rtnl_bridge_setlink to the master's br_setlink). */
+int rtnl_bridge_setlink(struct nl_req *rq)
+{
+	const struct ifinfomsg *ifm = rtnl_fam(rq, sizeof(*ifm));
+	const struct nlattr *tb[IFLA_MAX + 1];
+	int err = rtnl_parse(rq, sizeof(*ifm), tb, IFLA_MAX, rtnl_ifla_policy, false);
+	if (err)
+		return err;
+	struct net_iface *dev = net_iface_by_index(rq->ns, ifm->ifi_index);
+	if (!dev) {
+		rq->ext.msg = "unknown ifindex";
+		return -ENODEV;
+	}
+	if (!dev->master)
+		return -EOPNOTSUPP; /* no master with ndo_bridge_setlink */
+	if (tb[IFLA_AF_SPEC]) {
+		rq->ext.msg = "bridge VLANs are not supported";
+		return -EOPNOTSUPP;
+	}
+	if (!tb[IFLA_PROTINFO])
+		return 0;
+	if (!(tb[IFLA_PROTINFO]->nla_type & NLA_F_NESTED)) {
+		/* the old form: a bare port state (br_set_port_state) */
+		if (nla_payload_len(tb[IFLA_PROTINFO]) < 1)
+			return -EINVAL;
+		rq->ext.msg = "port states follow the link (no STP)";
+		return -EOPNOTSUPP;
+	}
+	return port_setlink(rq, dev, tb[IFLA_PROTINFO]);
 }
 
 /* See netlink_route.h (rtnl_bridge_getlink with br_getlink: bridge ports only). */

@@ -42,6 +42,11 @@ ip netns exec h2-$$ $W/net_echo serve tcp 10.88.0.12 7101 >/dev/null &
 sleep 0.5
 ip netns exec h1-$$ $W/net_echo send tcp 10.88.0.12 7101 over-the-bridge
 wait
+bridge link set dev v1 hairpin on learning off cost 7
+bridge -d link show dev v1
+ip link set dev v1 type bridge_slave learning on
+bridge -d link show dev v1 | sed 's/^/slave /'
+bridge link set dev v1 guard on; echo "guard rc=\$?"
 ip link set v2 nomaster
 ip link show v2
 ip netns exec h1-$$ ping -c 1 -W 1 10.88.0.12 | grep transmitted | sed 's/^/cut /'
@@ -59,6 +64,10 @@ t_has "host to host across the bridge" '^h1->h2 1 packets transmitted, 1 receive
 t_has "host to the bridge's address" '^h2->br 1 packets transmitted, 1 received' "$out"
 t_has "the bridge to a host" '^br->h1 1 packets transmitted, 1 received' "$out"
 t_has "TCP across the bridge" '^echo:over-the-bridge from 10\.88\.0\.12$' "$out"
+t_has "bridge link set: cost, hairpin, learning" '^ +hairpin on guard off root_block off fastleave off learning off flood on' "$out"
+t_has "bridge link set: the cost shows" '^[0-9]+: v1@if[0-9]+: .* state forwarding priority 32 cost 7' "$out"
+t_has "ip link set type bridge_slave learning on" '^slave +hairpin on .*learning on flood on' "$out"
+t_has "a port setting we lack is refused" '^guard rc=255$' "$out"
 t_has "nomaster: no master any more" '^[0-9]+: v2@if[0-9]+: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP' "$out"
 t_has "nomaster: that host is cut off" '^cut 1 packets transmitted, 0 received' "$out"
 t_has "ip link del br0" '^deleted$' "$out"

@@ -92,6 +92,18 @@ static void test_switching(void **state)
 	run_now();
 	assert_int_equal(got, 6);
 	assert_true(l.eth[2]->stats.rx_packets > third); /* flooded (and dropped there) */
+	/* a port with unknown-unicast flooding off hears no such flood; broadcasts still */
+	struct bridge_port_cfg *c2 = bridge_port_cfg(l.port[2]);
+	assert_non_null(c2);
+	assert_true(c2->learning && c2->flood && !c2->hairpin);
+	c2->flood = false;
+	bridge_port_cfg_changed(l.port[2]);
+	third = l.eth[2]->stats.rx_packets;
+	assert_int_equal(udp_to(l.h[0], "10.9.0.2"), 0);
+	run_now();
+	assert_int_equal(got, 7);
+	assert_int_equal(l.eth[2]->stats.rx_packets, third);
+	assert_null(bridge_port_cfg(l.r->lo));
 	lan_down(&l);
 	leak_check(pkts);
 }
