@@ -204,6 +204,11 @@ void bridge_input(struct net_iface *port, struct pkt *p)
 
 /* ---- carrier and ports ---- */
 
+bool bridge_has_ports(const struct net_iface *br)
+{
+	return !list_empty(&((struct bridge *)br->priv)->ports);
+}
+
 /* br_port_carrier_check: the bridge has a carrier while a port forwards. */
 static void carrier_update(struct bridge *b)
 {
@@ -340,7 +345,7 @@ int bridge_create(struct netns *ns, const char *name, struct net_iface **out)
 		return -ENOMEM;
 	}
 	b->ifc = ifc;
-	ifc->no_carrier = true; /* no port yet */
+	/* the carrier is on until ports come and go (Linux: only port events recompute it) */
 	net_random_mac(ifc->hwaddr);
 	*out = ifc;
 	return 0;

@@ -4,11 +4,12 @@
 #define CVISOR_NETSTACK_BRIDGE_H
 #include "netstack/netns.h"
 
-/* Creates a bridge named @name ("bridge%d" when NULL or empty) in @ns: DOWN, no ports (so
- * no carrier), a random MAC, ageing 300 s. 0 and the bridge in *@out, -EEXIST, -EINVAL,
+/* Creates a bridge named @name ("bridge%d" when NULL or empty) in @ns: DOWN, no ports, a
+ * carrier (until ports come and go, as Linux), a random MAC, ageing 300 s. 0 and the bridge in *@out, -EEXIST, -EINVAL,
  * -ENOMEM. */
 int bridge_create(struct netns *ns, const char *name, struct net_iface **out);
 bool is_bridge(const struct net_iface *ifc);
+bool bridge_has_ports(const struct net_iface *br);
 /* Makes @dev a port of @br (br_add_if): 0 (also when it already is), -EBUSY (a port of
  * another bridge), -ELOOP (a bridge), -EINVAL (lo, itself, another namespace), -ENOMEM. */
 int bridge_port_add(struct net_iface *br, struct net_iface *dev);

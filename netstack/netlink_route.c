@@ -13,6 +13,7 @@
 #include <string.h>
 #include <linux/if_link.h>
 #include "netstack/ip4.h"
+#include "netstack/bridge.h"
 #include "netstack/veth.h"
 
 /* RFC 2863 operational states and link modes (linux/if.h, which clashes with net/if.h). */
@@ -253,16 +254,21 @@ static const struct nl_policy ifla_info_policy[IFLA_INFO_MAX + 1] = {
     [IFLA_INFO_SLAVE_DATA] = {NLP_NESTED},
 };
 
-/* RFC 2863 operational state as Linux derives it: loopback has no carrier notion
- * (UNKNOWN when up); up without a carrier (a veth whose peer is down) is
- * LOWERLAYERDOWN. */
-static uint8_t link_operstate(const struct net_iface *ifc)
+/* RFC 2863 operational state as Linux derives it (default_operstate): loopback has no
+ * carrier notion, nor has a bridge that never had a port (UNKNOWN when up); up without a
+ * carrier is LOWERLAYERDOWN when the link it stacks on (a veth's peer, looked up in the
+ * interface's own namespace) has none either, else DOWN. */
+uint8_t rtnl_link_operstate(const struct net_iface *ifc)
 {
 	if (!(ifc->flags & IFF_UP))
 		return IF_OPER_DOWN_;
-	if (ifc->flags & IFF_LOOPBACK)
+	if ((ifc->flags & IFF_LOOPBACK) ||
+	    (is_bridge(ifc) && !bridge_has_ports(ifc) && (ifc->flags & IFF_LOWER_UP)))
 		return IF_OPER_UNKNOWN_;
-	return (ifc->flags & IFF_LOWER_UP) ? IF_OPER_UP_ : IF_OPER_LOWERLAYERDOWN_;
+	if (ifc->flags & IFF_LOWER_UP)
+		return IF_OPER_UP_;
+	struct net_iface *peer = veth_peer(ifc);
+	return peer && peer->ns == ifc->ns ? IF_OPER_LOWERLAYERDOWN_ : IF_OPER_DOWN_;
 }
 
 static void link_stats(const struct net_iface *ifc, struct rtnl_link_stats64 *s64,
@@ -307,7 +313,7 @@ int rtnl_fill_link(struct nl_buf *b, struct net_iface *ifc, uint16_t type, uint1
 	bool lo = ifc->type == ARPHRD_LOOPBACK;
 	nl_put_str(b, IFLA_IFNAME, ifc->name);
 	nl_put_u32(b, IFLA_TXQLEN, (uint32_t)ifc->txqlen);
-	nl_put_u8(b, IFLA_OPERSTATE, link_operstate(ifc));
+	nl_put_u8(b, IFLA_OPERSTATE, rtnl_link_operstate(ifc));
 	nl_put_u8(b, IFLA_LINKMODE, IF_LINK_MODE_DEFAULT_);
 	nl_put_u32(b, IFLA_MTU, (uint32_t)ifc->mtu);
 	/* the bounds net_iface_set_mtu enforces */
@@ -591,7 +597,7 @@ static int link_apply(struct nl_req *rq, struct net_iface *ifc, const struct ifi
 			changed = true;
 		}
 	}
-	if ((tb[IFLA_OPERSTATE] && nla_u8(tb[IFLA_OPERSTATE]) != link_operstate(ifc)) ||
+	if ((tb[IFLA_OPERSTATE] && nla_u8(tb[IFLA_OPERSTATE]) != rtnl_link_operstate(ifc)) ||
 	    (tb[IFLA_LINKMODE] && nla_u8(tb[IFLA_LINKMODE]) != IF_LINK_MODE_DEFAULT_)) {
 		rq->ext.msg = "setting the operational state or link mode is not supported";
 		err = -EOPNOTSUPP;

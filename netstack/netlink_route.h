@@ -25,6 +25,9 @@ long rtnl_dump_begin(struct nl_req *rq, uint16_t type, size_t hdrlen);
 extern const struct nl_policy rtm_policy[RTA_MAX + 1];
 uint32_t rtnl_plen_mask(uint8_t plen);
 
+/* IFLA_OPERSTATE of @ifc (RFC 2863, as Linux's default_operstate). */
+uint8_t rtnl_link_operstate(const struct net_iface *ifc);
+
 /* Message builders (also used for notifications: seq and pid 0). Return 0 or -ENOBUFS. */
 int rtnl_fill_link(struct nl_buf *b, struct net_iface *ifc, uint16_t type, uint16_t flags,
 		   uint32_t seq, uint32_t pid, uint32_t ext_mask);

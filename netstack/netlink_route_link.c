@@ -365,8 +365,7 @@ int rtnl_bridge_getlink_dump(struct nl_req *rq)
 		nl_put_str(&rq->dump, IFLA_IFNAME, ifc->name);
 		nl_put_u32(&rq->dump, IFLA_MASTER, (uint32_t)ifc->master->ifindex);
 		nl_put_u32(&rq->dump, IFLA_MTU, (uint32_t)ifc->mtu);
-		nl_put_u8(&rq->dump, IFLA_OPERSTATE,
-			  !(ifc->flags & IFF_UP) ? 2 : ifc->no_carrier ? 3 : 6);
+		nl_put_u8(&rq->dump, IFLA_OPERSTATE, rtnl_link_operstate(ifc));
 		nl_put(&rq->dump, IFLA_ADDRESS, ifc->hwaddr, 6);
 		struct net_iface *peer = veth_peer(ifc);
 		if (peer)
