@@ -3,7 +3,8 @@
 # type bridge` with an address of its own, two namespaces (`ip netns add`) each on a veth
 # whose other end is a port (`ip link set vX master br0`); they ping each other and the
 # bridge, exchange TCP (progs/net_echo.c); `ip -d link` and `bridge link` describe it;
-# nomaster cuts a host off; deleting the bridge frees its ports. Everything happens inside
+# nomaster cuts a host off; deleting the bridge frees its ports; Docker's way of wiring a
+# container (a namespace bind-mounted to a file, the end renamed eth0). Everything happens inside
 # the sandbox's own netstack (--network=none): nothing on the host is touched.
 . "$(dirname "$0")/lib.sh"
 
@@ -77,5 +78,30 @@ t_has "nomaster: that host is cut off" '^cut 1 packets transmitted, 0 received' 
 t_has "its ports gone: no carrier, state DOWN (as Linux)" '^noports 2: br0: <NO-CARRIER,BROADCAST,MULTICAST,UP> .*state DOWN' "$out"
 t_has "ip link del br0" '^deleted$' "$out"
 t_has "its former ports stay" '^[0-9]+: v1@if[0-9]+: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP' "$out"
+
+# Docker's way: a namespace kept by a bind mount of it (unshare --net=FILE), the container
+# end moved there by path, renamed eth0, given a MAC, an address and a default route via
+# the bridge; unmounting the last reference takes the pair away.
+cat >"$W/docker.sh" <<EOF
+ip link add dk0 type bridge && ip addr add 172.30.0.1/16 dev dk0 && ip link set dk0 up
+touch $W/ns1 && unshare --net=$W/ns1 true || exit 1
+ip link add vethh1 type veth peer name vethc1
+ip link set vethc1 netns $W/ns1 && echo moved
+ip link set vethh1 master dk0 && ip link set vethh1 up
+nsenter --net=$W/ns1 sh -c "ip link set vethc1 name eth0 && ip link set eth0 address 02:42:ac:1e:00:02 &&
+	ip addr add 172.30.0.2/16 dev eth0 && ip link set eth0 up && ip link set lo up &&
+	ip route add default via 172.30.0.1 && ip -br link show eth0 && ip route show default &&
+	ping -c 1 -W 3 172.30.0.1 | grep transmitted | sed 's/^/c->br /'"
+ping -c 1 -W 3 172.30.0.2 | grep transmitted | sed 's/^/br->c /'
+umount $W/ns1 && echo unmounted
+ip link show master dk0 | grep -c '^[0-9]'
+EOF
+out=$(timeout 90 "$CVISOR" do --network=none --net-raw -- /bin/sh -c ". $W/docker.sh" 2>&1)
+t_has "ip link set X netns FILE (a bind-mounted namespace)" '^moved$' "$out"
+t_has "renamed eth0 there, with the MAC given" '^eth0@if[0-9]+ +UP +02:42:ac:1e:00:02 ' "$out"
+t_has "its default route via the bridge" '^default via 172\.30\.0\.1 dev eth0' "$out"
+t_has "container to bridge" '^c->br 1 packets transmitted, 1 received' "$out"
+t_has "bridge to container" '^br->c 1 packets transmitted, 1 received' "$out"
+t_has "the namespace unmounted: the pair is gone, the bridge has no port" '^0$' "$out"
 
 t_done
