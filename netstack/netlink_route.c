@@ -91,6 +91,9 @@ int rtnl_rcv_msg(struct nl_req *rq)
 		case RTM_GETNETCONF:
 			err = rtnl_getnetconf(rq, true);
 			break;
+		case RTM_GETNSID:
+			err = rtnl_getnsid(rq, true);
+			break;
 		case RTM_GETQDISC:
 			/* No queueing disciplines: every interface is "noqueue" (IFLA_QDISC),
 			 * which Linux does not list either. */
@@ -134,6 +137,10 @@ int rtnl_rcv_msg(struct nl_req *rq)
 		return rtnl_delneigh(rq);
 	case RTM_GETNETCONF:
 		return rtnl_getnetconf(rq, false);
+	case RTM_GETNSID:
+		return rtnl_getnsid(rq, false);
+	case RTM_NEWNSID:
+		return rtnl_newnsid(rq);
 	case RTM_NEWRULE:
 	case RTM_DELRULE:
 		rq->ext.msg = "policy routing rules are not supported";
@@ -326,6 +333,8 @@ int rtnl_fill_link(struct nl_buf *b, struct net_iface *ifc, uint16_t type, uint1
 	struct net_iface *peer = veth_peer(ifc);
 	if (peer) /* dev_get_iflink: `ip link` shows "a@b" ("a@ifN" when b is elsewhere) */
 		nl_put_u32(b, IFLA_LINK, (uint32_t)peer->ifindex);
+	if (peer && peer->ns != ifc->ns) /* rtnl_fill_link_netnsid: "link-netnsid N" */
+		nl_put_u32(b, IFLA_LINK_NETNSID, (uint32_t)netns_id_of(ifc->ns, peer->ns, true));
 	if (ifc->master)
 		nl_put_u32(b, IFLA_MASTER, (uint32_t)ifc->master->ifindex);
 	nl_put_u8(b, IFLA_CARRIER, !ifc->no_carrier || lo ? 1 : 0);

@@ -82,5 +82,7 @@ int rtnl_getroute(struct nl_req *rq, bool dump);
 int rtnl_newroute(struct nl_req *rq);
 int rtnl_delroute(struct nl_req *rq);
 int rtnl_getrule_dump(struct nl_req *rq);
+int rtnl_getnsid(struct nl_req *rq, bool dump);
+int rtnl_newnsid(struct nl_req *rq);
 
 #endif

@@ -33,10 +33,10 @@ int rtnl_link_netns(struct nl_req *rq, const struct nlattr **tb, struct netns **
 	}
 	if (tb[IFLA_NET_NS_PID]) {
 		uint32_t pid = nla_u32(tb[IFLA_NET_NS_PID]);
-		err = net_ns_by_pid && pid <= INT32_MAX ? net_ns_by_pid((int)pid, out) : -ESRCH;
+		err = net_ns_by_pid && pid <= INT32_MAX ? net_ns_by_pid((int)pid, true, out) : -ESRCH;
 	} else if (tb[IFLA_NET_NS_FD]) {
 		uint32_t fd = nla_u32(tb[IFLA_NET_NS_FD]);
-		err = net_ns_by_fd && fd <= INT32_MAX ? net_ns_by_fd((int)fd, out) : -EBADF;
+		err = net_ns_by_fd && fd <= INT32_MAX ? net_ns_by_fd((int)fd, true, out) : -EBADF;
 	} else {
 		return 0;
 	}

@@ -6,6 +6,7 @@
  * weak *_ns_init / *_ns_fini hooks). */
 #include "netstack/netns.h"
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 #include "netstack/ip4.h"
@@ -16,6 +17,7 @@
  * from a value in the same proc inode range. */
 static uint64_t next_ino = 0xF0000000ULL + 0x1000;
 static struct netns *current_ns;
+static struct list_head all_ns = LIST_HEAD_INIT(all_ns); /* every live namespace */
 
 struct ns_module {
 	int (*init)(struct netns *);
@@ -84,6 +86,7 @@ struct netns *netns_new(void)
 		return NULL;
 	ns->refs = 1;
 	ns->ino = next_ino++;
+	list_add_tail(&ns->all_link, &all_ns);
 	list_init(&ns->ifaces);
 	list_init(&ns->routes);
 	ns->next_ifindex = 1;
@@ -106,6 +109,7 @@ struct netns *netns_new(void)
 out_ifaces:
 	remove_ifaces(ns);
 out_free:
+	list_del(&ns->all_link);
 	free(ns);
 	return NULL;
 }
@@ -136,7 +140,72 @@ void netns_put(struct netns *ns)
 	route_ns_fini(ns);
 	if (current_ns == ns)
 		current_ns = NULL;
+	/* nobody knows it by an id any more (Linux's unhash_nsid) */
+	list_del(&ns->all_link);
+	struct netns *o;
+	list_for_each_entry(o, &all_ns, all_link)
+		for (int i = o->n_ids - 1; i >= 0; i--)
+			if (o->ids[i].peer == ns)
+				o->ids[i] = o->ids[--o->n_ids];
+	free(ns->ids);
 	free(ns);
+}
+
+/* ---- namespace ids ---- */
+
+int netns_id_of(struct netns *ns, struct netns *peer, bool alloc)
+{
+	if (peer == ns)
+		return -1;
+	for (int i = 0; i < ns->n_ids; i++)
+		if (ns->ids[i].peer == peer)
+			return ns->ids[i].id;
+	if (!alloc)
+		return -1;
+	int id = 0;
+	while (netns_by_id(ns, id))
+		id++;
+	return netns_id_set(ns, peer, id) ? -1 : id;
+}
+
+int netns_id_set(struct netns *ns, struct netns *peer, int id)
+{
+	if (netns_id_of(ns, peer, false) >= 0 || netns_by_id(ns, id))
+		return -EEXIST;
+	if (ns->n_ids == ns->cap_ids) {
+		int cap = ns->cap_ids ? 2 * ns->cap_ids : 4;
+		struct netns_id *n = realloc(ns->ids, (size_t)cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		ns->ids = n;
+		ns->cap_ids = cap;
+	}
+	ns->ids[ns->n_ids++] = (struct netns_id){.peer = peer, .id = id};
+	return 0;
+}
+
+struct netns *netns_by_id(struct netns *ns, int id)
+{
+	for (int i = 0; i < ns->n_ids; i++)
+		if (ns->ids[i].id == id)
+			return ns->ids[i].peer;
+	return NULL;
+}
+
+void netns_for_each_id(struct netns *ns, void (*fn)(void *arg, struct netns *peer, int id),
+		       void *arg)
+{
+	int last = -1;
+	for (;;) { /* in id order: the table is small */
+		int best = -1;
+		for (int i = 0; i < ns->n_ids; i++)
+			if (ns->ids[i].id > last && (best < 0 || ns->ids[i].id < ns->ids[best].id))
+				best = i;
+		if (best < 0)
+			return;
+		last = ns->ids[best].id;
+		fn(arg, ns->ids[best].peer, last);
+	}
 }
 
 /* A namespace made on first use when the sandbox set none up (unit tests, tools): as

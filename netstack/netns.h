@@ -160,8 +160,17 @@ struct netlink_ns;
 struct arp_ns;
 struct ip4_frag_ns;
 
+/* An id this namespace gave another (peernet2id: IFLA_LINK_NETNSID, RTM_GETNSID). */
+struct netns_id {
+	struct netns *peer; /* borrowed: cleared when the peer goes */
+	int id;
+};
+
 struct netns {
 	int refs;
+	struct list_head all_link; /* in the list of every namespace (ids are purged there) */
+	struct netns_id *ids;
+	int n_ids, cap_ids;
 	uint64_t ino; /* the namespace's inode number (/proc/<pid>/ns/net) */
 	/* The inode number of the user namespace owning it (0: the sandbox's), for
 	 * capability checks (numbers are never reused, unlike pointers). */
@@ -194,15 +203,29 @@ struct netns *net_current_ns(void);
 /* The calling task's namespace when it has one of its own (weak: the Sentry provides it;
  * NULL: the sandbox's). */
 struct netns *net_task_ns(void) __attribute__((weak));
+/* The id @ns knows @peer by (peernet2id), or -1 (NETNSA_NSID_NOT_ASSIGNED; also for @ns
+ * itself). With @alloc, an unassigned peer gets the lowest free id (peernet2id_alloc);
+ * -1 still on ENOMEM. */
+int netns_id_of(struct netns *ns, struct netns *peer, bool alloc);
+/* Assigns @id (>= 0) to @peer in @ns (RTM_NEWNSID): 0, -EEXIST when @peer has an id or
+ * @id is taken, -ENOMEM. */
+int netns_id_set(struct netns *ns, struct netns *peer, int id);
+/* The namespace @ns knows as @id (borrowed), or NULL. */
+struct netns *netns_by_id(struct netns *ns, int id);
+/* Calls @fn for every id @ns has given (RTM_GETNSID dumps), in id order. */
+void netns_for_each_id(struct netns *ns, void (*fn)(void *arg, struct netns *peer, int id),
+		       void *arg);
+
 /* The sandbox's own namespace (what tasks without a namespace of their own use), made on
  * first use as net_current_ns does. Borrowed; NULL only on ENOMEM. */
 struct netns *net_sandbox_ns(void);
-/* The namespace IFLA_NET_NS_PID / IFLA_NET_NS_FD name (weak: the Sentry provides them,
- * knowing the caller's pid namespace, fd table and capabilities): 0 and a new reference
- * in *@out, or -ESRCH (no such process) / -EBADF (no such fd) / -EINVAL (not a net
- * namespace file) / -EPERM (no CAP_NET_ADMIN in the user namespace owning it). */
-int net_ns_by_pid(int pid, struct netns **out) __attribute__((weak));
-int net_ns_by_fd(int fd, struct netns **out) __attribute__((weak));
+/* The namespace IFLA_NET_NS_PID / IFLA_NET_NS_FD (or NETNSA_PID / NETNSA_FD) name (weak:
+ * the Sentry provides them, knowing the caller's pid namespace, fd table and
+ * capabilities): 0 and a new reference in *@out, or -ESRCH (no such process) / -EBADF (no
+ * such fd) / -EINVAL (not a net namespace file) / -EPERM (@admin: no CAP_NET_ADMIN in the
+ * user namespace owning it). */
+int net_ns_by_pid(int pid, bool admin, struct netns **out) __attribute__((weak));
+int net_ns_by_fd(int fd, bool admin, struct netns **out) __attribute__((weak));
 /* The inode number of user namespace @userns (a vfs_cred's; weak: the Sentry's). */
 uint64_t net_userns_ino(const void *userns) __attribute__((weak));
 /* For sentry/nsproxy.h: a new namespace for CLONE_NEWNET (owned by the user namespace of

@@ -263,11 +263,13 @@ uint64_t net_userns_ino(const void *userns)
 }
 
 /* The network stack @n stands for, with a new reference in *@out (the sandbox's initial
- * namespace has none of its own: the netstack keeps it), when @me has CAP_NET_ADMIN over
- * it (rtnl_link_get_net_capable: in the user namespace owning it). 0, -EPERM, -ENOMEM. */
-static int net_ns_stack_get(struct task *me, struct net_ns *n, struct netns **out)
+ * namespace has none of its own: the netstack keeps it), when @me, if @admin, has
+ * CAP_NET_ADMIN over it (rtnl_link_get_net_capable: in the user namespace owning it).
+ * 0, -EPERM, -ENOMEM. */
+static int net_ns_stack_get(struct task *me, struct net_ns *n, bool admin, struct netns **out)
 {
-	if (!ns_capable(me->tg, n->ns.owner ? n->ns.owner : user_ns_init(), CAP_NET_ADMIN_BIT))
+	if (admin &&
+	    !ns_capable(me->tg, n->ns.owner ? n->ns.owner : user_ns_init(), CAP_NET_ADMIN_BIT))
 		return -EPERM;
 	struct netns *ns = n->stack ? n->stack : net_sandbox_ns();
 	if (!ns)
@@ -277,24 +279,25 @@ static int net_ns_stack_get(struct task *me, struct net_ns *n, struct netns **ou
 	return 0;
 }
 
-/* netstack/netns.h's hook for IFLA_NET_NS_PID (rtnl_link_get_net): the network stack of the
- * thread @pid names in the caller's pid namespace. 0 and a new reference in *@out, -ESRCH
- * when there is no such live thread, -EPERM without CAP_NET_ADMIN over it, -ENOMEM. */
-int net_ns_by_pid(int pid, struct netns **out)
+/* netstack/netns.h's hook for IFLA_NET_NS_PID (rtnl_link_get_net) and NETNSA_PID: the
+ * network stack of the thread @pid names in the caller's pid namespace. 0 and a new
+ * reference in *@out, -ESRCH when there is no such live thread, -EPERM (@admin) without
+ * CAP_NET_ADMIN over it, -ENOMEM. */
+int net_ns_by_pid(int pid, bool admin, struct netns **out)
 {
 	extern struct task *sentry_current_task;
 	struct task *me = sentry_current_task;
 	struct task *t = me && pid > 0 ? pidns_task(pid, task_pidns(me)) : NULL;
 	if (!t || !t->ns || !t->ns->net || t->state == TASK_DEAD)
 		return -ESRCH;
-	return net_ns_stack_get(me, t->ns->net, out);
+	return net_ns_stack_get(me, t->ns->net, admin, out);
 }
 
-/* netstack/netns.h's hook for IFLA_NET_NS_FD: the network stack of the caller's open file
- * @fd, a /proc/<pid>/ns/net file or a bind mount of one (`ip netns add`). 0 and a new
- * reference in *@out, -EBADF for no open file, -EINVAL for a file of another kind, -EPERM
- * without CAP_NET_ADMIN over it. */
-int net_ns_by_fd(int fd, struct netns **out)
+/* netstack/netns.h's hook for IFLA_NET_NS_FD and NETNSA_FD: the network stack of the
+ * caller's open file @fd, a /proc/<pid>/ns/net file or a bind mount of one (`ip netns
+ * add`). 0 and a new reference in *@out, -EBADF for no open file, -EINVAL for a file of
+ * another kind, -EPERM (@admin) without CAP_NET_ADMIN over it. */
+int net_ns_by_fd(int fd, bool admin, struct netns **out)
 {
 	extern struct task *sentry_current_task;
 	struct task *me = sentry_current_task;
@@ -310,7 +313,7 @@ int net_ns_by_fd(int fd, struct netns **out)
 		n = procfs_ns_file_object(f);
 	int err = -EINVAL;
 	if (n)
-		err = net_ns_stack_get(me, n, out);
+		err = net_ns_stack_get(me, n, admin, out);
 	vfs_file_put(f);
 	return err;
 }

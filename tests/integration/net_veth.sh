@@ -124,4 +124,16 @@ t_has "user namespace root: no veth end into the sandbox's namespace" 'RTNETLINK
 t_has "user namespace root: a veth pair in its own namespace" '^2$' "$out"
 t_has "the sandbox's namespace is untouched (lo only)" '^1$' "$out"
 
+# namespace ids: a veth whose peer is elsewhere names its namespace (link-netns), ip netns
+# list shows the ids given, ip netns set assigns one, a dead namespace's id goes
+out=$(sbx "ip netns add a1-$$ && ip netns add a2-$$ && ip link add va type veth peer name vb netns a1-$$ &&
+	ip link show va && ip netns list && ip netns exec a1-$$ ip link show vb && ip netns set a2-$$ 7 &&
+	ip netns list-id && ip netns set a2-$$ 8; ip netns del a1-$$; ip netns list-id")
+t_has "the peer's namespace by name: link-netns" "^ +link/ether .* link-netns a1-$$\$" "$out"
+t_has "ip netns list: the id given" "^a1-$$ \\(id: 0\\)\$" "$out"
+t_has "seen from there: link-netnsid" '^ +link/ether .* link-netnsid 0$' "$out"
+t_has "ip netns set NAME 7" "^nsid 7 \\(iproute2 netns name: a2-$$\\)\$" "$out"
+t_has "a second id for the same namespace: refused" '^Error: Peer netns already has a nsid assigned\.$' "$out"
+t_hasnt "a deleted namespace loses its id" '^nsid 0 ' "$(printf '%s\n' "$out" | tail -1)"
+
 t_done

@@ -3,7 +3,8 @@
  * are up, ARP and a UDP datagram crossing on the loop's next turns (never inside the
  * sender's call), drops without a peer up, net_iface_move taking addresses away and
  * keeping or renumbering the ifindex, deleting one end deleting both, a namespace's
- * teardown taking its pair with it. Every test ends with no packet alive. */
+ * teardown taking its pair with it; namespace ids (given, kept, forgotten with their
+ * namespace). Every test ends with no packet alive. */
 #include "tests/unit/netstack/core_test.h"
 #include "netstack/veth.h"
 
@@ -155,9 +156,33 @@ static void test_move(void **state)
 	leak_check(pkts);
 }
 
+static void test_namespace_ids(void **state)
+{
+	long pkts = pkt_live;
+	struct netns *a = ns_lo(), *b = ns_lo(), *c = ns_lo();
+	assert_int_equal(netns_id_of(a, a, true), -1); /* none for itself */
+	assert_int_equal(netns_id_of(a, b, false), -1);
+	assert_int_equal(netns_id_of(a, b, true), 0); /* the lowest free */
+	assert_int_equal(netns_id_of(a, b, true), 0); /* kept */
+	assert_int_equal(netns_id_set(a, c, 0), -EEXIST);
+	assert_int_equal(netns_id_set(a, c, 5), 0);
+	assert_int_equal(netns_id_set(a, c, 6), -EEXIST);
+	assert_ptr_equal(netns_by_id(a, 5), c);
+	assert_null(netns_by_id(a, 1));
+	assert_int_equal(netns_id_of(b, a, true), 0); /* each namespace numbers its own */
+	netns_put(c); /* a forgets it */
+	assert_null(netns_by_id(a, 5));
+	assert_int_equal(netns_id_of(a, b, false), 0);
+	netns_put(b);
+	assert_null(netns_by_id(a, 0));
+	netns_put(a);
+	leak_check(pkts);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_namespace_ids),
 	    cmocka_unit_test(test_create_and_carrier),
 	    cmocka_unit_test(test_frames_cross),
 	    cmocka_unit_test(test_move),
