@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include "netstack/arp.h"
+#include "netstack/bridge.h"
 #include "netstack/ip4.h"
 #include "netstack/link.h"
 
@@ -60,6 +61,10 @@ void net_frame_input(struct net_iface *ifc, struct pkt *p)
 	}
 	if (packet_deliver)
 		packet_deliver(ifc, p);
+	if (ifc->master && bridge_input) { /* a bridge port: the bridge takes every frame */
+		bridge_input(ifc, p);
+		return;
+	}
 	pkt_pull(p, ETH_HLEN);
 	switch (p->protocol) {
 	case ETH_P_IP:

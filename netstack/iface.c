@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "netstack/arp.h"
+#include "netstack/bridge.h"
 #include "netstack/ip4.h"
 #include "netstack/netns.h"
 #include "netstack/route.h"
@@ -34,6 +35,55 @@ static bool name_ok(const char *name)
 	return true;
 }
 
+/* See netns.h. */
+int net_iface_name_pick(struct netns *ns, const char *name, char out[IFNAMSIZ])
+{
+	const char *pct = strchr(name, '%');
+	if (!name_ok(name))
+		return -EINVAL;
+	if (!pct) {
+		snprintf(out, IFNAMSIZ, "%s", name);
+		return net_iface_by_name(ns, name) ? -EEXIST : 0;
+	}
+	/* exactly one "%d" (__dev_alloc_name) */
+	if (pct[1] != 'd' || strchr(pct + 2, '%'))
+		return -EINVAL;
+	for (int i = 0; i < 32768; i++) {
+		char buf[64];
+		snprintf(buf, sizeof(buf), "%.*s%d%s", (int)(pct - name), name, i, pct + 2);
+		if (strlen(buf) >= IFNAMSIZ)
+			return -EINVAL;
+		if (!net_iface_by_name(ns, buf)) {
+			snprintf(out, IFNAMSIZ, "%s", buf);
+			return 0;
+		}
+	}
+	return -ENFILE;
+}
+
+/* A free ifindex of @ns (dev_new_index): @want when it is free and positive, else the
+ * next unused number. */
+static int ifindex_pick(struct netns *ns, int want)
+{
+	if (want > 0 && !net_iface_by_index(ns, want))
+		return want;
+	while (net_iface_by_index(ns, ns->next_ifindex))
+		ns->next_ifindex++;
+	return ns->next_ifindex++;
+}
+
+/* Links @ifc into @ns's list, which stays ordered by ifindex. */
+static void iface_link(struct netns *ns, struct net_iface *ifc)
+{
+	struct net_iface *o;
+	list_for_each_entry(o, &ns->ifaces, link)
+		if (o->ifindex > ifc->ifindex) {
+			list_add_tail(&ifc->link, &o->link);
+			return;
+		}
+	list_add_tail(&ifc->link, &ns->ifaces);
+}
+
 /* Adds an interface named @name (DOWN, ifindex assigned) to @ns; the interface takes
  * @priv (released by ops->destroy at removal). NULL when the name is taken or invalid,
  * or on ENOMEM. */
@@ -46,7 +96,7 @@ struct net_iface *net_iface_add(struct netns *ns, const char *name, uint16_t typ
 	if (!ifc)
 		return NULL;
 	ifc->ns = ns;
-	ifc->ifindex = ns->next_ifindex++;
+	ifc->ifindex = ifindex_pick(ns, 0);
 	snprintf(ifc->name, sizeof(ifc->name), "%s", name);
 	ifc->type = type;
 	ifc->ops = ops;
@@ -58,7 +108,7 @@ struct net_iface *net_iface_add(struct netns *ns, const char *name, uint16_t typ
 		ifc->flags = IFF_BROADCAST | IFF_MULTICAST;
 		memset(ifc->brdaddr, 0xff, 6);
 	}
-	list_add_tail(&ifc->link, &ns->ifaces);
+	iface_link(ns, ifc);
 	notify(ns, RTM_NEWLINK, ifc);
 	return ifc;
 }
@@ -73,19 +123,54 @@ static void addr_free(struct net_ifaddr *ifa, bool tell)
 	free(ifa);
 }
 
-/* Removes @ifc: down (routes, neighbours), addresses, the link's own resources. */
-void net_iface_remove(struct net_iface *ifc)
+/* Takes @ifc out of its namespace (unregister_netdevice's first half): down (routes,
+ * neighbours), off its bridge, addresses gone, reassembly queues it fed dropped, off the
+ * list, RTM_DELLINK. */
+static void iface_unlist(struct net_iface *ifc)
 {
 	struct netns *ns = ifc->ns;
 	if (ifc->flags & IFF_UP)
 		net_iface_set_up(ifc, false);
+	if (ifc->master && bridge_port_gone)
+		bridge_port_gone(ifc);
 	while (!list_empty(&ifc->addrs))
 		addr_free(list_first_entry(&ifc->addrs, struct net_ifaddr, link), true);
 	route_iface_flush(ifc);
 	if (arp_iface_gone)
 		arp_iface_gone(ifc);
+	if (ip4_frag_iface_gone)
+		ip4_frag_iface_gone(ifc);
 	list_del(&ifc->link);
 	notify(ns, RTM_DELLINK, ifc);
+}
+
+/* See netns.h. */
+int net_iface_move(struct net_iface *ifc, struct netns *to, const char *name)
+{
+	char newname[IFNAMSIZ];
+	if (to == ifc->ns)
+		return 0;
+	if (!ifc->ops || !ifc->ops->netns_movable)
+		return -EINVAL;
+	snprintf(newname, sizeof(newname), "%s", name && *name ? name : ifc->name);
+	if (!name_ok(newname))
+		return -EINVAL;
+	if (net_iface_by_name(to, newname))
+		return -EEXIST;
+	iface_unlist(ifc);
+	ifc->ns = to;
+	ifc->ifindex = ifindex_pick(to, ifc->ifindex);
+	snprintf(ifc->name, sizeof(ifc->name), "%s", newname);
+	iface_link(to, ifc);
+	notify(to, RTM_NEWLINK, ifc);
+	return 0;
+}
+
+/* Removes @ifc: down (routes, neighbours), addresses, the link's own resources. */
+void net_iface_remove(struct net_iface *ifc)
+{
+	struct netns *ns = ifc->ns;
+	iface_unlist(ifc);
 	if (ifc->ops && ifc->ops->destroy)
 		ifc->ops->destroy(ifc);
 	if (ns->lo == ifc)
@@ -111,14 +196,19 @@ struct net_iface *net_iface_by_name(struct netns *ns, const char *name)
 	return NULL;
 }
 
-/* Sets IFF_UP. Up: RUNNING/LOWER_UP, prefix routes back, gratuitous ARP. Down: routes and
- * neighbours of the interface flushed (as Linux). Returns 0. */
+/* Sets IFF_UP. Up: RUNNING/LOWER_UP (with a carrier), prefix routes back, gratuitous ARP;
+ * a loopback gets 127.0.0.1/8 unless it has it (inetdev_event's NETDEV_UP: what gives a
+ * new namespace's lo its address). Down: routes and neighbours of the interface flushed
+ * (as Linux; addresses stay). The link kind hears of it (veth: the peer's carrier).
+ * Returns 0 or -ENOMEM (the loopback address). */
 int net_iface_set_up(struct net_iface *ifc, bool up)
 {
 	if (!!(ifc->flags & IFF_UP) == up)
 		return 0;
 	if (up) {
-		ifc->flags |= IFF_UP | IFF_RUNNING | IFF_LOWER_UP;
+		ifc->flags |= IFF_UP;
+		if (!ifc->no_carrier)
+			ifc->flags |= IFF_RUNNING | IFF_LOWER_UP;
 		route_iface_up(ifc);
 		if (arp_iface_up)
 			arp_iface_up(ifc);
@@ -129,7 +219,32 @@ int net_iface_set_up(struct net_iface *ifc, bool up)
 			arp_iface_down(ifc);
 	}
 	notify(ifc->ns, RTM_NEWLINK, ifc);
+	if (ifc->ops && ifc->ops->updown)
+		ifc->ops->updown(ifc);
+	if (ifc->master && bridge_port_changed)
+		bridge_port_changed(ifc);
+	if (up && (ifc->flags & IFF_LOOPBACK)) {
+		int err = net_addr_add(ifc, htonl(INADDR_LOOPBACK), 8, 0, NULL);
+		if (err && err != -EEXIST)
+			return err;
+	}
 	return 0;
+}
+
+/* Sets or clears the carrier (netif_carrier_on/off): IFF_LOWER_UP and IFF_RUNNING follow
+ * it while the interface is up; listeners hear of a visible change. */
+void net_iface_set_carrier(struct net_iface *ifc, bool on)
+{
+	unsigned old = ifc->flags;
+	ifc->no_carrier = !on;
+	if (on && (ifc->flags & IFF_UP))
+		ifc->flags |= IFF_RUNNING | IFF_LOWER_UP;
+	else
+		ifc->flags &= ~(IFF_RUNNING | IFF_LOWER_UP);
+	if (old != ifc->flags)
+		notify(ifc->ns, RTM_NEWLINK, ifc);
+	if (ifc->master && bridge_port_changed)
+		bridge_port_changed(ifc);
 }
 
 int net_iface_set_mtu(struct net_iface *ifc, int mtu)
@@ -250,9 +365,11 @@ struct net_iface *net_addr_owner(struct netns *ns, uint32_t addr)
 	return NULL;
 }
 
-/* True when @addr is one of ours on an up interface (any interface, as Linux's weak host
- * model), a broadcast address of one, 255.255.255.255, or in the prefix of an address of
- * lo while lo is up (127/8: Linux's "local" routes of the loopback). */
+/* True when @addr is one of ours on any interface, up or down (Linux's local table keeps
+ * an address's /32 whatever the link state: bind(2) to it works and traffic to it is
+ * delivered through lo), a broadcast address of an up interface, 255.255.255.255, or in
+ * the prefix of an address of lo (127/8: the loopback's prefix route, which Linux keeps
+ * when lo goes down, as it keeps every host-scope route). */
 bool net_addr_is_local(struct netns *ns, uint32_t addr)
 {
 	struct net_iface *ifc;
@@ -260,10 +377,11 @@ bool net_addr_is_local(struct netns *ns, uint32_t addr)
 	if (addr == INADDR_BROADCAST)
 		return true;
 	list_for_each_entry(ifc, &ns->ifaces, link) {
-		if (!(ifc->flags & IFF_UP))
-			continue;
+		bool up = ifc->flags & IFF_UP;
 		list_for_each_entry(ifa, &ifc->addrs, link) {
-			if (ifa->addr == addr || net_ifaddr_is_bcast(ifa, addr))
+			if (ifa->addr == addr)
+				return true;
+			if (up && net_ifaddr_is_bcast(ifa, addr))
 				return true;
 			if ((ifc->flags & IFF_LOOPBACK) && !((ifa->addr ^ addr) & ifa->mask))
 				return true;

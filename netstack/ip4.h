@@ -44,6 +44,13 @@ int ip4_output(struct netns *ns, struct pkt *p, const struct ip4_tx *tx);
 /* Sends a packet whose IPv4 header the caller built (IP_HDRINCL): fills id, total length
  * and checksum as Linux does when they are zero. Consumes @p. */
 int ip4_output_hdrincl(struct netns *ns, struct pkt *p, struct net_iface *oif);
+/* Sends a complete datagram (p->data at its header, checksum filled) along @rt:
+ * fragmented to rt->mtu unless DF (-EMSGSIZE). Consumes @p. */
+int ip4_output_routed(struct netns *ns, struct pkt *p, const struct net_route_result *rt);
+/* Forwards a datagram that arrived on @in and is not ours (net.ipv4.ip_forward on):
+ * TTL, route, MTU, ICMP errors as Linux's ip_forward. Consumes @p (p->data at the IP
+ * header, validated and trimmed by ip4_input). */
+void ip4_forward(struct net_iface *in, struct pkt *p);
 /* Source address and MTU the route to @dst would use (connect, MSS, getsockname). */
 int ip4_route_src(struct netns *ns, uint32_t dst, struct net_iface *oif, uint32_t *src,
 		  int *mtu);
@@ -63,7 +70,8 @@ struct ip4_rx {
  * checksum, lengths; trims link padding), counts, reassembles fragments, delivers copies
  * to raw sockets, and hands the datagram to its transport with p->data at the transport
  * header and p->nh at the IP header. Unknown protocols answer ICMP protocol unreachable
- * (unless a raw socket took it). Packets not for us are dropped (no forwarding).
+ * (unless a raw socket took it). Packets not for us are dropped, or forwarded
+ * (ip4_forward) when the namespace's net.ipv4.ip_forward is on.
  * Consumes @p. */
 void ip4_input(struct net_iface *ifc, struct pkt *p);
 

@@ -169,6 +169,26 @@ static struct pkt *queue_glue(struct frag_queue *q)
 	return r;
 }
 
+/* An interface leaves its namespace (removed or moved): the queues holding a fragment
+ * it received go (their packets borrow it), as Linux's reassembly forgets the device. */
+void ip4_frag_iface_gone(struct net_iface *ifc)
+{
+	struct ip4_frag_ns *f = ifc->ns->frag;
+	struct frag_queue *q, *tmp;
+	struct pkt *p;
+	if (!f)
+		return;
+	list_for_each_entry_safe(q, tmp, &f->queues, link) {
+		bool uses = false;
+		list_for_each_entry(p, &q->frags, link)
+			uses |= p->iface == ifc;
+		if (uses) {
+			ifc->ns->stats.ip_reasm_fails++;
+			queue_free(q);
+		}
+	}
+}
+
 /* See ip4_frag.h. Consumes @p. */
 struct pkt *ip4_frag_reasm(struct netns *ns, struct pkt *p)
 {

@@ -2,7 +2,8 @@
  * reassembly, raw-socket copies, and demultiplexing to the transports.
  *
  * Owns: the input half of the IPv4 counters. Must not: trust any byte of the packet
- * (fuzzed through net_frame_input), forward, or keep a packet past its call. */
+ * (fuzzed through net_frame_input), or keep a packet past its call (what is not ours
+ * goes to ip4_forward.c when net.ipv4.ip_forward is on). */
 #include <arpa/inet.h>
 #include <netinet/ip_icmp.h>
 #include <string.h>
@@ -113,9 +114,16 @@ void ip4_input(struct net_iface *ifc, struct pkt *p)
 	}
 	pkt_trim(p, tot); /* Ethernet padding */
 	p->nh = p->data;
-	/* is it for us? (no forwarding) */
-	if (is_martian_src(ifc, ip->saddr) ||
-	    (!net_addr_is_local(ns, ip->daddr) && !is_multicast(ip->daddr))) {
+	/* is it for us? else forwarded when the namespace forwards */
+	if (is_martian_src(ifc, ip->saddr)) {
+		ns->stats.ip_in_addr_errors++;
+		pkt_put(p);
+		return;
+	}
+	if (!net_addr_is_local(ns, ip->daddr) && !is_multicast(ip->daddr)) {
+		if (ns->sysctl.ip_forward && !(ifc->flags & IFF_LOOPBACK) && ip->daddr &&
+		    (ntohl(ip->daddr) >> 24) != 127)
+			return ip4_forward(ifc, p);
 		ns->stats.ip_in_addr_errors++;
 		pkt_put(p);
 		return;

@@ -64,7 +64,7 @@ static int ip4_fragment(struct netns *ns, struct pkt *p, const struct net_route_
 }
 
 /* The datagram is built: fragment when it does not fit (unless DF), then send. */
-static int ip4_finish(struct netns *ns, struct pkt *p, const struct net_route_result *rt)
+int ip4_output_routed(struct netns *ns, struct pkt *p, const struct net_route_result *rt)
 {
 	const struct iphdr *ip = (const struct iphdr *)p->data;
 	if (p->len <= (size_t)rt->mtu)
@@ -129,7 +129,7 @@ int ip4_output(struct netns *ns, struct pkt *p, const struct ip4_tx *tx)
 		if (copy)
 			net_iface_output_ip(ns->lo, copy, ip->daddr);
 	}
-	return ip4_finish(ns, p, &rt);
+	return ip4_output_routed(ns, p, &rt);
 }
 
 /* See ip4.h (Linux raw_send_hdrinc): the caller's header is kept; total length, and a

@@ -79,8 +79,10 @@ struct nl_sock {
 	size_t dump_off;
 	size_t dump_done_off; /* where NLMSG_DONE starts: always a datagram of its own */
 	/* The caller's effective capabilities, as last seen by an op with a VFS context
-	 * (read(2)/write(2) have none). */
-	uint64_t caps;
+	 * (read(2)/write(2) have none): in the sandbox's user namespace (caps), or in a child
+	 * one (ns_caps, in the user namespace numbered caps_userns_ino). */
+	uint64_t caps, ns_caps;
+	uint64_t caps_userns_ino;
 	bool caps_known;
 };
 
@@ -198,15 +200,26 @@ static int nl_autobind(struct nl_sock *nl, struct net_call *c)
 static void nl_note_caller(struct nl_sock *nl, struct net_call *c)
 {
 	if (c && c->vc && c->vc->cred) {
-		nl->caps = c->vc->cred->cap_effective;
+		const struct vfs_cred *cr = c->vc->cred;
+		nl->caps = cr->cap_effective;
+		nl->ns_caps = cr->ns_caps;
+		nl->caps_userns_ino = cr->userns && net_userns_ino ? net_userns_ino(cr->userns) : 0;
 		nl->caps_known = true;
 	}
 }
 
+/* netlink_net_capable: @cap over the socket's namespace, i.e. in the user namespace owning
+ * it: the sandbox's root has it everywhere; a process of a child user namespace has it
+ * over namespaces that user namespace owns (not over those of its descendants: refused). */
 static bool nl_capable(struct nl_sock *nl, struct net_call *c, int cap)
 {
 	nl_note_caller(nl, c);
-	return nl->caps_known && (nl->caps & (1ULL << cap));
+	if (!nl->caps_known)
+		return false;
+	if (nl->caps & (1ULL << cap))
+		return true;
+	return (nl->ns_caps & (1ULL << cap)) && nl->caps_userns_ino &&
+	       nl->caps_userns_ino == nl->ns->owner_userns_ino;
 }
 
 /* netlink_allowed: NETLINK_ROUTE and NETLINK_KOBJECT_UEVENT let anyone listen

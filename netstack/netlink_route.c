@@ -13,10 +13,13 @@
 #include <string.h>
 #include <linux/if_link.h>
 #include "netstack/ip4.h"
+#include "netstack/bridge.h"
+#include "netstack/veth.h"
 
 /* RFC 2863 operational states and link modes (linux/if.h, which clashes with net/if.h). */
 #define IF_OPER_UNKNOWN_ 0
 #define IF_OPER_DOWN_ 2
+#define IF_OPER_LOWERLAYERDOWN_ 3
 #define IF_OPER_UP_ 6
 #define IF_LINK_MODE_DEFAULT_ 0
 
@@ -67,9 +70,12 @@ int rtnl_rcv_msg(struct nl_req *rq)
 	int err;
 	if (dump) {
 		switch (type) {
-		case RTM_GETLINK:
-			err = rtnl_getlink(rq, true);
+		case RTM_GETLINK: {
+			const struct rtgenmsg *g = rtnl_fam(rq, sizeof(*g));
+			err = g && g->rtgen_family == AF_BRIDGE ? rtnl_bridge_getlink_dump(rq)
+								: rtnl_getlink(rq, true);
 			break;
+		}
 		case RTM_GETADDR:
 			err = rtnl_getaddr_dump(rq);
 			break;
@@ -84,6 +90,9 @@ int rtnl_rcv_msg(struct nl_req *rq)
 			break;
 		case RTM_GETNETCONF:
 			err = rtnl_getnetconf(rq, true);
+			break;
+		case RTM_GETNSID:
+			err = rtnl_getnsid(rq, true);
 			break;
 		case RTM_GETQDISC:
 			/* No queueing disciplines: every interface is "noqueue" (IFLA_QDISC),
@@ -104,8 +113,10 @@ int rtnl_rcv_msg(struct nl_req *rq)
 		return rtnl_getlink(rq, false);
 	case RTM_NEWLINK:
 		return rtnl_newlink(rq);
-	case RTM_SETLINK:
-		return rtnl_setlink(rq);
+	case RTM_SETLINK: {
+		const struct ifinfomsg *ifm = rtnl_fam(rq, sizeof(*ifm));
+		return ifm && ifm->ifi_family == AF_BRIDGE ? rtnl_bridge_setlink(rq) : rtnl_setlink(rq);
+	}
 	case RTM_DELLINK:
 		return rtnl_dellink(rq);
 	case RTM_NEWADDR:
@@ -126,6 +137,10 @@ int rtnl_rcv_msg(struct nl_req *rq)
 		return rtnl_delneigh(rq);
 	case RTM_GETNETCONF:
 		return rtnl_getnetconf(rq, false);
+	case RTM_GETNSID:
+		return rtnl_getnsid(rq, false);
+	case RTM_NEWNSID:
+		return rtnl_newnsid(rq);
 	case RTM_NEWRULE:
 	case RTM_DELRULE:
 		rq->ext.msg = "policy routing rules are not supported";
@@ -193,7 +208,7 @@ void netlink_notify(struct netns *ns, int msgtype, const void *obj)
 
 /* ---- links ---- */
 
-static const struct nl_policy ifla_policy[IFLA_MAX + 1] = {
+const struct nl_policy rtnl_ifla_policy[IFLA_MAX + 1] = {
     [IFLA_IFNAME] = {NLP_STRING, IFNAMSIZ - 1},
     [IFLA_ADDRESS] = {NLP_BINARY, 32},
     [IFLA_BROADCAST] = {NLP_BINARY, 32},
@@ -246,15 +261,21 @@ static const struct nl_policy ifla_info_policy[IFLA_INFO_MAX + 1] = {
     [IFLA_INFO_SLAVE_DATA] = {NLP_NESTED},
 };
 
-/* RFC 2863 operational state as Linux derives it: loopback has no carrier notion
- * (UNKNOWN when up). */
-static uint8_t link_operstate(const struct net_iface *ifc)
+/* RFC 2863 operational state as Linux derives it (default_operstate): loopback has no
+ * carrier notion, nor has a bridge that never had a port (UNKNOWN when up); up without a
+ * carrier is LOWERLAYERDOWN when the link it stacks on (a veth's peer, looked up in the
+ * interface's own namespace) has none either, else DOWN. */
+uint8_t rtnl_link_operstate(const struct net_iface *ifc)
 {
 	if (!(ifc->flags & IFF_UP))
 		return IF_OPER_DOWN_;
-	if (ifc->flags & IFF_LOOPBACK)
+	if ((ifc->flags & IFF_LOOPBACK) ||
+	    (is_bridge(ifc) && !bridge_has_ports(ifc) && (ifc->flags & IFF_LOWER_UP)))
 		return IF_OPER_UNKNOWN_;
-	return (ifc->flags & IFF_LOWER_UP) ? IF_OPER_UP_ : IF_OPER_DOWN_;
+	if (ifc->flags & IFF_LOWER_UP)
+		return IF_OPER_UP_;
+	struct net_iface *peer = veth_peer(ifc);
+	return peer && peer->ns == ifc->ns ? IF_OPER_LOWERLAYERDOWN_ : IF_OPER_DOWN_;
 }
 
 static void link_stats(const struct net_iface *ifc, struct rtnl_link_stats64 *s64,
@@ -299,7 +320,7 @@ int rtnl_fill_link(struct nl_buf *b, struct net_iface *ifc, uint16_t type, uint1
 	bool lo = ifc->type == ARPHRD_LOOPBACK;
 	nl_put_str(b, IFLA_IFNAME, ifc->name);
 	nl_put_u32(b, IFLA_TXQLEN, (uint32_t)ifc->txqlen);
-	nl_put_u8(b, IFLA_OPERSTATE, link_operstate(ifc));
+	nl_put_u8(b, IFLA_OPERSTATE, rtnl_link_operstate(ifc));
 	nl_put_u8(b, IFLA_LINKMODE, IF_LINK_MODE_DEFAULT_);
 	nl_put_u32(b, IFLA_MTU, (uint32_t)ifc->mtu);
 	/* the bounds net_iface_set_mtu enforces */
@@ -309,7 +330,14 @@ int rtnl_fill_link(struct nl_buf *b, struct net_iface *ifc, uint16_t type, uint1
 	nl_put_u32(b, IFLA_PROMISCUITY, (ifc->flags & IFF_PROMISC) ? 1 : 0);
 	nl_put_u32(b, IFLA_NUM_TX_QUEUES, 1);
 	nl_put_u32(b, IFLA_NUM_RX_QUEUES, 1);
-	nl_put_u8(b, IFLA_CARRIER, (ifc->flags & IFF_LOWER_UP) || lo ? 1 : 0);
+	struct net_iface *peer = veth_peer(ifc);
+	if (peer) /* dev_get_iflink: `ip link` shows "a@b" ("a@ifN" when b is elsewhere) */
+		nl_put_u32(b, IFLA_LINK, (uint32_t)peer->ifindex);
+	if (peer && peer->ns != ifc->ns) /* rtnl_fill_link_netnsid: "link-netnsid N" */
+		nl_put_u32(b, IFLA_LINK_NETNSID, (uint32_t)netns_id_of(ifc->ns, peer->ns, true));
+	if (ifc->master)
+		nl_put_u32(b, IFLA_MASTER, (uint32_t)ifc->master->ifindex);
+	nl_put_u8(b, IFLA_CARRIER, !ifc->no_carrier || lo ? 1 : 0);
 	nl_put_str(b, IFLA_QDISC, "noqueue");
 	nl_put_u8(b, IFLA_PROTO_DOWN, 0);
 	nl_put(b, IFLA_ADDRESS, ifc->hwaddr, 6);
@@ -321,6 +349,7 @@ int rtnl_fill_link(struct nl_buf *b, struct net_iface *ifc, uint16_t type, uint1
 		nl_put(b, IFLA_STATS64, &s64, sizeof(s64));
 		nl_put(b, IFLA_STATS, &s32, sizeof(s32));
 	}
+	rtnl_fill_linkinfo(b, ifc);
 	nl_msg_end(b, off);
 	return b->oom ? -ENOBUFS : 0;
 }
@@ -372,11 +401,12 @@ static int link_dump(struct nl_req *rq)
 		/* before Linux 3.9 the header was a struct rtgenmsg: still accepted */
 		hdrlen = sizeof(struct rtgenmsg);
 	}
-	err = rtnl_parse(rq, hdrlen, tb, IFLA_MAX, ifla_policy, rq->strict);
+	err = rtnl_parse(rq, hdrlen, tb, IFLA_MAX, rtnl_ifla_policy, rq->strict);
 	if (err)
 		return err;
 	uint32_t ext_mask = 0;
 	int master = 0;
+	char kind[32] = "";
 	for (int i = 1; i <= IFLA_MAX; i++) {
 		if (!tb[i])
 			continue;
@@ -393,8 +423,16 @@ static int link_dump(struct nl_req *rq)
 		case IFLA_MASTER:
 			master = (int)nla_u32(tb[i]);
 			break;
-		case IFLA_LINKINFO:
-			break; /* a kind filter: no interface of ours has a kind */
+		case IFLA_LINKINFO: { /* a kind filter (`ip link show type veth`) */
+			const struct nlattr *li[IFLA_INFO_MAX + 1];
+			err = nl_parse(nla_payload(tb[i]), nla_payload_len(tb[i]), li, IFLA_INFO_MAX,
+				       ifla_info_policy, false, &rq->ext);
+			if (err)
+				return err;
+			if (li[IFLA_INFO_KIND])
+				nla_strlcpy(kind, li[IFLA_INFO_KIND], sizeof(kind));
+			break;
+		}
 		default:
 			if (rq->strict) {
 				rq->ext.msg = "Unsupported attribute in link dump request";
@@ -402,13 +440,16 @@ static int link_dump(struct nl_req *rq)
 			}
 		}
 	}
-	if (master)
+	if (master || *kind)
 		rq->dump_flags |= NLM_F_DUMP_FILTERED;
 	struct net_iface *ifc;
 	list_for_each_entry(ifc, &rq->ns->ifaces, link)
 	{
-		if (master)
-			continue; /* no interface of ours has a master */
+		/* link_master_filtered, link_kind_filtered */
+		if (master && (!ifc->master || ifc->master->ifindex != master))
+			continue;
+		if (*kind && (!ifc->ops || !ifc->ops->kind || strcmp(ifc->ops->kind, kind)))
+			continue;
 		struct nl_buf *b = &rq->dump;
 		if (rtnl_fill_link(b, ifc, RTM_NEWLINK, NLM_F_MULTI | rq->dump_flags,
 				   rq->nlh->nlmsg_seq, rq->portid, ext_mask))
@@ -428,7 +469,7 @@ int rtnl_getlink(struct nl_req *rq, bool dump)
 		rq->ext.msg = "Invalid header for get link";
 		return -EINVAL;
 	}
-	int err = rtnl_parse(rq, sizeof(*ifm), tb, IFLA_MAX, ifla_policy, rq->strict);
+	int err = rtnl_parse(rq, sizeof(*ifm), tb, IFLA_MAX, rtnl_ifla_policy, rq->strict);
 	if (err)
 		return err;
 	if (rq->strict) {
@@ -472,16 +513,34 @@ static int link_apply(struct nl_req *rq, struct net_iface *ifc, const struct ifi
 	bool changed = false; /* a change the core does not announce itself */
 	int err = 0;
 	if (tb[IFLA_NET_NS_PID] || tb[IFLA_NET_NS_FD] || tb[IFLA_TARGET_NETNSID]) {
-		rq->ext.msg = "moving interfaces between network namespaces is not supported";
-		return -EOPNOTSUPP;
+		/* first, as do_setlink: the rest applies in the new namespace */
+		struct netns *to;
+		char name[IFNAMSIZ] = "";
+		if ((err = rtnl_link_netns(rq, tb, &to)))
+			return err;
+		if (ifm->ifi_index > 0 && tb[IFLA_IFNAME])
+			nla_strlcpy(name, tb[IFLA_IFNAME], sizeof(name));
+		err = net_iface_move(ifc, to, name);
+		netns_put(to);
+		if (err)
+			return err;
 	}
 	if (tb[IFLA_MAP])
 		return -EOPNOTSUPP;
 	if (tb[IFLA_ADDRESS]) {
 		if (nla_payload_len(tb[IFLA_ADDRESS]) < 6)
 			return -EINVAL;
-		if (memcmp(nla_payload(tb[IFLA_ADDRESS]), ifc->hwaddr, 6))
-			return -EOPNOTSUPP; /* no interface of ours can change its address */
+		if (memcmp(nla_payload(tb[IFLA_ADDRESS]), ifc->hwaddr, 6)) {
+			/* only the link kinds' MACs can change (lo has none, a taken-over
+			 * NIC's is the host's) */
+			if (!ifc->ops || !ifc->ops->kind)
+				return -EOPNOTSUPP;
+			if ((err = rtnl_link_check_mac(tb[IFLA_ADDRESS])))
+				return err;
+			memcpy(ifc->hwaddr, nla_payload(tb[IFLA_ADDRESS]), 6);
+			ifc->hwaddr_set = true;
+			changed = true;
+		}
 	}
 	if (tb[IFLA_MTU] && (int)nla_u32(tb[IFLA_MTU]) != ifc->mtu) {
 		uint32_t mtu = nla_u32(tb[IFLA_MTU]);
@@ -530,11 +589,8 @@ static int link_apply(struct nl_req *rq, struct net_iface *ifc, const struct ifi
 				goto out;
 		}
 	}
-	if (tb[IFLA_MASTER] && nla_u32(tb[IFLA_MASTER])) {
-		err = net_iface_by_index(rq->ns, (int)nla_u32(tb[IFLA_MASTER])) ? -EOPNOTSUPP
-										: -EINVAL;
+	if (tb[IFLA_MASTER] && (err = rtnl_link_set_master(rq, ifc, nla_u32(tb[IFLA_MASTER]))))
 		goto out;
-	}
 	if (tb[IFLA_CARRIER]) {
 		err = -EOPNOTSUPP;
 		goto out;
@@ -550,7 +606,7 @@ static int link_apply(struct nl_req *rq, struct net_iface *ifc, const struct ifi
 			changed = true;
 		}
 	}
-	if ((tb[IFLA_OPERSTATE] && nla_u8(tb[IFLA_OPERSTATE]) != link_operstate(ifc)) ||
+	if ((tb[IFLA_OPERSTATE] && nla_u8(tb[IFLA_OPERSTATE]) != rtnl_link_operstate(ifc)) ||
 	    (tb[IFLA_LINKMODE] && nla_u8(tb[IFLA_LINKMODE]) != IF_LINK_MODE_DEFAULT_)) {
 		rq->ext.msg = "setting the operational state or link mode is not supported";
 		err = -EOPNOTSUPP;
@@ -562,7 +618,7 @@ static int link_apply(struct nl_req *rq, struct net_iface *ifc, const struct ifi
 	}
 out:
 	if (changed)
-		netlink_notify(rq->ns, RTM_NEWLINK, ifc);
+		netlink_notify(ifc->ns, RTM_NEWLINK, ifc); /* moved: its new namespace */
 	return err;
 }
 
@@ -570,7 +626,7 @@ out:
 static int link_req(struct nl_req *rq, const struct ifinfomsg **ifm, const struct nlattr **tb)
 {
 	*ifm = rtnl_fam(rq, sizeof(**ifm));
-	int err = rtnl_parse(rq, sizeof(**ifm), tb, IFLA_MAX, ifla_policy, false);
+	int err = rtnl_parse(rq, sizeof(**ifm), tb, IFLA_MAX, rtnl_ifla_policy, false);
 	return err;
 }
 
@@ -616,21 +672,22 @@ int rtnl_newlink(struct nl_req *rq)
 			return -EEXIST;
 		if (fl & NLM_F_REPLACE)
 			return -EOPNOTSUPP;
-		if (li[IFLA_INFO_DATA] || li[IFLA_INFO_SLAVE_DATA])
-			return -EOPNOTSUPP; /* no kind of ours has changelink */
+		if (li[IFLA_INFO_DATA] || li[IFLA_INFO_SLAVE_DATA]) {
+			err = rtnl_link_changelink(rq, ifc, li);
+			if (err)
+				return err;
+		}
 		return link_apply(rq, ifc, ifm, tb);
 	}
 	if (!(fl & NLM_F_CREATE))
 		return -ENODEV;
 	if (tb[IFLA_MAP] || tb[IFLA_PROTINFO])
 		return -EOPNOTSUPP;
-	/* No link kinds (veth, bridge, dummy...) yet. */
-	rq->ext.msg = "Unknown device type";
-	return -EOPNOTSUPP;
+	return rtnl_link_create(rq, ifm, tb, li);
 }
 
-/* implements RTM_DELLINK (rtnl_dellink): none of our interfaces has a kind that can be
- * deleted (Linux answers EOPNOTSUPP for lo and physical devices too). */
+/* implements RTM_DELLINK (rtnl_dellink): interfaces of a link kind go (a veth with its
+ * peer); lo and taken-over NICs answer EOPNOTSUPP, as Linux for lo and physical devices. */
 int rtnl_dellink(struct nl_req *rq)
 {
 	const struct ifinfomsg *ifm;
@@ -644,5 +701,8 @@ int rtnl_dellink(struct nl_req *rq)
 		return -EINVAL;
 	if (!ifc)
 		return -ENODEV;
-	return -EOPNOTSUPP;
+	if (!ifc->ops || !ifc->ops->kind)
+		return -EOPNOTSUPP;
+	net_iface_remove(ifc);
+	return 0;
 }

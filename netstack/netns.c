@@ -6,6 +6,7 @@
  * weak *_ns_init / *_ns_fini hooks). */
 #include "netstack/netns.h"
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 #include "netstack/ip4.h"
@@ -16,6 +17,7 @@
  * from a value in the same proc inode range. */
 static uint64_t next_ino = 0xF0000000ULL + 0x1000;
 static struct netns *current_ns;
+static struct list_head all_ns = LIST_HEAD_INIT(all_ns); /* every live namespace */
 
 struct ns_module {
 	int (*init)(struct netns *);
@@ -52,13 +54,22 @@ static void sysctl_defaults(struct net_sysctl *s)
 	s->ping_group_hi = 0;
 }
 
-/* Removes every interface of @ns (loopback last: others' queued packets name it). */
+/* Removes every interface of @ns (loopback last: others' queued packets name it). One at
+ * a time from the start: removing a veth removes its peer too, which may be the next. */
 static void remove_ifaces(struct netns *ns)
 {
-	struct net_iface *ifc, *tmp;
-	list_for_each_entry_safe(ifc, tmp, &ns->ifaces, link)
-		if (ifc != ns->lo)
-			net_iface_remove(ifc);
+	struct net_iface *ifc;
+	for (;;) {
+		struct net_iface *victim = NULL;
+		list_for_each_entry(ifc, &ns->ifaces, link)
+			if (ifc != ns->lo) {
+				victim = ifc;
+				break;
+			}
+		if (!victim)
+			break;
+		net_iface_remove(victim);
+	}
 	if (ns->lo)
 		net_iface_remove(ns->lo);
 	ns->lo = NULL;
@@ -75,6 +86,7 @@ struct netns *netns_new(void)
 		return NULL;
 	ns->refs = 1;
 	ns->ino = next_ino++;
+	list_add_tail(&ns->all_link, &all_ns);
 	list_init(&ns->ifaces);
 	list_init(&ns->routes);
 	ns->next_ifindex = 1;
@@ -97,6 +109,7 @@ struct netns *netns_new(void)
 out_ifaces:
 	remove_ifaces(ns);
 out_free:
+	list_del(&ns->all_link);
 	free(ns);
 	return NULL;
 }
@@ -127,7 +140,72 @@ void netns_put(struct netns *ns)
 	route_ns_fini(ns);
 	if (current_ns == ns)
 		current_ns = NULL;
+	/* nobody knows it by an id any more (Linux's unhash_nsid) */
+	list_del(&ns->all_link);
+	struct netns *o;
+	list_for_each_entry(o, &all_ns, all_link)
+		for (int i = o->n_ids - 1; i >= 0; i--)
+			if (o->ids[i].peer == ns)
+				o->ids[i] = o->ids[--o->n_ids];
+	free(ns->ids);
 	free(ns);
+}
+
+/* ---- namespace ids ---- */
+
+int netns_id_of(struct netns *ns, struct netns *peer, bool alloc)
+{
+	if (peer == ns)
+		return -1;
+	for (int i = 0; i < ns->n_ids; i++)
+		if (ns->ids[i].peer == peer)
+			return ns->ids[i].id;
+	if (!alloc)
+		return -1;
+	int id = 0;
+	while (netns_by_id(ns, id))
+		id++;
+	return netns_id_set(ns, peer, id) ? -1 : id;
+}
+
+int netns_id_set(struct netns *ns, struct netns *peer, int id)
+{
+	if (netns_id_of(ns, peer, false) >= 0 || netns_by_id(ns, id))
+		return -EEXIST;
+	if (ns->n_ids == ns->cap_ids) {
+		int cap = ns->cap_ids ? 2 * ns->cap_ids : 4;
+		struct netns_id *n = realloc(ns->ids, (size_t)cap * sizeof(*n));
+		if (!n)
+			return -ENOMEM;
+		ns->ids = n;
+		ns->cap_ids = cap;
+	}
+	ns->ids[ns->n_ids++] = (struct netns_id){.peer = peer, .id = id};
+	return 0;
+}
+
+struct netns *netns_by_id(struct netns *ns, int id)
+{
+	for (int i = 0; i < ns->n_ids; i++)
+		if (ns->ids[i].id == id)
+			return ns->ids[i].peer;
+	return NULL;
+}
+
+void netns_for_each_id(struct netns *ns, void (*fn)(void *arg, struct netns *peer, int id),
+		       void *arg)
+{
+	int last = -1;
+	for (;;) { /* in id order: the table is small */
+		int best = -1;
+		for (int i = 0; i < ns->n_ids; i++)
+			if (ns->ids[i].id > last && (best < 0 || ns->ids[i].id < ns->ids[best].id))
+				best = i;
+		if (best < 0)
+			return;
+		last = ns->ids[best].id;
+		fn(arg, ns->ids[best].peer, last);
+	}
 }
 
 /* A namespace made on first use when the sandbox set none up (unit tests, tools): as
@@ -137,12 +215,18 @@ static struct netns *lazy_ns(void)
 	struct netns *ns = netns_new();
 	if (!ns)
 		return NULL;
-	if (net_iface_set_up(ns->lo, true) < 0 ||
-	    net_addr_add(ns->lo, htonl(INADDR_LOOPBACK), 8, 0, "lo") < 0) {
+	if (net_iface_set_up(ns->lo, true) < 0) { /* brings 127.0.0.1/8 */
 		netns_put(ns);
 		return NULL;
 	}
 	return ns;
+}
+
+struct netns *net_sandbox_ns(void)
+{
+	if (!current_ns)
+		current_ns = lazy_ns();
+	return current_ns;
 }
 
 struct netns *net_current_ns(void)
@@ -150,9 +234,7 @@ struct netns *net_current_ns(void)
 	struct netns *t = net_task_ns ? net_task_ns() : NULL;
 	if (t)
 		return t; /* the calling task's own (CLONE_NEWNET) */
-	if (!current_ns)
-		current_ns = lazy_ns();
-	return current_ns;
+	return net_sandbox_ns();
 }
 
 /* Makes @ns the current namespace: takes a reference on it and drops the one held on the
@@ -178,10 +260,19 @@ void net_set_current_ns(struct netns *ns)
 }
 
 /* The hooks sentry/nsproxy.h names: a CLONE_NEWNET/unshare gives the task a new stack
- * (loopback only, DOWN, as a new Linux netns); its last user releases it. */
-void *netns_clone_for_task(void)
+ * (loopback only, DOWN, as a new Linux netns) whose conf/{all,default}/forwarding are the
+ * sandbox's own namespace's (Linux's devconf_inherit_init_net 0: init_net's IPv4
+ * settings); its last user releases it. */
+void *netns_clone_for_task(uint64_t owner_userns_ino)
 {
-	return netns_new();
+	struct netns *ns = netns_new(), *init = net_sandbox_ns();
+	if (ns)
+		ns->owner_userns_ino = owner_userns_ino;
+	if (ns && init) {
+		ns->sysctl.ip_forward = init->sysctl.ip_forward;
+		ns->sysctl.default_forwarding = init->sysctl.default_forwarding;
+	}
+	return ns;
 }
 
 void netns_release_for_task(void *stack)

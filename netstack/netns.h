@@ -45,6 +45,13 @@ struct net_iface_ops {
 	int (*xmit)(struct net_iface *ifc, struct pkt *p);
 	/* The interface is being removed: release what priv holds (host fds, queues). */
 	void (*destroy)(struct net_iface *ifc);
+	/* Optional: IFF_UP just changed (after the core's own work and notification). */
+	void (*updown)(struct net_iface *ifc);
+	/* The rtnetlink link kind ("veth", "bridge"), NULL for lo and taken-over NICs. */
+	const char *kind;
+	/* May move to another namespace (`ip link set X netns N`): not lo, not a bridge
+	 * (NETIF_F_NETNS_LOCAL), not a taken-over NIC (its host socket is this one's). */
+	bool netns_movable;
 };
 
 struct net_iface {
@@ -59,6 +66,10 @@ struct net_iface {
 	uint8_t hwaddr[6];  /* all zero for loopback */
 	uint8_t brdaddr[6]; /* ff:ff:ff:ff:ff:ff for Ethernet */
 	int txqlen;
+	bool no_carrier; /* carrier off (veth with its peer down): no LOWER_UP when up */
+	bool hwaddr_set; /* the MAC was given by the user (NET_ADDR_SET), not chosen */
+	struct net_iface *master; /* the bridge this is a port of (borrowed), or NULL */
+	void *port;		  /* that bridge's state for this port */
 	const struct net_iface_ops *ops;
 	void *priv;
 	struct net_iface_stats stats;
@@ -121,13 +132,15 @@ struct net_stats {
 	uint64_t icmp_in_type[NET_ICMP_TYPES], icmp_out_type[NET_ICMP_TYPES];
 	uint64_t icmp_in_csum_errors, icmp_out_ratelimit_global, icmp_out_ratelimit_host;
 	uint64_t ip_reasm_timeout;
+	uint64_t ip_forw_datagrams, ip_in_no_routes; /* ForwDatagrams; InNoRoutes (IpExt) */
 };
 
 /* sysctls a netns carries (net.ipv4.*), with Linux's defaults. */
 struct net_sysctl {
 	int ip_default_ttl;		/* 64 */
 	int ip_local_port_lo, ip_local_port_hi; /* 32768 .. 60999 */
-	int ip_forward;			/* 0 */
+	int ip_forward;			/* 0: net.ipv4.ip_forward = conf/all/forwarding */
+	int default_forwarding;		/* 0: conf/default/forwarding */
 	int tcp_syn_retries;		/* 6 */
 	int tcp_fin_timeout_s;		/* 60 */
 	int tcp_keepalive_time_s, tcp_keepalive_intvl_s, tcp_keepalive_probes; /* 7200 75 9 */
@@ -147,9 +160,21 @@ struct netlink_ns;
 struct arp_ns;
 struct ip4_frag_ns;
 
+/* An id this namespace gave another (peernet2id: IFLA_LINK_NETNSID, RTM_GETNSID). */
+struct netns_id {
+	struct netns *peer; /* borrowed: cleared when the peer goes */
+	int id;
+};
+
 struct netns {
 	int refs;
+	struct list_head all_link; /* in the list of every namespace (ids are purged there) */
+	struct netns_id *ids;
+	int n_ids, cap_ids;
 	uint64_t ino; /* the namespace's inode number (/proc/<pid>/ns/net) */
+	/* The inode number of the user namespace owning it (0: the sandbox's), for
+	 * capability checks (numbers are never reused, unlike pointers). */
+	uint64_t owner_userns_ino;
 	struct list_head ifaces; /* struct net_iface, by ifindex */
 	int next_ifindex;
 	struct net_iface *lo; /* borrowed from ifaces */
@@ -178,25 +203,67 @@ struct netns *net_current_ns(void);
 /* The calling task's namespace when it has one of its own (weak: the Sentry provides it;
  * NULL: the sandbox's). */
 struct netns *net_task_ns(void) __attribute__((weak));
-/* For sentry/nsproxy.h: a new namespace for CLONE_NEWNET, and its release. */
-void *netns_clone_for_task(void);
+/* The id @ns knows @peer by (peernet2id), or -1 (NETNSA_NSID_NOT_ASSIGNED; also for @ns
+ * itself). With @alloc, an unassigned peer gets the lowest free id (peernet2id_alloc);
+ * -1 still on ENOMEM. */
+int netns_id_of(struct netns *ns, struct netns *peer, bool alloc);
+/* Assigns @id (>= 0) to @peer in @ns (RTM_NEWNSID): 0, -EEXIST when @peer has an id or
+ * @id is taken, -ENOMEM. */
+int netns_id_set(struct netns *ns, struct netns *peer, int id);
+/* The namespace @ns knows as @id (borrowed), or NULL. */
+struct netns *netns_by_id(struct netns *ns, int id);
+/* Calls @fn for every id @ns has given (RTM_GETNSID dumps), in id order. */
+void netns_for_each_id(struct netns *ns, void (*fn)(void *arg, struct netns *peer, int id),
+		       void *arg);
+
+/* The sandbox's own namespace (what tasks without a namespace of their own use), made on
+ * first use as net_current_ns does. Borrowed; NULL only on ENOMEM. */
+struct netns *net_sandbox_ns(void);
+/* The namespace IFLA_NET_NS_PID / IFLA_NET_NS_FD (or NETNSA_PID / NETNSA_FD) name (weak:
+ * the Sentry provides them, knowing the caller's pid namespace, fd table and
+ * capabilities): 0 and a new reference in *@out, or -ESRCH (no such process) / -EBADF (no
+ * such fd) / -EINVAL (not a net namespace file) / -EPERM (@admin: no CAP_NET_ADMIN in the
+ * user namespace owning it). */
+int net_ns_by_pid(int pid, bool admin, struct netns **out) __attribute__((weak));
+int net_ns_by_fd(int fd, bool admin, struct netns **out) __attribute__((weak));
+/* The inode number of user namespace @userns (a vfs_cred's; weak: the Sentry's). */
+uint64_t net_userns_ino(const void *userns) __attribute__((weak));
+/* For sentry/nsproxy.h: a new namespace for CLONE_NEWNET (owned by the user namespace of
+ * that inode number, 0: the sandbox's), and its release. */
+void *netns_clone_for_task(uint64_t owner_userns_ino);
 void netns_release_for_task(void *stack);
 /* Makes @ns current: takes a reference on it, drops the one on the previous current
  * namespace (NULL: none; the next net_current_ns makes a fresh one). */
 void net_set_current_ns(struct netns *ns);
 
 /* ---- interfaces ---- */
+/* Picks a new interface's name in @ns: @name, or with one "%d" in it the first free
+ * number (dev_alloc_name). 0 and the name in @out, -EINVAL (bad), -EEXIST (taken),
+ * -ENFILE (no number left). */
+int net_iface_name_pick(struct netns *ns, const char *name, char out[IFNAMSIZ]);
 /* Adds an interface (ifindex assigned, DOWN) named @name; NULL on ENOMEM/EEXIST. */
 struct net_iface *net_iface_add(struct netns *ns, const char *name, uint16_t type,
 				const struct net_iface_ops *ops, void *priv);
 void net_iface_remove(struct net_iface *ifc);
+/* Moves @ifc to @to (dev_change_net_namespace), renamed @name when non-NULL: down first,
+ * its addresses, routes and neighbours gone, RTM_DELLINK in the old namespace and
+ * RTM_NEWLINK in the new one; its ifindex kept unless taken there. 0 (also when @to is
+ * its namespace), -EINVAL (not movable, bad name), -EEXIST (the name is taken there). */
+int net_iface_move(struct net_iface *ifc, struct netns *to, const char *name);
 struct net_iface *net_iface_by_index(struct netns *ns, int ifindex);
 struct net_iface *net_iface_by_name(struct netns *ns, const char *name);
 /* IFF_UP on/off (down flushes the interface's routes and neighbours as Linux; up adds
  * the prefix routes of its addresses back). Returns 0 or -errno. */
 int net_iface_set_up(struct net_iface *ifc, bool up);
+/* Carrier on/off: IFF_LOWER_UP and IFF_RUNNING follow it while the interface is up. */
+void net_iface_set_carrier(struct net_iface *ifc, bool on);
 int net_iface_set_mtu(struct net_iface *ifc, int mtu); /* -EINVAL below 68 (IPv4) */
 int net_iface_rename(struct net_iface *ifc, const char *name); /* -EBUSY when up */
+
+/* Hooks of the parts that keep interface pointers (weak: absent when not linked): a
+ * bridge port leaves its bridge, reassembly queues fed by the interface go. */
+void bridge_port_gone(struct net_iface *port) __attribute__((weak));
+void ip4_frag_iface_gone(struct net_iface *ifc) __attribute__((weak));
 
 /* ---- addresses ---- */
 /* Adds @addr/@prefixlen to @ifc (and, when the interface is up, its prefix route and
@@ -206,7 +273,8 @@ int net_addr_add(struct net_iface *ifc, uint32_t addr, uint8_t prefixlen, uint32
 int net_addr_del(struct net_iface *ifc, uint32_t addr, uint8_t prefixlen); /* -EADDRNOTAVAIL */
 /* The interface holding @addr (a local address of this namespace), or NULL. */
 struct net_iface *net_addr_owner(struct netns *ns, uint32_t addr);
-/* True when @addr is local, a broadcast of ours, or in 127/8 while lo is up. */
+/* True when @addr is an address of ours (on any interface, up or not), a broadcast of an
+ * up interface, or in 127/8 while lo is up. */
 bool net_addr_is_local(struct netns *ns, uint32_t addr);
 /* True when @addr is a broadcast address of @ifa as Linux's local table has them: its
  * configured broadcast, or its prefix's all-ones address (prefixes shorter than /31). */

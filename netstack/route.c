@@ -142,6 +142,20 @@ static bool is_multicast(uint32_t a)
 	return (ntohl(a) >> 28) == 0xe;
 }
 
+/* The source of a local route to @dst (Linux's local table): @dst itself when it is an
+ * address of ours, else (in the prefix of a loopback address: 127.0.0.9) the prefsrc of
+ * that prefix's local route, the loopback address. */
+static uint32_t local_src(struct netns *ns, uint32_t dst)
+{
+	struct net_ifaddr *ifa;
+	if (net_addr_owner(ns, dst) || !ns->lo)
+		return dst;
+	list_for_each_entry(ifa, &ns->lo->addrs, link)
+		if (!(ifa->flags & IFA_F_SECONDARY) && !((ifa->addr ^ dst) & ifa->mask))
+			return ifa->addr;
+	return dst;
+}
+
 /* Implements the output route lookup (Linux ip_route_output_key): see netns.h. */
 int net_route_lookup(struct netns *ns, uint32_t dst, struct net_iface *oif,
 		     struct net_route_result *out)
@@ -158,7 +172,7 @@ int net_route_lookup(struct netns *ns, uint32_t dst, struct net_iface *oif,
 			return -ENETUNREACH;
 		out->iface = ns->lo;
 		out->local = true;
-		out->src = dst ? dst : htonl(INADDR_LOOPBACK);
+		out->src = dst ? local_src(ns, dst) : htonl(INADDR_LOOPBACK);
 		if (!dst)
 			out->nexthop = htonl(INADDR_LOOPBACK);
 		out->mtu = ns->lo->mtu;

@@ -342,8 +342,7 @@ int netstack_sandbox_init(enum net_mode mode)
 	 * as Docker and runsc set it in containers (a new Linux netns says "1 0": nobody) */
 	ns->sysctl.ping_group_lo = 0;
 	ns->sysctl.ping_group_hi = 2147483647;
-	if ((r = net_iface_set_up(ns->lo, true)) < 0 ||
-	    (r = net_addr_add(ns->lo, htonl(INADDR_LOOPBACK), 8, 0, "lo")) < 0)
+	if ((r = net_iface_set_up(ns->lo, true)) < 0) /* brings 127.0.0.1/8 */
 		goto out;
 	if (mode == NET_MODE_SANDBOX && (r = take_over(ns)) < 0)
 		goto out;

@@ -10,6 +10,7 @@
 #include "vfs/fs/cgroupfs.h"
 #include "sentry/ipc/sysv.h"
 #include "sentry/task.h"
+#include "vfs/fs/procfs.h"
 #include "vfs/internal.h"
 #include <errno.h>
 #include <sched.h>
@@ -260,6 +261,75 @@ struct netns *net_task_ns(void)
 	return sentry_current_task ? task_net_stack(sentry_current_task) : NULL;
 }
 
+#define CAP_NET_ADMIN_BIT 12
+
+/* netstack/netns.h's hook: the inode number of a vfs_cred's user namespace. */
+uint64_t net_userns_ino(const void *userns)
+{
+	return userns ? ((const struct user_ns *)userns)->ns.ino : 0;
+}
+
+/* The network stack @n stands for, with a new reference in *@out (the sandbox's initial
+ * namespace has none of its own: the netstack keeps it), when @me, if @admin, has
+ * CAP_NET_ADMIN over it (rtnl_link_get_net_capable: in the user namespace owning it).
+ * 0, -EPERM, -ENOMEM. */
+static int net_ns_stack_get(struct task *me, struct net_ns *n, bool admin, struct netns **out)
+{
+	if (admin &&
+	    !ns_capable(me->tg, n->ns.owner ? n->ns.owner : user_ns_init(), CAP_NET_ADMIN_BIT))
+		return -EPERM;
+	struct netns *ns = n->stack ? n->stack : net_sandbox_ns();
+	if (!ns)
+		return -ENOMEM;
+	netns_get(ns);
+	*out = ns;
+	return 0;
+}
+
+/* netstack/netns.h's hook for IFLA_NET_NS_PID (rtnl_link_get_net) and NETNSA_PID: the
+ * network stack of the thread @pid names in the caller's pid namespace. 0 and a new
+ * reference in *@out, -ESRCH when there is no such live thread, -EPERM (@admin) without
+ * CAP_NET_ADMIN over it, -ENOMEM. */
+int net_ns_by_pid(int pid, bool admin, struct netns **out)
+{
+	extern struct task *sentry_current_task;
+	struct task *me = sentry_current_task;
+	struct task *t = me && pid > 0 ? pidns_task(pid, task_pidns(me)) : NULL;
+	if (!t || !t->ns || !t->ns->net || t->state == TASK_DEAD)
+		return -ESRCH;
+	return net_ns_stack_get(me, t->ns->net, admin, out);
+}
+
+/* netstack/netns.h's hook for IFLA_NET_NS_FD and NETNSA_FD: the network stack of the
+ * caller's open file @fd, a /proc/<pid>/ns/net file or a bind mount of one (`ip netns
+ * add`). 0 and a new reference in *@out, -EBADF for no open file, -EINVAL for a file of
+ * another kind, -EPERM (@admin) without CAP_NET_ADMIN over it. */
+int net_ns_by_fd(int fd, bool admin, struct netns **out)
+{
+	extern struct task *sentry_current_task;
+	struct task *me = sentry_current_task;
+	enum vfs_proc_ns type;
+	uint64_t ino;
+	if (!me || fd < 0)
+		return -EBADF;
+	struct vfs_file *f = vfs_fdtable_lookup(task_fdt(me), fd);
+	if (!f)
+		return -EBADF;
+	struct net_ns *n = NULL;
+	if (procfs_file_is_ns(f, &type, &ino) && type == VFS_PROC_NS_NET)
+		n = procfs_ns_file_object(f);
+	int err = -EINVAL;
+	if (n)
+		err = net_ns_stack_get(me, n, admin, out);
+	vfs_file_put(f);
+	return err;
+}
+
+const char *task_cgroup_path(struct task *t)
+{
+	return "/"; /* cgroupfs places tasks: the path relative to t->ns->cgroup->root */
+}
+
 int task_ns_check(struct task *t, uint64_t flags, bool is_unshare)
 {
 	struct thread_group *tg = t->tg;
@@ -331,7 +401,9 @@ static int ns_build(struct task *t, const struct task_ns *old, uint64_t flags,
 		struct net_ns *n = ns_alloc(sizeof(*n), owner);
 		if (!n)
 			goto fail;
-		n->stack = netns_clone_for_task ? netns_clone_for_task() : NULL;
+		/* its owner's number, for the netstack's capability checks (netlink) */
+		uint64_t oino = owner && owner != user_ns_init() ? owner->ns.ino : 0;
+		n->stack = netns_clone_for_task ? netns_clone_for_task(oino) : NULL;
 		if (!n->stack) {
 			net_ns_put(n);
 			goto fail;

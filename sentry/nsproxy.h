@@ -114,9 +114,10 @@ struct task_ns {
 };
 
 /* The netstack's hook (weak; netstack/netns.h's netns_new()/netns_put() when merged):
- * a new network stack instance for CLONE_NEWNET (NULL on ENOMEM), and its release. Absent,
+ * a new network stack instance for CLONE_NEWNET owned by the user namespace numbered
+ * @owner_userns_ino (0: the sandbox's; NULL on ENOMEM), and its release. Absent,
  * CLONE_NEWNET answers EPERM. */
-void *netns_clone_for_task(void) __attribute__((weak));
+void *netns_clone_for_task(uint64_t owner_userns_ino) __attribute__((weak));
 void netns_release_for_task(void *stack) __attribute__((weak));
 
 /* ---- namespace objects (nsproxy.c) ---- */

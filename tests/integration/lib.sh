@@ -45,6 +45,36 @@ cvisor (exit $rs): $(printf '%s' "$sandboxed" | head -c 600)"
 	fi
 }
 
+# t_cc_prog NAME DIR: builds progs/NAME.c into DIR/NAME, or ends the script with a SKIP.
+t_cc_prog() {
+	local src
+	src=$(dirname "${BASH_SOURCE[0]}")/progs/$1.c
+	if ! gcc -O2 -o "$2/$1" "$src" 2>"$2/cc.log"; then
+		echo "1..0 # SKIP cannot build progs/$1.c: $(head -3 "$2/cc.log")"
+		exit 0
+	fi
+}
+
+# t_has NAME PATTERN OUTPUT: OUTPUT has a line matching the extended regex PATTERN.
+t_has() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		t_ok "$1"
+	else
+		t_fail "$1" "no line matching '$2' in:
+$3"
+	fi
+}
+
+# t_hasnt NAME PATTERN OUTPUT: no line of OUTPUT matches PATTERN.
+t_hasnt() {
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then
+		t_fail "$1" "a line matches '$2' in:
+$3"
+	else
+		t_ok "$1"
+	fi
+}
+
 # t_expect NAME EXPECTED_EXIT EXPECTED_OUTPUT CMD...
 t_expect() {
 	local name=$1 want_rc=$2 want_out=$3

@@ -1,10 +1,12 @@
 /* vfs/fs/proc_net.c - /proc/net: dev, route, arp and snmp of the caller's network
  * namespace, in Linux's formats (net/core/net-procfs.c, net/ipv4/fib_trie.c, arp.c,
- * proc.c) so that ifconfig, route, arp, netstat and nstat read them unchanged.
+ * proc.c) so that ifconfig, route, arp, netstat and nstat read them unchanged; and
+ * /proc/sys/net/ipv4's forwarding switches of that namespace.
  *
- * Owns: the rendering only. Must not: change netstack state, or include sentry
+ * Owns: the rendering, and the sysctl writes. Must not: change other netstack state, or include sentry
  * headers. /proc/net/tcp and /proc/net/udp are not here (no socket iterator yet). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <linux/rtnetlink.h>
 #include <net/if_arp.h>
 #include <net/route.h>
@@ -111,7 +113,8 @@ static void snmp_ip(struct proc_buf *b, struct netns *ns)
 			"Ip: %d %d %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu "
 			"%llu %llu %llu %llu %llu\n",
 			ns->sysctl.ip_forward ? 1 : 2, ns->sysctl.ip_default_ttl,
-			U(s->ip_in_receives), U(s->ip_in_hdr_errors), U(s->ip_in_addr_errors), 0ULL,
+			U(s->ip_in_receives), U(s->ip_in_hdr_errors), U(s->ip_in_addr_errors),
+			U(s->ip_forw_datagrams),
 			U(s->ip_in_unknown_protos), U(s->ip_in_discards), U(s->ip_in_delivers),
 			U(s->ip_out_requests), U(s->ip_out_discards), U(s->ip_out_no_routes),
 			U(s->ip_reasm_timeout), U(s->ip_reasm_reqds), U(s->ip_reasm_oks),
@@ -203,6 +206,79 @@ static int show_snmp(const struct proc_node *n, struct proc_buf *b)
 	snmp_tcp_udp(b, ns);
 	return 0;
 }
+
+/* ---- /proc/sys/net/ipv4: the caller's namespace's sysctls ---- */
+
+/* proc_dointvec's parse of one integer: blanks, an optional sign, digits, blanks. */
+static int parse_int(const char *buf, size_t len, int *out)
+{
+	size_t i = 0;
+	long long v = 0;
+	bool neg = false, digits = false;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n'))
+		i++;
+	if (i < len && (buf[i] == '-' || buf[i] == '+'))
+		neg = buf[i++] == '-';
+	for (; i < len && buf[i] >= '0' && buf[i] <= '9'; i++) {
+		v = v * 10 + (buf[i] - '0');
+		if (v > 2147483648LL)
+			return -EINVAL;
+		digits = true;
+	}
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\n' || !buf[i]))
+		i++;
+	if (!digits || i < len || (!neg && v > 2147483647LL))
+		return -EINVAL;
+	*out = (int)(neg ? -v : v);
+	return 0;
+}
+
+/* The forwarding switches, told apart by the entry's arg: FWD_ALL is net.ipv4.ip_forward
+ * and conf/all/forwarding (one value: devinet's FORWARDING of "all"), FWD_DEFAULT is
+ * conf/default/forwarding. */
+enum { FWD_ALL, FWD_DEFAULT };
+
+static int show_forward(const struct proc_node *n, struct proc_buf *b)
+{
+	struct netns *ns = net_current_ns();
+	int v = !ns ? 0 : n->ent->arg == FWD_ALL ? ns->sysctl.ip_forward : ns->sysctl.default_forwarding;
+	proc_buf_printf(b, "%d\n", v);
+	return 0;
+}
+
+/* proc_dointvec, then inet_forward_change for "all": "default" takes the value too (and
+ * every interface would: they have no setting of their own here). */
+static ssize_t write_forward(const struct proc_node *n, const char *buf, size_t len)
+{
+	struct netns *ns = net_current_ns();
+	int v, err = parse_int(buf, len, &v);
+	if (err)
+		return err;
+	if (!ns)
+		return -ENOMEM;
+	if (n->ent->arg == FWD_ALL)
+		ns->sysctl.ip_forward = v;
+	ns->sysctl.default_forwarding = v;
+	return (ssize_t)len;
+}
+
+#define FWD_FILE(nm, which)                                                                \
+	{ nm, S_IFREG | 0644, 0, which, .show = show_forward, .write = write_forward }
+
+static const struct proc_entry conf_all[] = {FWD_FILE("forwarding", FWD_ALL), {NULL}};
+static const struct proc_entry conf_default[] = {FWD_FILE("forwarding", FWD_DEFAULT), {NULL}};
+
+static const struct proc_entry ipv4_conf[] = {
+    {"all", S_IFDIR | 0555, 0, .children = conf_all},
+    {"default", S_IFDIR | 0555, 0, .children = conf_default},
+    {NULL},
+};
+
+const struct proc_entry proc_sys_net_ipv4[] = {
+    {"conf", S_IFDIR | 0555, 0, .children = ipv4_conf},
+    FWD_FILE("ip_forward", FWD_ALL),
+    {NULL},
+};
 
 const struct proc_entry proc_net_children[] = {
     {"arp", S_IFREG | 0444, 0, .show = show_arp},

@@ -399,8 +399,10 @@ static const struct proc_entry sys_net_core[] = {
 	{ NULL },
 };
 
+extern const struct proc_entry proc_sys_net_ipv4[]; /* vfs/fs/proc_net.c */
 static const struct proc_entry sys_net[] = {
 	DIR("core", sys_net_core),
+	DIR("ipv4", proc_sys_net_ipv4),
 	{ NULL },
 };
 
