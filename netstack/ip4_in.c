@@ -2,12 +2,14 @@
  * reassembly, raw-socket copies, and demultiplexing to the transports.
  *
  * Owns: the input half of the IPv4 counters. Must not: trust any byte of the packet
- * (fuzzed through net_frame_input), forward, or keep a packet past its call. */
+ * (fuzzed through net_frame_input), forward, or keep a packet past its call.
+ * netfilter (netfilter.h) sees each datagram at PREROUTING and INPUT. */
 #include <arpa/inet.h>
 #include <netinet/ip_icmp.h>
 #include <string.h>
 #include "netstack/ip4.h"
 #include "netstack/ip4_frag.h"
+#include "netstack/netfilter.h"
 
 static bool is_multicast(uint32_t a)
 {
@@ -113,6 +115,9 @@ void ip4_input(struct net_iface *ifc, struct pkt *p)
 	}
 	pkt_trim(p, tot); /* Ethernet padding */
 	p->nh = p->data;
+	if (!nf_hook_prerouting(ns, ifc, &p))
+		return;
+	ip = (const struct iphdr *)p->data;
 	/* is it for us? (no forwarding) */
 	if (is_martian_src(ifc, ip->saddr) ||
 	    (!net_addr_is_local(ns, ip->daddr) && !is_multicast(ip->daddr))) {
@@ -131,5 +136,7 @@ void ip4_input(struct net_iface *ifc, struct pkt *p)
 		if (!p)
 			return;
 	}
+	if (!nf_hook_input(ns, ifc, &p))
+		return;
 	ip4_deliver(ns, ifc, p);
 }

@@ -146,6 +146,7 @@ struct packet_ns;
 struct netlink_ns;
 struct arp_ns;
 struct ip4_frag_ns;
+struct nf_ns;
 
 struct netns {
 	int refs;
@@ -164,6 +165,7 @@ struct netns {
 	struct raw_ns *raw;
 	struct packet_ns *packet;
 	struct netlink_ns *netlink;
+	struct nf_ns *nf; /* iptables tables and conntrack (netfilter.h) */
 };
 
 /* A new namespace with a loopback interface (DOWN, no address: as a new Linux netns).

@@ -1,0 +1,139 @@
+#!/bin/bash
+# iptables-legacy inside `cvisor --net-raw do` (the netstack's IPT_SO_* options, filter
+# and nat tables, conntrack and NAT; netstack/README.md "netfilter"). Each script runs
+# natively in a fresh network namespace (`unshare -n`: its own empty tables; the host's
+# are never touched) and under cvisor, and both outputs must be equal: the ABI round
+# trip (-A/-I/-D/-N/-X/-F/-P/-Z, -L -n -v, -S, iptables-legacy-save/-restore, the errors
+# iptables prints), then enforcement over loopback (DROP, REJECT, counters, REDIRECT,
+# DNAT) with python3 sockets.
+. "$(dirname "$0")/lib.sh"
+
+IPT=$(command -v iptables-legacy)
+PY=$(command -v python3)
+if [ -z "$IPT" ] || ! command -v unshare >/dev/null || [ "$(id -u)" != 0 ]; then
+	echo "1..0 # SKIP: needs root, unshare and iptables-legacy (Debian's iptables)"
+	exit 0
+fi
+
+# same NAME SCRIPT: SCRIPT's output natively (fresh netns, lo up) and under cvisor match.
+same() {
+	local name=$1 script=$2 native sandboxed rn rs
+	native=$(cd / && timeout 120 unshare -n sh -c "ip link set lo up 2>/dev/null; $script" 2>&1)
+	rn=$?
+	sandboxed=$(cd / && timeout 120 "$CVISOR" --net-raw do -- sh -c "$script" 2>&1)
+	rs=$?
+	if [ "$native" == "$sandboxed" ] && [ $rn -eq $rs ]; then
+		t_ok "$name"
+	else
+		t_fail "$name" "$(diff <(printf '%s\n' "$native") <(printf '%s\n' "$sandboxed") | head -40)
+(native exit $rn, cvisor exit $rs)"
+	fi
+}
+
+# Every command prints its output and exit status; save output without its dated lines.
+prelude='
+ipt() { iptables-legacy "$@" 2>&1; echo "rc=$? for $*"; }
+save() { iptables-legacy-save "$@" | grep -v "^#"; }
+'
+
+rules="$prelude"'
+ipt -N DOCKER
+ipt -N DOCKER-USER
+ipt -A FORWARD -j DOCKER-USER
+ipt -A FORWARD -o docker0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+ipt -A FORWARD -i docker0 ! -o docker0 -j ACCEPT
+ipt -A FORWARD -o docker0 -j DOCKER
+ipt -I INPUT -s 10.0.0.0/8 -d 192.168.1.1 -i eth+ -p udp --sport 53 --dport 1000:2000 -j DROP
+ipt -A INPUT -p icmp --icmp-type echo-request -m state --state NEW,ESTABLISHED -j ACCEPT
+ipt -A INPUT -p icmp ! --icmp-type 3/1 -j ACCEPT
+ipt -A INPUT -p tcp ! --dport 22 --tcp-flags SYN,ACK SYN -j REJECT
+ipt -A INPUT -p tcp --syn --tcp-option 2 -j ACCEPT
+ipt -A INPUT -p tcp --dport 8080 -j REJECT --reject-with tcp-reset
+ipt -A INPUT -p udp -j REJECT --reject-with icmp-host-prohibited
+ipt -A INPUT -f -j DROP
+ipt -A INPUT ! -s 127.0.0.1 -m conntrack ! --ctstate INVALID --ctproto 6 --ctorigdstport 80:90 --ctstatus ASSURED -j ACCEPT
+ipt -A INPUT -m addrtype --src-type LOCAL --dst-type UNICAST,BROADCAST --limit-iface-in -j ACCEPT
+ipt -A DOCKER -d 172.17.0.2/32 ! -i docker0 -o docker0 -p tcp -m tcp --dport 80 -j ACCEPT
+ipt -A DOCKER-USER -j RETURN
+ipt -A OUTPUT -m comment --comment "a comment" -j ACCEPT
+ipt -A OUTPUT -p tcp -g DOCKER
+ipt -P FORWARD DROP
+ipt -D INPUT -f -j DROP
+ipt -D INPUT 1
+ipt -R INPUT 1 -p icmp -j ACCEPT
+ipt -N TMP
+ipt -E TMP TMP2
+ipt -X TMP2
+ipt -X DOCKER
+ipt -A INPUT -j NOSUCHCHAIN
+ipt -A INPUT -p udp -j REJECT --reject-with tcp-reset
+ipt -P DOCKER ACCEPT
+ipt -D INPUT 99
+ipt -t nat -N DOCKER
+ipt -t nat -A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+ipt -t nat -A OUTPUT ! -d 127.0.0.0/8 -m addrtype --dst-type LOCAL -j DOCKER
+ipt -t nat -A POSTROUTING -s 172.17.0.0/16 ! -o docker0 -j MASQUERADE
+ipt -t nat -A DOCKER -i docker0 -j RETURN
+ipt -t nat -A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80
+ipt -t nat -A POSTROUTING -s 172.17.0.2/32 -d 172.17.0.2/32 -p tcp -m tcp --dport 80 -j MASQUERADE
+ipt -t nat -A OUTPUT -p tcp --dport 81 -j REDIRECT --to-ports 8081
+ipt -t nat -A POSTROUTING -o eth0 -j SNAT --to-source 1.2.3.4:1000-2000
+ipt -t nat -A POSTROUTING -p udp -j MASQUERADE --to-ports 3000-4000
+ipt -t nat -A PREROUTING -p udp -j DNAT --to-destination 10.0.0.1-10.0.0.9
+ipt -t nat -A INPUT -j SNAT --to-source 10.1.1.1
+ipt -t nat -A INPUT -j DNAT --to-destination 10.1.1.1
+ipt -t nat -A OUTPUT -j MASQUERADE
+ipt -A INPUT -j DNAT --to-destination 10.1.1.1
+ipt -t nat -A OUTPUT -j REJECT
+ipt -L -n -v
+ipt -L INPUT -n --line-numbers
+ipt -S
+ipt -S DOCKER
+ipt -t nat -L -n -v -x
+ipt -t nat -S
+ipt -C INPUT -p tcp --dport 8080 -j REJECT --reject-with tcp-reset
+ipt -C INPUT -p tcp --dport 8081 -j REJECT --reject-with tcp-reset
+save
+ipt -Z
+ipt -F
+ipt -X
+ipt -t nat -F
+ipt -t nat -X DOCKER
+save -t filter
+save -t nat
+'
+same "iptables-legacy: chains, rules, policies, errors, -L/-S/-C/-save" "$rules"
+
+restore="$prelude"'
+cat > /tmp/.nf_rules.$$ <<EOF
+*nat
+:PREROUTING ACCEPT [0:0]
+:INPUT ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:POSTROUTING ACCEPT [0:0]
+:DOCKER - [0:0]
+-A PREROUTING -m addrtype --dst-type LOCAL -j DOCKER
+-A DOCKER ! -i docker0 -p tcp -m tcp --dport 8080 -j DNAT --to-destination 172.17.0.2:80
+COMMIT
+*filter
+:INPUT DROP [5:300]
+:FORWARD ACCEPT [0:0]
+:OUTPUT ACCEPT [0:0]
+:A - [0:0]
+:B - [0:0]
+-A INPUT -j A
+-A A -j B
+-A B -p tcp -j RETURN
+-A B -j ACCEPT
+COMMIT
+EOF
+iptables-legacy-restore -c < /tmp/.nf_rules.$$; echo "restore rc=$?"
+rm -f /tmp/.nf_rules.$$
+save -c
+printf "*filter\n-A INPUT -j C\n-A C -j INPUT\nCOMMIT\n" | iptables-legacy-restore -n 2>&1; echo "loop rc=$?"
+printf "*filter\n:C - [0:0]\n-A INPUT -j C\n-A C -j INPUT\nCOMMIT\n" | iptables-legacy-restore -n 2>&1; echo "loop rc=$?"
+save -t filter
+'
+same "iptables-legacy-restore -c, counters, a jump loop refused (ELOOP)" "$restore"
+
+t_done
