@@ -102,6 +102,20 @@ int net_route_del(struct netns *ns, const struct net_route *match)
 /* The source address for traffic to @to out of @ifc: an address of @ifc whose prefix
  * holds @to, else @ifc's first primary, else any address of an up interface (Linux's
  * inet_select_addr), else 0. */
+/* The source toward local @dst: itself when it is one of our addresses, else (127/8
+ * beyond lo's addresses) the lo address whose prefix covers it, as Linux's "local
+ * 127.0.0.0/8 dev lo src 127.0.0.1" route answers. */
+static uint32_t local_src(struct netns *ns, uint32_t dst)
+{
+	struct net_ifaddr *ifa;
+	if (net_addr_owner(ns, dst) || !ns->lo)
+		return dst;
+	list_for_each_entry(ifa, &ns->lo->addrs, link)
+		if (!((ifa->addr ^ dst) & ifa->mask))
+			return ifa->addr;
+	return dst;
+}
+
 static uint32_t select_src(struct netns *ns, struct net_iface *ifc, uint32_t to)
 {
 	struct net_ifaddr *ifa;
@@ -158,7 +172,7 @@ int net_route_lookup(struct netns *ns, uint32_t dst, struct net_iface *oif,
 			return -ENETUNREACH;
 		out->iface = ns->lo;
 		out->local = true;
-		out->src = dst ? dst : htonl(INADDR_LOOPBACK);
+		out->src = dst ? local_src(ns, dst) : htonl(INADDR_LOOPBACK);
 		if (!dst)
 			out->nexthop = htonl(INADDR_LOOPBACK);
 		out->mtu = ns->lo->mtu;
