@@ -441,14 +441,50 @@ static int masq_check(const struct nf_ext_check *c, const void *data)
 	return nat0_check(c, data);
 }
 
-/* nf_nat_masquerade_ipv4: the source becomes the address the route out of pk->out
- * would use for the destination. */
+static bool is_host_scope(uint32_t a)
+{
+	return (ntohl(a) >> 24) == 127;
+}
+
+/* inet_select_addr(@dev, @dst, RT_SCOPE_UNIVERSE): an address of @dev in @dst's subnet,
+ * else its first, else the first of any interface; never a 127/8 (host scope) one. */
+static uint32_t select_universe_addr(struct netns *ns, struct net_iface *dev, uint32_t dst)
+{
+	uint32_t any = 0;
+	struct net_ifaddr *ifa;
+	if (dev) {
+		list_for_each_entry(ifa, &dev->addrs, link) {
+			if (is_host_scope(ifa->addr))
+				continue;
+			uint32_t mask = ifa->prefixlen ? htonl(~0u << (32 - ifa->prefixlen)) : 0;
+			if (!((ifa->addr ^ dst) & mask))
+				return ifa->addr;
+			if (!any)
+				any = ifa->addr;
+		}
+		if (any)
+			return any;
+	}
+	struct net_iface *i;
+	list_for_each_entry(i, &ns->ifaces, link)
+		list_for_each_entry(ifa, &i->addrs, link)
+			if (!is_host_scope(ifa->addr))
+				return ifa->addr;
+	return 0;
+}
+
+/* nf_nat_masquerade_ipv4: the source becomes the out interface's address toward the
+ * next hop (no usable address, as on a lone lo: dropped). */
 static unsigned masq_target(struct nf_pkt *pk, const void *data)
 {
 	struct nf_nat_range2 r;
-	uint32_t src = 0;
+	struct net_route_result rt;
 	range_from_compat(data, &r);
-	if (!pk->ct || ip4_route_src(pk->ns, pk->iph->daddr, pk->out, &src, NULL) < 0 || !src)
+	uint32_t nh = pk->iph->daddr;
+	if (net_route_lookup(pk->ns, pk->iph->daddr, pk->out, &rt) == 0 && rt.nexthop)
+		nh = rt.nexthop;
+	uint32_t src = select_universe_addr(pk->ns, pk->out, nh);
+	if (!pk->ct || !src)
 		return NF_DROP;
 	r.flags |= NF_NAT_RANGE_MAP_IPS;
 	r.min_addr.ip = r.max_addr.ip = src;

@@ -5,7 +5,8 @@
 # are never touched) and under cvisor, and both outputs must be equal: the ABI round
 # trip (-A/-I/-D/-N/-X/-F/-P/-Z, -L -n -v, -S, iptables-legacy-save/-restore, the errors
 # iptables prints), then enforcement over loopback (DROP, REJECT, counters, REDIRECT,
-# DNAT) with python3 sockets.
+# DNAT, SNAT, MASQUERADE, an ICMP error translated back) with python3 sockets.
+# NF_VERBOSE=1 prints cvisor's output of each case.
 . "$(dirname "$0")/lib.sh"
 
 IPT=$(command -v iptables-legacy)
@@ -22,6 +23,7 @@ same() {
 	rn=$?
 	sandboxed=$(cd / && timeout 120 "$CVISOR" --net-raw do -- sh -c "$script" 2>&1)
 	rs=$?
+	[ -n "${NF_VERBOSE:-}" ] && printf "%s\n" "$sandboxed" >&2
 	if [ "$native" == "$sandboxed" ] && [ $rn -eq $rs ]; then
 		t_ok "$name"
 	else
@@ -135,5 +137,46 @@ printf "*filter\n:C - [0:0]\n-A INPUT -j C\n-A C -j INPUT\nCOMMIT\n" | iptables-
 save -t filter
 '
 same "iptables-legacy-restore -c, counters, a jump loop refused (ELOOP)" "$restore"
+
+if [ -z "$PY" ]; then
+	echo "ok # skip: python3 not installed (the traffic cases need it)"
+	t_done
+	exit
+fi
+PROBE=$(cd "$(dirname "$0")" && pwd)/progs/iptables_probe.py
+# rule counters only (policies also count the stack's own ACKs and FINs)
+counts="awk '\$1 ~ /^[0-9]+\$/ {print \$1, \$3, \$NF}'"
+
+filter="$prelude"'
+ipt -A INPUT -p tcp --dport 8080 -j REJECT --reject-with tcp-reset
+ipt -A INPUT -p tcp --dport 8082 -j DROP
+ipt -A INPUT -p udp --dport 9999 -j REJECT
+ipt -A OUTPUT -p udp --dport 9998 -j DROP
+ipt -A INPUT -p tcp --dport 8086 -m conntrack --ctstate NEW -j REJECT --reject-with tcp-reset
+python3 '"$PROBE"' listen 8080 8081 8082 8083 8086 8087 udpserve 9999 9998 9997 \
+	tcp 8080 8081 8082 8086 udp 9999 9997 sendto 9998 hold 8087 \
+	sh "iptables-legacy -I INPUT -p tcp --dport 8087 -m state --state NEW -j REJECT --reject-with tcp-reset" \
+	held tcp 8087
+iptables-legacy -L -n -v -x | '"$counts"'
+'
+same "filter: DROP times out, REJECT tcp-reset/port-unreachable refuse, OUTPUT DROP is EPERM, NEW vs ESTABLISHED, counters" "$filter"
+
+nat="$prelude"'
+ip addr add 10.9.9.9/32 dev lo
+ipt -t nat -A OUTPUT -p tcp -d 127.0.0.1 --dport 9090 -j DNAT --to-destination 127.0.0.1:8081
+ipt -t nat -A OUTPUT -p tcp --dport 9091 -j REDIRECT --to-ports 8083
+ipt -t nat -A OUTPUT -p tcp -d 127.0.0.5 --dport 80 -j DNAT --to-destination 127.0.0.1:8081
+ipt -t nat -A POSTROUTING -p tcp -d 127.0.0.1 --dport 8084 -j SNAT --to-source 127.0.0.3
+ipt -t nat -A OUTPUT -p udp --dport 5353 -j DNAT --to-destination 127.0.0.1:5354
+ipt -t nat -A POSTROUTING -p udp --dport 5355 -j MASQUERADE
+ipt -t nat -A POSTROUTING -p udp --dport 5356 -o lo -j MASQUERADE
+ipt -t nat -A OUTPUT -p udp --dport 5357 -j DNAT --to-destination :5358
+ipt -A INPUT -p tcp --dport 8081 -m conntrack --ctstate DNAT --ctorigdstport 9090 -j ACCEPT
+python3 '"$PROBE"' listen 8081 8083 8084 udpserve 5354 5355 tcp 9090 9091 8084 8081 127.0.0.5:80 \
+	udp 5353 5355 5357 sh "ip addr del 10.9.9.9/32 dev lo" udp 5356
+iptables-legacy -t nat -L -n -v -x | '"$counts"'
+iptables-legacy -L INPUT -n -v -x | '"$counts"'
+'
+same "nat: DNAT, REDIRECT, SNAT, MASQUERADE over loopback, replies translated back" "$nat"
 
 t_done
