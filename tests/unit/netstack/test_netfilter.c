@@ -1,3 +1,4 @@
+/* wrap: stimer_now_ns */
 /* test_netfilter.c - the iptables ABI (IPT_SO_* through nf_ipt_setsockopt/getsockopt):
  * the built-in tables as Linux shows them, blob validation (offsets, sizes, verdicts,
  * jumps, loops, hooks, extensions: Linux's errnos), a mutation fuzz that must never crash,
@@ -12,6 +13,12 @@
 #include "tests/compat/ipt_blob.h"
 
 static long start_pkts;
+static int64_t g_now = 1000000000LL;
+
+int64_t __wrap_stimer_now_ns(void)
+{
+	return g_now;
+}
 
 static int setup(void **state)
 {
@@ -477,6 +484,165 @@ static void test_nat_redirect_and_state(void **state)
 	netns_put(ns);
 }
 
+/* A UDP datagram @src:@sport -> @dst:@dport with 4 payload bytes, checksums valid. */
+static struct pkt *udp_pkt(const char *src, uint16_t sport, const char *dst, uint16_t dport)
+{
+	struct pkt *p = pkt_alloc(PKT_HEADROOM, 32);
+	build_ip(p->data, ip(src), ip(dst), IPPROTO_UDP, 12, 1, 0);
+	uint8_t *u = p->data + 20;
+	u[0] = (uint8_t)(sport >> 8);
+	u[1] = (uint8_t)sport;
+	u[2] = (uint8_t)(dport >> 8);
+	u[3] = (uint8_t)dport;
+	u[4] = 0;
+	u[5] = 12;
+	u[6] = u[7] = 0;
+	memcpy(u + 8, "ping", 4);
+	uint16_t c = inet_csum_fold(inet_csum_add(inet_pseudo_sum(ip(src), ip(dst), IPPROTO_UDP, 12), u, 12));
+	memcpy(u + 6, &c, 2);
+	p->nh = p->data;
+	return p;
+}
+
+static uint16_t port_at(const struct pkt *p, int off)
+{
+	return (uint16_t)(p->data[20 + off] << 8 | p->data[21 + off]);
+}
+
+/* The IP header and UDP checksums of @p verify. */
+static bool udp_sums_ok(const struct pkt *p)
+{
+	const struct iphdr *h = (const struct iphdr *)p->data;
+	size_t l = ntohs(h->tot_len) - 20;
+	return inet_csum_fold(inet_csum_add(0, h, 20)) == 0 &&
+	       inet_csum_fold(inet_csum_add(inet_pseudo_sum(h->saddr, h->daddr, IPPROTO_UDP,
+							    (uint16_t)l),
+					    p->data + 20, l)) == 0;
+}
+
+/* A nat table with one rule at @hook (with a udp --dport @dport match) and ACCEPT
+ * policies. */
+static void nat_one_rule(struct netns *ns, unsigned hook, uint16_t dport, const char *target,
+			 uint8_t rev, const void *data, size_t dlen)
+{
+	struct ipt_blob b = {0};
+	unsigned char m[256];
+	struct xt_udp u = {.spts = {0, 0xffff}, .dpts = {dport, dport}};
+	struct ipt_ip ipudp = {.proto = IPPROTO_UDP};
+	for (unsigned h = 0; h < NF_INET_NUMHOOKS; h++) {
+		if (!(0x1b & (1u << h)))
+			continue;
+		b.entry[h] = (unsigned)b.len;
+		if (h == hook)
+			ipt_add(&b, &ipudp, m, ipt_match(m, "udp", 0, &u, sizeof(u)), target, rev,
+				data, dlen);
+		b.uflow[h] = ipt_add_std(&b, NULL, NULL, 0, ACCEPT);
+	}
+	ipt_add_err(&b, "ERROR");
+	int err;
+	struct ipt_getinfo info = get_info(ns, "nat", &err);
+	assert_int_equal(replace(ns, "nat", 0x1b, &b, info.num_entries), 0);
+}
+
+/* Docker's -p 8080:80: PREROUTING DNAT of a datagram from a NIC, the answer's source
+ * translated back, checksums kept valid; an ICMP error about the translated datagram has
+ * its embedded header translated back too. */
+static void test_nat_prerouting_from_nic(void **state)
+{
+	struct netns *ns = ns_lo();
+	struct net_iface *eth = eth_add(ns, "eth0", "10.0.0.2", 24);
+	struct nf_nat_range2 r = {.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED};
+	r.min_addr.ip = r.max_addr.ip = ip("127.0.0.1");
+	r.min_proto.udp.port = r.max_proto.udp.port = htons(80);
+	nat_one_rule(ns, NF_INET_PRE_ROUTING, 8080, "DNAT", 2, &r, sizeof(r));
+
+	struct pkt *p = udp_pkt("10.0.0.1", 5000, "10.0.0.2", 8080);
+	assert_true(nf_hook_prerouting(ns, eth, &p));
+	const struct iphdr *h = (const struct iphdr *)p->data;
+	assert_int_equal(h->daddr, ip("127.0.0.1"));
+	assert_int_equal(port_at(p, 2), 80);
+	assert_true(udp_sums_ok(p));
+	assert_int_equal(p->nfctinfo, IP_CT_NEW);
+	assert_true(nf_hook_input(ns, eth, &p));
+	pkt_put(p);
+
+	/* the answer from 127.0.0.1:80 leaves as 10.0.0.2:8080 */
+	bool rerouted;
+	p = udp_pkt("127.0.0.1", 80, "10.0.0.1", 5000);
+	assert_true(nf_hook_output(ns, eth, &p, &rerouted));
+	assert_int_equal(p->nfctinfo, IP_CT_ESTABLISHED_REPLY);
+	assert_true(nf_hook_postrouting(ns, eth, &p));
+	h = (const struct iphdr *)p->data;
+	assert_int_equal(h->saddr, ip("10.0.0.2"));
+	assert_int_equal(port_at(p, 0), 8080);
+	assert_true(udp_sums_ok(p));
+	pkt_put(p);
+
+	/* port unreachable about 10.0.0.1:5000 -> 127.0.0.1:80: the sender must see its own
+	 * datagram, to 10.0.0.2:8080 */
+	struct pkt *orig = udp_pkt("10.0.0.1", 5000, "127.0.0.1", 80);
+	p = pkt_alloc(PKT_HEADROOM, 20 + 8 + 32);
+	build_ip(p->data, ip("127.0.0.1"), ip("10.0.0.1"), IPPROTO_ICMP, 8 + 32, 2, 0);
+	uint8_t *ic = p->data + 20;
+	memset(ic, 0, 8);
+	ic[0] = ICMP_DEST_UNREACH;
+	ic[1] = ICMP_PORT_UNREACH;
+	memcpy(ic + 8, orig->data, 32);
+	uint16_t c = inet_csum_fold(inet_csum_add(0, ic, 40));
+	memcpy(ic + 2, &c, 2);
+	pkt_put(orig);
+	p->nh = p->data;
+	assert_true(nf_hook_output(ns, eth, &p, &rerouted));
+	assert_int_equal(p->nfctinfo, IP_CT_RELATED_REPLY);
+	assert_true(nf_hook_postrouting(ns, eth, &p));
+	h = (const struct iphdr *)p->data;
+	const struct iphdr *in = (const struct iphdr *)(p->data + 28);
+	assert_int_equal(h->saddr, ip("10.0.0.2"));
+	assert_int_equal(in->daddr, ip("10.0.0.2"));
+	assert_int_equal(p->data[28 + 22] << 8 | p->data[28 + 23], 8080);
+	assert_int_equal(inet_csum_fold(inet_csum_add(0, in, 20)), 0);
+	assert_int_equal(inet_csum_fold(inet_csum_add(0, p->data + 20, 40)), 0);
+	assert_int_equal(inet_csum_fold(inet_csum_add(0, h, 20)), 0);
+	pkt_put(p);
+	cap_flush();
+	netns_put(ns);
+}
+
+/* Timeouts and the table bound: an unanswered UDP flow is forgotten after 30 s; the
+ * table never holds more than its maximum (unassured entries make room). */
+static void test_conntrack_timeout_and_bound(void **state)
+{
+	struct netns *ns = ns_lo();
+	struct nf_ns *nf = nf_ns_of(ns);
+	nf_table_lookup(nf, "nat"); /* conntrack on */
+	bool rerouted;
+	struct pkt *p = udp_pkt("127.0.0.1", 1000, "127.0.0.1", 53);
+	assert_true(nf_hook_output(ns, ns->lo, &p, &rerouted));
+	uint32_t id = p->nfct_id;
+	assert_true(nf_hook_postrouting(ns, ns->lo, &p));
+	pkt_put(p);
+	g_now += 29LL * 1000000000;
+	p = udp_pkt("127.0.0.1", 1000, "127.0.0.1", 53);
+	assert_true(nf_hook_output(ns, ns->lo, &p, &rerouted));
+	assert_int_equal(p->nfct_id, id); /* still the same flow (and refreshed) */
+	pkt_put(p);
+	g_now += 31LL * 1000000000;
+	p = udp_pkt("127.0.0.1", 1000, "127.0.0.1", 53);
+	assert_true(nf_hook_output(ns, ns->lo, &p, &rerouted));
+	assert_int_not_equal(p->nfct_id, id); /* expired: a new connection */
+	assert_int_equal(p->nfctinfo, IP_CT_NEW);
+	pkt_put(p);
+	for (unsigned i = 0; i < 70000; i++) {
+		p = udp_pkt("127.0.0.1", (uint16_t)(1 + i % 60000), i < 60000 ? "127.0.0.2" : "127.0.0.3", 53);
+		assert_true(nf_hook_output(ns, ns->lo, &p, &rerouted));
+		assert_true(nf_hook_postrouting(ns, ns->lo, &p));
+		pkt_put(p);
+	}
+	assert_true(nf_ct_count(nf) <= 65536);
+	assert_true(nf_ct_count(nf) > 60000);
+	netns_put(ns);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -488,6 +654,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_eval_chains, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_reject_tcp_reset, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nat_redirect_and_state, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_nat_prerouting_from_nic, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_conntrack_timeout_and_bound, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
