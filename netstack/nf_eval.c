@@ -202,8 +202,13 @@ static unsigned run_filter(struct nf_ns *nf, struct nf_pkt *pk)
 	if (!t->instantiated)
 		return NF_ACCEPT;
 	unsigned v = nf_table_eval(t, pk);
-	if (pk->reject)
+	if (pk->reject) {
+		/* the answer runs the hooks again, whose conntrack may free ours (a full
+		 * table makes room): find it again by id afterwards */
+		uint32_t id = pk->ct ? pk->ct->id : 0;
 		send_reject(pk);
+		pk->ct = id ? nf_ct_by_id(nf, id) : NULL;
+	}
 	return v;
 }
 

@@ -153,8 +153,10 @@ ipt -A INPUT -p tcp --dport 8082 -j DROP
 ipt -A INPUT -p udp --dport 9999 -j REJECT
 ipt -A OUTPUT -p udp --dport 9998 -j DROP
 ipt -A INPUT -p tcp --dport 8086 -m conntrack --ctstate NEW -j REJECT --reject-with tcp-reset
-python3 '"$PROBE"' listen 8080 8081 8082 8083 8086 8087 udpserve 9999 9998 9997 \
-	tcp 8080 8081 8082 8086 udp 9999 9997 sendto 9998 hold 8087 \
+ipt -A OUTPUT -p tcp --dport 8088 -j REJECT --reject-with tcp-reset
+ipt -A OUTPUT -p udp --dport 9996 -j REJECT --reject-with icmp-net-prohibited
+python3 '"$PROBE"' listen 8080 8081 8082 8083 8086 8087 8088 udpserve 9999 9998 9997 9996 \
+	tcp 8080 8081 8082 8086 8088 udp 9999 9997 9996 sendto 9998 hold 8087 \
 	sh "iptables-legacy -I INPUT -p tcp --dport 8087 -m state --state NEW -j REJECT --reject-with tcp-reset" \
 	held tcp 8087
 iptables-legacy -L -n -v -x | '"$counts"'
