@@ -189,10 +189,11 @@ static void send_reject(struct nf_pkt *pk)
 
 /* ---- the hooks ---- */
 
+/* Does netfilter see packets in this namespace? (Linux registers a table's hooks when
+ * the table is instantiated; nat brings conntrack with it.) */
 static bool nf_live(struct nf_ns *nf)
 {
-	return nf && (nf->ct_enabled || !nf->tables[NF_TABLE_FILTER].trivial ||
-		      !nf->tables[NF_TABLE_NAT].trivial);
+	return nf && (nf->ct_enabled || nf->tables[NF_TABLE_FILTER].instantiated);
 }
 
 /* The filter table at @pk->hook, with REJECT's answer sent after the traversal. */

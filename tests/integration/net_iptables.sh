@@ -163,6 +163,18 @@ iptables-legacy -L -n -v -x | '"$counts"'
 '
 same "filter: DROP times out, REJECT tcp-reset/port-unreachable refuse, OUTPUT DROP is EPERM, NEW vs ESTABLISHED, counters" "$filter"
 
+policy='
+iptables-legacy -L -n >/dev/null
+python3 -c "
+import socket
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM); s.bind((\"127.0.0.1\", 7000))
+c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(5): c.sendto(b\"x\" * 10, (\"127.0.0.1\", 7000))
+"
+iptables-legacy -L -n -v -x | grep policy
+'
+same "policy counters of a table of built-in policies (5 datagrams, 190 bytes each way)" "$policy"
+
 nat="$prelude"'
 ip addr add 10.9.9.9/32 dev lo
 ipt -t nat -A OUTPUT -p tcp -d 127.0.0.1 --dport 9090 -j DNAT --to-destination 127.0.0.1:8081
