@@ -112,4 +112,21 @@ static inline struct ipt_replace *ipt_replace_of(const struct ipt_blob *b, const
 	return r;
 }
 
+/* struct xt_counters_info for IPT_SO_SET_ADD_COUNTERS: @n zeroed counters of @table but
+ * rule @rule's, which gets @pcnt/@bcnt (malloc'd; *@len its size). */
+static inline struct xt_counters_info *ipt_counters_of(const char *table, unsigned n,
+							 unsigned rule, unsigned long long pcnt,
+							 unsigned long long bcnt, size_t *len)
+{
+	*len = sizeof(struct xt_counters_info) + n * sizeof(struct xt_counters);
+	struct xt_counters_info *ci = calloc(1, *len);
+	if (!ci)
+		return NULL;
+	strcpy(ci->name, table);
+	ci->num_counters = n;
+	ci->counters[rule].pcnt = pcnt;
+	ci->counters[rule].bcnt = bcnt;
+	return ci;
+}
+
 #endif

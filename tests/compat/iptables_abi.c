@@ -130,12 +130,8 @@ int main(void)
 		  "a jump that lands inside an entry: ELOOP");
 	free(r);
 
-	size_t clen = sizeof(struct xt_counters_info) + 5 * sizeof(struct xt_counters);
-	struct xt_counters_info *ci = calloc(1, clen);
-	strcpy(ci->name, "filter");
-	ci->num_counters = 5;
-	ci->counters[0].pcnt = 3;
-	ci->counters[0].bcnt = 99;
+	size_t clen;
+	struct xt_counters_info *ci = ipt_counters_of("filter", 5, 0, 3, 99, &clen);
 	int ok = setsockopt(s, SOL_IP, IPT_SO_SET_ADD_COUNTERS, ci, (socklen_t)clen) == 0;
 	free(ci);
 	g = entries(s, "filter", info.size);

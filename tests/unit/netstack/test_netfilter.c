@@ -299,12 +299,8 @@ static void test_replace_fuzz(void **state)
 static void test_add_counters(void **state)
 {
 	struct netns *ns = ns_lo();
-	size_t len = sizeof(struct xt_counters_info) + 4 * sizeof(struct xt_counters);
-	struct xt_counters_info *ci = calloc(1, len);
-	strcpy(ci->name, "filter");
-	ci->num_counters = 4;
-	ci->counters[1].pcnt = 5;
-	ci->counters[1].bcnt = 300;
+	size_t len;
+	struct xt_counters_info *ci = ipt_counters_of("filter", 4, 1, 5, 300, &len);
 	struct nf_old_counters old;
 	assert_int_equal(nf_ipt_setsockopt(ns, IPT_SO_SET_ADD_COUNTERS, ci, len, &old), 0);
 	assert_int_equal(nf_ipt_setsockopt(ns, IPT_SO_SET_ADD_COUNTERS, ci, len - 1, &old), -EINVAL);
