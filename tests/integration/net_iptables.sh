@@ -193,4 +193,85 @@ iptables-legacy -L INPUT -n -v -x | '"$counts"'
 '
 same "nat: DNAT, REDIRECT, SNAT, MASQUERADE over loopback, replies translated back" "$nat"
 
+# ---- through a NIC (--network=sandbox): Docker's -p 8080:80 ----
+# Namespaces A (10.78.0.2, the sandbox side) and B (10.78.0.1) joined by a veth pair, as
+# net_sandbox.sh. A's script runs natively in A, then under `cvisor do --network=sandbox`
+# in A; B connects to A:8080 (PREROUTING DNAT to :80) and A:81 (REJECT tcp-reset), A
+# connects to B:9001 (OUTPUT DNAT to B's :9000). Both runs must see the same.
+A=cvnfA$$
+B=cvnfB$$
+W=$(mktemp -d /tmp/cvisor-nf-XXXXXX)
+cleanup() {
+	for ns in "$A" "$B"; do
+		pids=$(ip netns pids "$ns" 2>/dev/null)
+		[ -n "$pids" ] && kill $pids 2>/dev/null
+	done
+	wait 2>/dev/null
+	ip netns del "$A" 2>/dev/null
+	ip netns del "$B" 2>/dev/null
+	rm -rf "$W"
+}
+trap cleanup EXIT
+if ! ip netns add "$A" 2>/dev/null; then
+	echo "ok # skip: cannot create network namespaces"
+	t_done
+	exit
+fi
+ip netns add "$B"
+ip link add "v$A" type veth peer name "v$B"
+ip link set "v$A" netns "$A"
+ip link set "v$B" netns "$B"
+ip -n "$A" link set "v$A" name eth0
+ip -n "$B" link set "v$B" name eth0
+for ns in "$A" "$B"; do
+	ip -n "$ns" link set lo up
+	ip -n "$ns" link set eth0 up
+done
+ip -n "$B" addr add 10.78.0.1/24 dev eth0
+
+side_a="$prelude"'
+ipt -t nat -A PREROUTING -i eth0 -p tcp --dport 8080 -j DNAT --to-destination 10.78.0.2:80
+ipt -t nat -A OUTPUT -p tcp -d 10.78.0.1 --dport 9001 -j DNAT --to-destination 10.78.0.1:9000
+ipt -A INPUT -i eth0 -p tcp --dport 80 -m conntrack --ctstate NEW --ctorigdstport 8080 -j ACCEPT
+ipt -A INPUT -i eth0 -p tcp --dport 81 -j REJECT --reject-with tcp-reset
+python3 '"$PROBE"' listen 80 81 sh "sleep 4" tcpretry 10.78.0.1:9001
+iptables-legacy -t nat -L -n -v -x | '"$counts"'
+iptables-legacy -L INPUT -n -v -x | '"$counts"'
+'
+# pair NATIVE|CVISOR: A's and B's outputs, one after the other
+pair() {
+	ip -n "$A" addr replace 10.78.0.2/24 dev eth0
+	ip -n "$A" route replace default via 10.78.0.1
+	ip netns exec "$B" timeout 60 python3 "$PROBE" listen 9000 sh "sleep 1" \
+		tcpretry 10.78.0.2:8080 tcp 10.78.0.2:81 sh "sleep 7" >"$W/b.out" 2>&1 &
+	local bpid=$!
+	if [ "$1" = native ]; then
+		ip netns exec "$A" timeout 60 sh -c "$side_a" >"$W/a.out" 2>&1
+		ip netns exec "$A" sh -c 'iptables-legacy -F; iptables-legacy -t nat -F'
+	else
+		ip netns exec "$A" timeout 60 "$CVISOR" --net-raw do --network=sandbox -- \
+			sh -c "$side_a" >"$W/a.out" 2>&1
+	fi
+	wait $bpid
+	cat "$W/a.out"
+	echo "-- B:"
+	cat "$W/b.out"
+}
+native=$(pair native)
+sandboxed=$(pair cvisor)
+want="tcp 10.78.0.1:9001: answer 9000 10.78.0.2 (peer port 9001)
+tcp 10.78.0.2:8080: answer 80 10.78.0.1 (peer port 8080)
+tcp 10.78.0.2:81: ECONNREFUSED"
+missing=$(printf '%s\n' "$want" | grep -vxF -f <(printf '%s\n' "$native"))
+if [ -n "$missing" ]; then
+	t_fail "through a NIC: the native run itself (the test's set-up)" "missing: $missing
+$native"
+elif [ "$native" == "$sandboxed" ]; then
+	t_ok "through a NIC: PREROUTING DNAT (-p 8080:80), REJECT tcp-reset, OUTPUT DNAT, counters"
+else
+	t_fail "through a NIC: PREROUTING DNAT (-p 8080:80), REJECT tcp-reset, OUTPUT DNAT, counters" \
+		"$(diff <(printf '%s\n' "$native") <(printf '%s\n' "$sandboxed") | head -40)"
+fi
+[ -n "${NF_VERBOSE:-}" ] && printf '%s\n' "$sandboxed" >&2
+
 t_done

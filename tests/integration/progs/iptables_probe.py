@@ -12,6 +12,8 @@ so that the output natively (in a fresh netns) and under cvisor can be compared.
   sendto PORT              an unconnected UDP send (EPERM when OUTPUT drops it)
   hold PORT                connect, then keep the connection for `held`
   held                     send over the held connection again
+  tcpretry [ADDR:]PORT     as tcp, retried for 15 s until something answers (a peer
+                           that is still starting)
   sh 'COMMAND'             runs COMMAND (an iptables change between two cases)
 """
 import errno
@@ -39,7 +41,7 @@ def serve_tcp(ports):
     for p in ports:
         s = socket.socket()
         s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        s.bind((HOST, p))
+        s.bind(("0.0.0.0", p))
         s.listen(16)
         ls.append(s)
     conns = {}
@@ -73,7 +75,7 @@ def serve_udp(ports):
     ss = []
     for p in ports:
         s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        s.bind((HOST, p))
+        s.bind(("0.0.0.0", p))
         ss.append(s)
     while True:
         r, _, _ = select.select(ss, [], [], 10)
@@ -107,6 +109,27 @@ def tcp(port):
         print("tcp %s: %s" % (port, err_name(e)))
     s.close()
     return None
+
+
+def tcp_retry(port):
+    end = time.time() + 15
+    while True:
+        s = socket.socket()
+        s.settimeout(0.5)
+        try:
+            s.connect(addr_of(port))
+            s.sendall(b"hi\n")
+            ans = s.recv(100).decode().strip()
+            if ans:
+                print("tcp %s: answer %s (peer port %d)" % (port, ans, s.getpeername()[1]))
+                s.close()
+                return
+        except OSError as e:
+            if time.time() > end:
+                print("tcp %s: %s" % (port, err_name(e)))
+                return
+        s.close()
+        time.sleep(0.2)
 
 
 def udp(port):
@@ -158,6 +181,9 @@ def main(args):
                 c = tcp(p)
                 if c:
                     c.close()
+        elif a == "tcpretry":
+            for p in ports:
+                tcp_retry(p)
         elif a == "hold":
             held = tcp(ports[0])
         elif a == "held":
