@@ -6,6 +6,7 @@
  * interfaces, tcp ports, REJECT); conntrack states and NAT rewriting. */
 #include "netstack/nf_internal.h" /* first: glibc net headers before the uapi ones */
 #include <linux/netfilter/nf_nat.h>
+#include <linux/netfilter/xt_conntrack.h>
 #include <linux/netfilter/xt_state.h>
 #include <linux/netfilter/xt_tcpudp.h>
 #include <linux/netfilter_ipv4/ipt_REJECT.h>
@@ -639,6 +640,73 @@ static void test_conntrack_timeout_and_bound(void **state)
 	netns_put(ns);
 }
 
+/* Docker's forwarding rules, through the hooks the forwarding path will call:
+ *   filter FORWARD (policy DROP): -o br0 -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT
+ *                                 -i br0 ! -o br0 -j ACCEPT
+ *   nat POSTROUTING: -p udp --dport 53 -j MASQUERADE
+ * A container's datagram leaves masqueraded; the answer comes back to the container; a
+ * new flow from outside is dropped. */
+static void test_forward_docker(void **state)
+{
+	struct netns *ns = ns_lo();
+	struct net_iface *eth = eth_add(ns, "eth0", "10.0.0.2", 24);
+	struct net_iface *br = eth_add(ns, "br0", "172.17.0.1", 16);
+	unsigned char m[256];
+	struct ipt_blob f = {0};
+	struct xt_conntrack_mtinfo3 ct = {.match_flags = XT_CONNTRACK_STATE,
+					  .state_mask = XT_CONNTRACK_STATE_BIT(IP_CT_RELATED) |
+							XT_CONNTRACK_STATE_BIT(IP_CT_ESTABLISHED)};
+	struct ipt_ip to_br = {0}, from_br = {.invflags = IPT_INV_VIA_OUT};
+	strcpy(to_br.outiface, "br0");
+	memset(to_br.outiface_mask, 0xff, 4);
+	strcpy(from_br.iniface, "br0");
+	memset(from_br.iniface_mask, 0xff, 4);
+	strcpy(from_br.outiface, "br0");
+	memset(from_br.outiface_mask, 0xff, 4);
+	f.entry[NF_INET_LOCAL_IN] = f.uflow[NF_INET_LOCAL_IN] = ipt_add_std(&f, NULL, NULL, 0, ACCEPT);
+	f.entry[NF_INET_FORWARD] =
+	    ipt_add_std(&f, &to_br, m, ipt_match(m, "conntrack", 3, &ct, sizeof(ct)), ACCEPT);
+	ipt_add_std(&f, &from_br, NULL, 0, ACCEPT);
+	f.uflow[NF_INET_FORWARD] = ipt_add_std(&f, NULL, NULL, 0, DROP);
+	f.entry[NF_INET_LOCAL_OUT] = f.uflow[NF_INET_LOCAL_OUT] =
+	    ipt_add_std(&f, NULL, NULL, 0, ACCEPT);
+	assert_int_equal(filter_commit(ns, &f), 0);
+	struct nf_nat_ipv4_multi_range_compat mr = {.rangesize = 1};
+	nat_one_rule(ns, NF_INET_POST_ROUTING, 53, "MASQUERADE", 0, &mr, sizeof(mr));
+
+	/* out: 172.17.0.2:4000 -> 8.8.8.8:53 through br0 -> eth0 */
+	struct pkt *p = udp_pkt("172.17.0.2", 4000, "8.8.8.8", 53);
+	assert_true(nf_hook_prerouting(ns, br, &p));
+	assert_true(nf_hook_forward(ns, br, eth, &p));
+	assert_true(nf_hook_postrouting(ns, eth, &p));
+	const struct iphdr *h = (const struct iphdr *)p->data;
+	assert_int_equal(h->saddr, ip("10.0.0.2"));
+	assert_int_equal(port_at(p, 0), 4000);
+	assert_true(udp_sums_ok(p));
+	pkt_put(p);
+	/* back: 8.8.8.8:53 -> 10.0.0.2:4000 becomes -> 172.17.0.2:4000, ESTABLISHED */
+	p = udp_pkt("8.8.8.8", 53, "10.0.0.2", 4000);
+	assert_true(nf_hook_prerouting(ns, eth, &p));
+	h = (const struct iphdr *)p->data;
+	assert_int_equal(h->daddr, ip("172.17.0.2"));
+	assert_int_equal(p->nfctinfo, IP_CT_ESTABLISHED_REPLY);
+	assert_true(udp_sums_ok(p));
+	assert_true(nf_hook_forward(ns, eth, br, &p));
+	assert_true(nf_hook_postrouting(ns, br, &p));
+	pkt_put(p);
+	/* a new flow from outside to the container: FORWARD's policy drops it */
+	p = udp_pkt("8.8.4.4", 53, "172.17.0.2", 4001);
+	assert_true(nf_hook_prerouting(ns, eth, &p));
+	assert_false(nf_hook_forward(ns, eth, br, &p));
+	assert_null(p);
+	struct nf_table *t = &nf_ns_of(ns)->tables[NF_TABLE_FILTER];
+	assert_int_equal(t->rules[1].e->counters.pcnt, 1); /* ESTABLISHED */
+	assert_int_equal(t->rules[2].e->counters.pcnt, 1); /* from br0 */
+	assert_int_equal(t->rules[3].e->counters.pcnt, 1); /* the policy */
+	cap_flush();
+	netns_put(ns);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -652,6 +720,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_nat_redirect_and_state, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_nat_prerouting_from_nic, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_conntrack_timeout_and_bound, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_forward_docker, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
