@@ -21,7 +21,6 @@
 #include <sys/epoll.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
-#include "netstack/hostinet.h"
 #include "netstack/inet_sock.h"
 #include "netstack/netfilter.h"
 #include "netstack/netns.h"
@@ -515,13 +514,13 @@ static long attach_filter(struct task *t, struct net_socket *s, struct net_call 
 }
 
 /* The namespace whose iptables an IPT_SO_* option at SOL_IP of @s names (Linux's
- * nf_sockopt on any AF_INET socket), or NULL when it is not one (host sockets relay). */
+ * nf_sockopt on any AF_INET socket: the socket's namespace), or NULL when it is not one
+ * (host sockets relay). */
 static struct netns *ipt_sockopt_ns(struct net_socket *s, int level, int name, bool set)
 {
-	if (level != SOL_IP || s->family != AF_INET || hostinet_enabled() ||
-	    !nf_is_ipt_sockopt(name, set))
+	if (level != SOL_IP || !nf_is_ipt_sockopt(name, set))
 		return NULL;
-	return net_current_ns();
+	return inet_sock_netns(s);
 }
 
 /* setsockopt(IPT_SO_SET_REPLACE / ADD_COUNTERS): EPERM without CAP_NET_ADMIN (do_ipt_set_ctl),

@@ -3,7 +3,8 @@
  * network namespace of its own (unshare(CLONE_NEWNET): fresh tables, the host's never
  * touched): the built-in filter table as Linux lays it out, the length and name errnos,
  * a replacement whose old counters come back through ipt_replace.counters, counters
- * added, bad blobs refused (EINVAL, ELOOP, ENOENT), EPERM without CAP_NET_ADMIN. */
+ * added, bad blobs refused (EINVAL, ELOOP, ENOENT), the socket's namespace (not the
+ * caller's) answering, EPERM without CAP_NET_ADMIN. */
 /* syscalls: unshare socket getsockopt setsockopt setresuid */
 #include "tap.h"
 #include <net/if.h>
@@ -50,7 +51,7 @@ int main(void)
 {
 	if (unshare(CLONE_NEWNET) < 0)
 		TAP_SKIP_ALL("unshare(CLONE_NEWNET) not permitted here");
-	TAP_PLAN(20);
+	TAP_PLAN(21);
 	int s = socket(AF_INET, SOCK_DGRAM, 0);
 	struct ipt_getinfo info;
 	TAP_OK(get_info(s, "filter", &info) == 0 && info.valid_hooks == IPT_FILTER_HOOKS &&
@@ -140,14 +141,30 @@ int main(void)
 	       "SET_ADD_COUNTERS: the first rule counts 3 packets, 99 bytes");
 	free(g);
 
-	/* without CAP_NET_ADMIN */
+	/* a socket keeps its namespace: from a child in a newer one, the old socket still
+	 * sees the replaced table, a new socket the fresh one */
 	pid_t pid = fork();
+	if (pid == 0) {
+		struct ipt_getinfo a, b;
+		if (unshare(CLONE_NEWNET) < 0)
+			_exit(2);
+		int s2 = socket(AF_INET, SOCK_DGRAM, 0);
+		_exit(get_info(s, "filter", &a) == 0 && a.num_entries == 5 &&
+			      get_info(s2, "filter", &b) == 0 && b.num_entries == 4
+			  ? 0
+			  : 1);
+	}
+	int st;
+	TAP_OK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
+	       "a socket's tables are its own namespace's, not the caller's");
+
+	/* without CAP_NET_ADMIN */
+	pid = fork();
 	if (pid == 0) {
 		if (setresuid(65534, 65534, 65534) < 0)
 			_exit(2);
 		_exit(get_info(s, "filter", &info) < 0 && errno == EPERM ? 0 : 1);
 	}
-	int st;
 	TAP_OK(waitpid(pid, &st, 0) == pid && WIFEXITED(st) && WEXITSTATUS(st) == 0,
 	       "GET_INFO without CAP_NET_ADMIN: EPERM");
 	return TAP_DONE();
