@@ -94,7 +94,7 @@ static int route_error(struct netns *ns, struct pkt *p, int r)
 static int ip4_nf_local_out(struct netns *ns, struct pkt **pp, struct net_route_result *rt,
 			    struct net_iface *oif)
 {
-	bool rerouted;
+	bool rerouted, was_local = rt->local;
 	if (!nf_hook_output(ns, rt->iface, pp, &rerouted))
 		return -EPERM;
 	const struct iphdr *ip = (const struct iphdr *)(*pp)->data;
@@ -104,6 +104,8 @@ static int ip4_nf_local_out(struct netns *ns, struct pkt **pp, struct net_route_
 		*pp = NULL;
 		return r;
 	}
+	if (rerouted && was_local && !rt->local)
+		nf_l4_csum_fill(*pp); /* the transport left it empty for loopback */
 	if (!nf_hook_postrouting(ns, rt->iface, pp))
 		return -EPERM;
 	return 0;

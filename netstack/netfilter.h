@@ -66,6 +66,11 @@ bool nf_hook_output(struct netns *ns, struct net_iface *out, struct pkt **pp, bo
  * MASQUERADE). */
 bool nf_hook_postrouting(struct netns *ns, struct net_iface *out, struct pkt **pp);
 
+/* Fills the TCP or UDP checksum of the whole datagram @p (p->data at its IPv4 header):
+ * a send toward a local address carries none (loopback checks none), and OUTPUT NAT may
+ * send it out of a real interface instead. */
+void nf_l4_csum_fill(struct pkt *p);
+
 /* ---- per namespace (called by netns_new / netns_put) ---- */
 int nf_ns_init(struct netns *ns);
 void nf_ns_fini(struct netns *ns);

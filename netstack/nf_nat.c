@@ -98,6 +98,29 @@ static void manip_pkt(struct nf_pkt *pk, enum nf_nat_manip m, int dir)
 	manip(pk->iph, pk->l4, pk->l4len, &target, m, false);
 }
 
+/* See netfilter.h. */
+void nf_l4_csum_fill(struct pkt *p)
+{
+	struct nf_pkt pk = {.p = p};
+	if (!nf_pkt_parse(&pk) || !pk.l4 || (pk.iph->frag_off & htons(IP_MF)))
+		return;
+	size_t off;
+	if (pk.iph->protocol == IPPROTO_TCP && pk.l4len >= 20)
+		off = 16;
+	else if (pk.iph->protocol == IPPROTO_UDP && pk.l4len >= 8)
+		off = 6;
+	else
+		return;
+	uint16_t zero = 0, c;
+	memcpy(pk.l4 + off, &zero, 2);
+	c = inet_csum_fold(inet_csum_add(inet_pseudo_sum(pk.iph->saddr, pk.iph->daddr,
+							 pk.iph->protocol, (uint16_t)pk.l4len),
+					 pk.l4, pk.l4len));
+	if (pk.iph->protocol == IPPROTO_UDP && !c)
+		c = 0xffff;
+	memcpy(pk.l4 + off, &c, 2);
+}
+
 /* ---- choosing the tuple (get_unique_tuple) ---- */
 
 static bool used(struct nf_ns *nf, const struct nf_tuple *t, const struct nf_conn *ct)

@@ -197,7 +197,9 @@ same "nat: DNAT, REDIRECT, SNAT, MASQUERADE over loopback, replies translated ba
 # Namespaces A (10.78.0.2, the sandbox side) and B (10.78.0.1) joined by a veth pair, as
 # net_sandbox.sh. A's script runs natively in A, then under `cvisor do --network=sandbox`
 # in A; B connects to A:8080 (PREROUTING DNAT to :80) and A:81 (REJECT tcp-reset), A
-# connects to B:9001 (OUTPUT DNAT to B's :9000). Both runs must see the same.
+# connects to B:9001 and to its own A:9002 (OUTPUT DNAT to B's :9000: a connection to a
+# local address leaves through eth0, so it needs the checksum loopback would not have).
+# Both runs must see the same.
 A=cvnfA$$
 B=cvnfB$$
 W=$(mktemp -d /tmp/cvisor-nf-XXXXXX)
@@ -232,9 +234,10 @@ ip -n "$B" addr add 10.78.0.1/24 dev eth0
 side_a="$prelude"'
 ipt -t nat -A PREROUTING -i eth0 -p tcp --dport 8080 -j DNAT --to-destination 10.78.0.2:80
 ipt -t nat -A OUTPUT -p tcp -d 10.78.0.1 --dport 9001 -j DNAT --to-destination 10.78.0.1:9000
+ipt -t nat -A OUTPUT -p tcp -d 10.78.0.2 --dport 9002 -j DNAT --to-destination 10.78.0.1:9000
 ipt -A INPUT -i eth0 -p tcp --dport 80 -m conntrack --ctstate NEW --ctorigdstport 8080 -j ACCEPT
 ipt -A INPUT -i eth0 -p tcp --dport 81 -j REJECT --reject-with tcp-reset
-python3 '"$PROBE"' listen 80 81 sh "sleep 4" tcpretry 10.78.0.1:9001
+python3 '"$PROBE"' listen 80 81 sh "sleep 4" tcpretry 10.78.0.1:9001 tcp 10.78.0.2:9002
 iptables-legacy -t nat -L -n -v -x | '"$counts"'
 iptables-legacy -L INPUT -n -v -x | '"$counts"'
 '
@@ -260,6 +263,7 @@ pair() {
 native=$(pair native)
 sandboxed=$(pair cvisor)
 want="tcp 10.78.0.1:9001: answer 9000 10.78.0.2 (peer port 9001)
+tcp 10.78.0.2:9002: answer 9000 10.78.0.2 (peer port 9002)
 tcp 10.78.0.2:8080: answer 80 10.78.0.1 (peer port 8080)
 tcp 10.78.0.2:81: ECONNREFUSED"
 missing=$(printf '%s\n' "$want" | grep -vxF -f <(printf '%s\n' "$native"))
@@ -267,9 +271,9 @@ if [ -n "$missing" ]; then
 	t_fail "through a NIC: the native run itself (the test's set-up)" "missing: $missing
 $native"
 elif [ "$native" == "$sandboxed" ]; then
-	t_ok "through a NIC: PREROUTING DNAT (-p 8080:80), REJECT tcp-reset, OUTPUT DNAT, counters"
+	t_ok "through a NIC: PREROUTING DNAT (-p 8080:80), REJECT tcp-reset, OUTPUT DNAT (also of a local address), counters"
 else
-	t_fail "through a NIC: PREROUTING DNAT (-p 8080:80), REJECT tcp-reset, OUTPUT DNAT, counters" \
+	t_fail "through a NIC: PREROUTING DNAT (-p 8080:80), REJECT tcp-reset, OUTPUT DNAT (also of a local address), counters" \
 		"$(diff <(printf '%s\n' "$native") <(printf '%s\n' "$sandboxed") | head -40)"
 fi
 [ -n "${NF_VERBOSE:-}" ] && printf '%s\n' "$sandboxed" >&2
