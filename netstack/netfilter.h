@@ -26,7 +26,7 @@ bool nf_is_ipt_sockopt(int name, bool set);
 /* The replaced table's counters, which Linux writes to the app's ipt_replace.counters
  * (a failed write is ignored: the new table is in place). */
 struct nf_old_counters {
-	void *data;	/* malloc'd (the caller frees), or NULL */
+	void *data; /* malloc'd (the caller frees), or NULL */
 	size_t bytes;
 	uint64_t gaddr; /* where they go in the app's memory */
 };
@@ -56,7 +56,10 @@ size_t nf_ipt_table_names(struct netns *ns, char *buf, size_t cap);
 bool nf_hook_prerouting(struct netns *ns, struct net_iface *in, struct pkt **pp);
 /* INPUT: a datagram for us, reassembled, before raw sockets and the transport. */
 bool nf_hook_input(struct netns *ns, struct net_iface *in, struct pkt **pp);
-/* FORWARD: a datagram routed from @in to @out (for the forwarding path). */
+/* FORWARD: a datagram routed from @in to @out. For the forwarding path (none yet): it
+ * runs after nf_hook_prerouting (ip4_input already calls it before the local-delivery
+ * decision) and must be followed by nf_hook_postrouting before the datagram is handed
+ * to net_iface_output_ip. */
 bool nf_hook_forward(struct netns *ns, struct net_iface *in, struct net_iface *out,
 		     struct pkt **pp);
 /* OUTPUT: a locally generated datagram, header built, routed through @out. Sets

@@ -25,11 +25,18 @@
 #define SEC 1000000000LL
 
 /* TCP states (nf_conntrack_proto_tcp's, coarsened). */
-enum { CT_TCP_NONE, CT_TCP_SYN_SENT, CT_TCP_SYN_RECV, CT_TCP_ESTABLISHED, CT_TCP_FIN_WAIT,
-       CT_TCP_TIME_WAIT, CT_TCP_CLOSE };
+enum {
+	CT_TCP_NONE,
+	CT_TCP_SYN_SENT,
+	CT_TCP_SYN_RECV,
+	CT_TCP_ESTABLISHED,
+	CT_TCP_FIN_WAIT,
+	CT_TCP_TIME_WAIT,
+	CT_TCP_CLOSE
+};
 /* Linux's default timeouts, seconds. */
 static const int tcp_timeout_s[] = {
-    [CT_TCP_NONE] = 120,     [CT_TCP_SYN_SENT] = 120,  [CT_TCP_SYN_RECV] = 60,
+    [CT_TCP_NONE] = 120,	   [CT_TCP_SYN_SENT] = 120, [CT_TCP_SYN_RECV] = 60,
     [CT_TCP_ESTABLISHED] = 432000, [CT_TCP_FIN_WAIT] = 120, [CT_TCP_TIME_WAIT] = 120,
     [CT_TCP_CLOSE] = 10,
 };
@@ -229,7 +236,8 @@ static void gc_step(struct nf_ct_ns *t, int64_t now)
 }
 
 /* The connection one of whose tuples is @tup, and the direction, or NULL. */
-static struct nf_conn *ct_find(struct nf_ct_ns *t, const struct nf_tuple *tup, int *dir, int64_t now)
+static struct nf_conn *ct_find(struct nf_ct_ns *t, const struct nf_tuple *tup, int *dir,
+			       int64_t now)
 {
 	struct ct_node *n = t->hash[tuple_hash(tup)];
 	while (n) {
@@ -256,7 +264,8 @@ bool nf_ct_tuple_taken(struct nf_ns *nf, const struct nf_tuple *tup, const struc
 		/* the same connection may sit in the chain once more (its other tuple) */
 		struct ct_node *n = nf->ct->hash[tuple_hash(tup)];
 		for (; n; n = n->next)
-			if (n->ct != ign && nf_tuple_eq(&n->ct->tuple[n == &cc_of(n->ct)->node[0] ? 0 : 1], tup))
+			if (n->ct != ign &&
+			    nf_tuple_eq(&n->ct->tuple[n == &cc_of(n->ct)->node[0] ? 0 : 1], tup))
 				return true;
 		return false;
 	}
@@ -364,8 +373,8 @@ static void tcp_track(struct nf_conn *ct, int dir, uint8_t flags)
 		if (s == CT_TCP_SYN_SENT && dir == IP_CT_DIR_REPLY)
 			s = CT_TCP_SYN_RECV;
 	} else {
-		if (s == CT_TCP_NONE || (s == CT_TCP_SYN_RECV && dir == IP_CT_DIR_ORIGINAL &&
-					 (flags & ACK)))
+		if (s == CT_TCP_NONE ||
+		    (s == CT_TCP_SYN_RECV && dir == IP_CT_DIR_ORIGINAL && (flags & ACK)))
 			s = CT_TCP_ESTABLISHED;
 		if (flags & FIN) {
 			ct->tcp_fin |= (uint8_t)(1u << dir);

@@ -158,11 +158,11 @@ static void send_reset(struct nf_pkt *pk)
 		memcpy(r + 8, &ack, 4);
 		r[13] = 0x04 | 0x10;
 	}
-	uint16_t csum = inet_csum_fold(inet_csum_add(
-	    inet_pseudo_sum(pk->iph->daddr, pk->iph->saddr, IPPROTO_TCP, 20), r, 20));
+	uint16_t csum = inet_csum_fold(
+	    inet_csum_add(inet_pseudo_sum(pk->iph->daddr, pk->iph->saddr, IPPROTO_TCP, 20), r, 20));
 	memcpy(r + 16, &csum, 2);
-	struct ip4_tx tx = {.src = pk->iph->daddr, .dst = pk->iph->saddr, .proto = IPPROTO_TCP,
-			    .df = true};
+	struct ip4_tx tx = {
+	    .src = pk->iph->daddr, .dst = pk->iph->saddr, .proto = IPPROTO_TCP, .df = true};
 	ip4_output(pk->ns, p, &tx);
 }
 
@@ -293,8 +293,7 @@ bool nf_hook_input(struct netns *ns, struct net_iface *in, struct pkt **pp)
 	return finish(&pk, v, pp);
 }
 
-bool nf_hook_forward(struct netns *ns, struct net_iface *in, struct net_iface *out,
-		     struct pkt **pp)
+bool nf_hook_forward(struct netns *ns, struct net_iface *in, struct net_iface *out, struct pkt **pp)
 {
 	struct nf_ns *nf = ns->nf;
 	struct nf_pkt pk;

@@ -266,7 +266,8 @@ static unsigned addr_type_bit(struct netns *ns, struct net_iface *dev, uint32_t 
 		return XT_ADDRTYPE_MULTICAST;
 	if (dev) {
 		struct net_ifaddr *ifa;
-		list_for_each_entry(ifa, &dev->addrs, link) {
+		list_for_each_entry(ifa, &dev->addrs, link)
+		{
 			if (ifa->addr == addr)
 				return XT_ADDRTYPE_LOCAL;
 			if (net_ifaddr_is_bcast(ifa, addr))
@@ -365,8 +366,8 @@ static void range_from_compat(const struct nf_nat_ipv4_multi_range_compat *mr,
 
 /* Flags whose meaning we implement (RANDOM* and PERSISTENT only change which free port
  * or address is picked: ours are picked in order; see README). */
-#define NAT_FLAGS_OK                                                                        \
-	(NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED | NF_NAT_RANGE_PROTO_RANDOM |  \
+#define NAT_FLAGS_OK                                                                               \
+	(NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED | NF_NAT_RANGE_PROTO_RANDOM |         \
 	 NF_NAT_RANGE_PERSISTENT | NF_NAT_RANGE_PROTO_RANDOM_FULLY)
 
 static int nat_flags_check(unsigned flags)
@@ -453,7 +454,8 @@ static uint32_t select_universe_addr(struct netns *ns, struct net_iface *dev, ui
 	uint32_t any = 0;
 	struct net_ifaddr *ifa;
 	if (dev) {
-		list_for_each_entry(ifa, &dev->addrs, link) {
+		list_for_each_entry(ifa, &dev->addrs, link)
+		{
 			if (is_host_scope(ifa->addr))
 				continue;
 			uint32_t mask = ifa->prefixlen ? htonl(~0u << (32 - ifa->prefixlen)) : 0;
@@ -466,10 +468,8 @@ static uint32_t select_universe_addr(struct netns *ns, struct net_iface *dev, ui
 			return any;
 	}
 	struct net_iface *i;
-	list_for_each_entry(i, &ns->ifaces, link)
-		list_for_each_entry(ifa, &i->addrs, link)
-			if (!is_host_scope(ifa->addr))
-				return ifa->addr;
+	list_for_each_entry(i, &ns->ifaces, link) list_for_each_entry(
+	    ifa, &i->addrs, link) if (!is_host_scope(ifa->addr)) return ifa->addr;
 	return 0;
 }
 
@@ -511,23 +511,24 @@ static unsigned redirect_target(struct nf_pkt *pk, const void *data)
 
 /* ---- the table ---- */
 
-#define MATCH(n, rev, sz, pr, ct, chk, fn)                                                  \
-	{.name = n, .revision = rev, .size = sz, .proto = pr, .needs_ct = ct, .check = chk,  \
-	 .match = fn}
-#define NAT(n, rev, sz, hk, chk, fn)                                                        \
-	{.name = n, .revision = rev, .is_target = true, .size = sz, .table = "nat",          \
-	 .hooks = hk, .needs_ct = true, .check = chk, .target = fn}
+#define MATCH(n, rev, sz, pr, ct, chk, fn)                                                         \
+	{                                                                                          \
+		.name = n, .revision = rev, .size = sz, .proto = pr, .needs_ct = ct, .check = chk, \
+		.match = fn                                                                        \
+	}
+#define NAT(n, rev, sz, hk, chk, fn)                                                               \
+	{                                                                                          \
+		.name = n, .revision = rev, .is_target = true, .size = sz, .table = "nat",         \
+		.hooks = hk, .needs_ct = true, .check = chk, .target = fn                          \
+	}
 
 static const struct nf_ext exts[] = {
     MATCH("tcp", 0, sizeof(struct xt_tcp), IPPROTO_TCP, false, tcp_check, tcp_match),
     MATCH("udp", 0, sizeof(struct xt_udp), IPPROTO_UDP, false, udp_check, udp_match),
     MATCH("icmp", 0, sizeof(struct ipt_icmp), IPPROTO_ICMP, false, icmp_check, icmp_match),
-    MATCH("conntrack", 1, sizeof(struct xt_conntrack_mtinfo1), 0, true, needs_ct_check,
-	  ct1_match),
-    MATCH("conntrack", 2, sizeof(struct xt_conntrack_mtinfo2), 0, true, needs_ct_check,
-	  ct2_match),
-    MATCH("conntrack", 3, sizeof(struct xt_conntrack_mtinfo3), 0, true, needs_ct_check,
-	  ct3_match),
+    MATCH("conntrack", 1, sizeof(struct xt_conntrack_mtinfo1), 0, true, needs_ct_check, ct1_match),
+    MATCH("conntrack", 2, sizeof(struct xt_conntrack_mtinfo2), 0, true, needs_ct_check, ct2_match),
+    MATCH("conntrack", 3, sizeof(struct xt_conntrack_mtinfo3), 0, true, needs_ct_check, ct3_match),
     MATCH("state", 0, sizeof(struct xt_state_info), 0, true, needs_ct_check, state_match),
     MATCH("addrtype", 0, sizeof(struct xt_addrtype_info), 0, false, NULL, addrtype0_match),
     MATCH("addrtype", 1, sizeof(struct xt_addrtype_info_v1), 0, false, addrtype1_check,
@@ -535,9 +536,13 @@ static const struct nf_ext exts[] = {
     MATCH("comment", 0, sizeof(struct xt_comment_info), 0, false, NULL, comment_match),
     {.name = XT_STANDARD_TARGET, .is_target = true, .size = sizeof(int)},
     {.name = XT_ERROR_TARGET, .is_target = true, .size = XT_FUNCTION_MAXNAMELEN},
-    {.name = "REJECT", .is_target = true, .size = sizeof(struct ipt_reject_info),
-     .table = "filter", .hooks = HOOK(LOCAL_IN) | HOOK(FORWARD) | HOOK(LOCAL_OUT),
-     .check = reject_check, .target = reject_target},
+    {.name = "REJECT",
+     .is_target = true,
+     .size = sizeof(struct ipt_reject_info),
+     .table = "filter",
+     .hooks = HOOK(LOCAL_IN) | HOOK(FORWARD) | HOOK(LOCAL_OUT),
+     .check = reject_check,
+     .target = reject_target},
     NAT("SNAT", 0, sizeof(struct nf_nat_ipv4_multi_range_compat),
 	HOOK(POST_ROUTING) | HOOK(LOCAL_IN), nat0_check, snat0_target),
     NAT("DNAT", 0, sizeof(struct nf_nat_ipv4_multi_range_compat),
@@ -546,10 +551,10 @@ static const struct nf_ext exts[] = {
 	snat1_target),
     NAT("DNAT", 1, sizeof(struct nf_nat_range), HOOK(PRE_ROUTING) | HOOK(LOCAL_OUT), nat1_check,
 	dnat1_target),
-    NAT("SNAT", 2, sizeof(struct nf_nat_range2), HOOK(POST_ROUTING) | HOOK(LOCAL_IN),
-	nat2_check, snat2_target),
-    NAT("DNAT", 2, sizeof(struct nf_nat_range2), HOOK(PRE_ROUTING) | HOOK(LOCAL_OUT),
-	nat2_check, dnat2_target),
+    NAT("SNAT", 2, sizeof(struct nf_nat_range2), HOOK(POST_ROUTING) | HOOK(LOCAL_IN), nat2_check,
+	snat2_target),
+    NAT("DNAT", 2, sizeof(struct nf_nat_range2), HOOK(PRE_ROUTING) | HOOK(LOCAL_OUT), nat2_check,
+	dnat2_target),
     NAT("MASQUERADE", 0, sizeof(struct nf_nat_ipv4_multi_range_compat), HOOK(POST_ROUTING),
 	masq_check, masq_target),
     NAT("REDIRECT", 0, sizeof(struct nf_nat_ipv4_multi_range_compat),

@@ -39,8 +39,8 @@ struct nf_match_ref {
 
 /* One rule, compiled from its struct ipt_entry. */
 struct nf_rule {
-	struct ipt_entry *e;	   /* in the table's blob */
-	struct nf_match_ref *m;	   /* nmatch of them (in the table's match array) */
+	struct ipt_entry *e;	/* in the table's blob */
+	struct nf_match_ref *m; /* nmatch of them (in the table's match array) */
 	unsigned nmatch;
 	const struct nf_ext *target; /* NULL: the standard target */
 	const void *tdata;	     /* the target's data */
@@ -57,13 +57,13 @@ struct nf_table {
 	unsigned hook_entry[NF_HOOKS], underflow[NF_HOOKS]; /* byte offsets (0xFFFFFFFF: none) */
 	unsigned hook_rule[NF_HOOKS], underflow_rule[NF_HOOKS]; /* the same as rule indexes */
 	unsigned num_entries, size, initial_entries;
-	unsigned stacksize;   /* user chains: the deepest jump stack a traversal needs */
-	uint8_t *blob;	      /* size bytes of struct ipt_entry */
+	unsigned stacksize;    /* user chains: the deepest jump stack a traversal needs */
+	uint8_t *blob;	       /* size bytes of struct ipt_entry */
 	struct nf_rule *rules; /* num_entries */
 	struct nf_match_ref *matches;
-	bool trivial;	      /* only unconditional ACCEPT policies: nothing to evaluate */
-	bool instantiated;    /* looked up once (Linux creates a netns's table on first use) */
-	unsigned inst_seq;    /* order of instantiation (/proc/net/ip_tables_names) */
+	bool trivial;	   /* only unconditional ACCEPT policies: nothing to evaluate */
+	bool instantiated; /* looked up once (Linux creates a netns's table on first use) */
+	unsigned inst_seq; /* order of instantiation (/proc/net/ip_tables_names) */
 };
 
 struct nf_ct_ns;
@@ -79,18 +79,18 @@ struct nf_ns {
 /* The packet a hook evaluates. */
 struct nf_pkt {
 	struct netns *ns;
-	struct pkt *p;		 /* p->data at the IPv4 header */
+	struct pkt *p; /* p->data at the IPv4 header */
 	struct iphdr *iph;
-	uint8_t *l4;		 /* the transport header (first fragment only), or NULL */
-	size_t l4len;		 /* bytes readable at l4 */
-	uint16_t fragoff;	 /* in 8-byte units */
-	unsigned hook;		 /* NF_INET_* */
+	uint8_t *l4;	  /* the transport header (first fragment only), or NULL */
+	size_t l4len;	  /* bytes readable at l4 */
+	uint16_t fragoff; /* in 8-byte units */
+	unsigned hook;	  /* NF_INET_* */
 	struct net_iface *in, *out;
 	const char *table;
-	struct nf_conn *ct;	 /* the connection (NULL: untracked or invalid) */
+	struct nf_conn *ct; /* the connection (NULL: untracked or invalid) */
 	enum ip_conntrack_info ctinfo;
-	bool untracked;		 /* conntrack does not run in this namespace */
-	int reject;		 /* REJECT chose this (IPT_* + 1), sent after the traversal */
+	bool untracked; /* conntrack does not run in this namespace */
+	int reject;	/* REJECT chose this (IPT_* + 1), sent after the traversal */
 };
 
 /* ---- extensions (nf_ext.c) ---- */
@@ -109,7 +109,7 @@ struct nf_ext {
 	unsigned hooks;	   /* only from these hooks, or 0 */
 	uint16_t proto;	   /* only with -p this (not inverted), or 0 */
 	bool needs_ct;	   /* loads conntrack */
-	int (*check)(const struct nf_ext_check *c, const void *data);	 /* -errno */
+	int (*check)(const struct nf_ext_check *c, const void *data); /* -errno */
 	bool (*match)(struct nf_pkt *pk, const void *data, bool *hotdrop);
 	unsigned (*target)(struct nf_pkt *pk, const void *data); /* NF_* or XT_CONTINUE */
 };
@@ -149,8 +149,8 @@ struct nf_conn {
 	uint32_t id;			   /* pkt.nfct_id */
 	unsigned long status;		   /* IPS_* */
 	int64_t expires_ns;
-	uint8_t tcp_state;		   /* nf_conntrack.c's TCP states */
-	uint8_t tcp_fin;		   /* FIN seen: bit per direction */
+	uint8_t tcp_state; /* nf_conntrack.c's TCP states */
+	uint8_t tcp_fin;   /* FIN seen: bit per direction */
 };
 bool nf_tuple_eq(const struct nf_tuple *a, const struct nf_tuple *b);
 /* nf_ct_invert_tuple: the tuple of the answer (ICMP: the id kept, the type answered). */

@@ -14,15 +14,15 @@
 #include <netinet/ip_icmp.h>
 #include <string.h>
 
-#define HOOK2MANIP(h)                                                                       \
-	(((h) == NF_INET_POST_ROUTING || (h) == NF_INET_LOCAL_IN) ? NF_NAT_MANIP_SRC          \
-								 : NF_NAT_MANIP_DST)
+#define HOOK2MANIP(h)                                                                              \
+	(((h) == NF_INET_POST_ROUTING || (h) == NF_INET_LOCAL_IN) ? NF_NAT_MANIP_SRC               \
+								  : NF_NAT_MANIP_DST)
 
 /* ---- checksums (RFC 1624 incremental updates) ---- */
 
 static void csum_replace2(uint16_t *sum, uint16_t from, uint16_t to)
 {
-	uint32_t s = (uint16_t)~*sum;
+	uint32_t s = (uint16_t) ~*sum;
 	s += (uint16_t)~from;
 	s += to;
 	s = (s & 0xffff) + (s >> 16);
@@ -67,8 +67,9 @@ static void manip(struct iphdr *ip, uint8_t *l4, size_t l4len, const struct nf_t
 				csum = (uint16_t *)(l4 + 6);
 			break;
 		case IPPROTO_ICMP: /* icmp_manip_pkt: the query id, whatever the manip */
-			if (l4len >= 8 && (l4[0] == ICMP_ECHO || l4[0] == ICMP_ECHOREPLY ||
-					   l4[0] == ICMP_TIMESTAMP || l4[0] == ICMP_TIMESTAMPREPLY)) {
+			if (l4len >= 8 &&
+			    (l4[0] == ICMP_ECHO || l4[0] == ICMP_ECHOREPLY ||
+			     l4[0] == ICMP_TIMESTAMP || l4[0] == ICMP_TIMESTAMPREPLY)) {
 				uint16_t *id = (uint16_t *)(l4 + 4);
 				csum_replace2((uint16_t *)(l4 + 2), *id, t->sport);
 				*id = t->sport;
@@ -113,9 +114,9 @@ void nf_l4_csum_fill(struct pkt *p)
 		return;
 	uint16_t zero = 0, c;
 	memcpy(pk.l4 + off, &zero, 2);
-	c = inet_csum_fold(inet_csum_add(inet_pseudo_sum(pk.iph->saddr, pk.iph->daddr,
-							 pk.iph->protocol, (uint16_t)pk.l4len),
-					 pk.l4, pk.l4len));
+	c = inet_csum_fold(inet_csum_add(
+	    inet_pseudo_sum(pk.iph->saddr, pk.iph->daddr, pk.iph->protocol, (uint16_t)pk.l4len),
+	    pk.l4, pk.l4len));
 	if (pk.iph->protocol == IPPROTO_UDP && !c)
 		c = 0xffff;
 	memcpy(pk.l4 + off, &c, 2);

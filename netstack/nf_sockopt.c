@@ -232,7 +232,8 @@ size_t nf_ipt_table_names(struct netns *ns, char *buf, size_t cap)
 	buf[0] = 0;
 	for (unsigned seq = nf->inst_seq; seq > 0; seq--)
 		for (int i = 0; i < NF_TABLES; i++)
-			if (nf->tables[i].instantiated && nf->tables[i].inst_seq == seq && n < cap) {
+			if (nf->tables[i].instantiated && nf->tables[i].inst_seq == seq &&
+			    n < cap) {
 				int w = snprintf(buf + n, cap - n, "%s\n", nf->tables[i].name);
 				n = w < 0 ? n : (n + (size_t)w < cap ? n + (size_t)w : cap - 1);
 			}

@@ -19,8 +19,8 @@ static const struct {
 	const char *name;
 	unsigned valid_hooks;
 } table_defs[NF_TABLES] = {
-    [NF_TABLE_FILTER] = {"filter",
-			 (1 << NF_INET_LOCAL_IN) | (1 << NF_INET_FORWARD) | (1 << NF_INET_LOCAL_OUT)},
+    [NF_TABLE_FILTER] = {"filter", (1 << NF_INET_LOCAL_IN) | (1 << NF_INET_FORWARD) |
+				       (1 << NF_INET_LOCAL_OUT)},
     [NF_TABLE_NAT] = {"nat", (1 << NF_INET_PRE_ROUTING) | (1 << NF_INET_LOCAL_IN) |
 				 (1 << NF_INET_LOCAL_OUT) | (1 << NF_INET_POST_ROUTING)},
 };
@@ -358,7 +358,8 @@ static int mark_chains(struct nf_table *t, unsigned *back)
 			if (r->e->comefrom & onpath)
 				return -ELOOP;
 			r->e->comefrom |= (1u << h) | onpath;
-			if ((t->rules[pos].is_std && r->verdict < 0 && is_unconditional(r->e)) || visited) {
+			if ((t->rules[pos].is_std && r->verdict < 0 && is_unconditional(r->e)) ||
+			    visited) {
 				unsigned oldpos;
 				do { /* return: back through the last jump */
 					r->e->comefrom ^= onpath;
@@ -383,7 +384,7 @@ static int mark_chains(struct nf_table *t, unsigned *back)
 				pos = np;
 			}
 		}
-next_hook:;
+	next_hook:;
 	}
 	return 0;
 }
@@ -396,7 +397,8 @@ static int compile_extensions(struct nf_table *t, const char *table)
 	for (unsigned i = 0; i < t->num_entries; i++) {
 		const struct ipt_entry *e = t->rules[i].e;
 		for (size_t pos = sizeof(*e); pos < e->target_offset;
-		     pos += ((const struct xt_entry_match *)((const uint8_t *)e + pos))->u.match_size)
+		     pos +=
+		     ((const struct xt_entry_match *)((const uint8_t *)e + pos))->u.match_size)
 			nmatch++;
 	}
 	t->matches = calloc(nmatch ? nmatch : 1, sizeof(*t->matches));
@@ -449,8 +451,7 @@ static bool is_trivial(const struct nf_table *t)
 		const struct nf_rule *r = &t->rules[i];
 		if (r->is_error && i == t->num_entries - 1)
 			continue;
-		if (!r->is_std || r->verdict != -NF_ACCEPT - 1 ||
-		    !is_unconditional(r->e))
+		if (!r->is_std || r->verdict != -NF_ACCEPT - 1 || !is_unconditional(r->e))
 			return false;
 	}
 	return true;

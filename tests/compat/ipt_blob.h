@@ -10,7 +10,7 @@
 
 #define IPT_ACCEPT (-NF_ACCEPT - 1)
 #define IPT_DROP (-NF_DROP - 1)
-#define IPT_FILTER_HOOKS                                                                    \
+#define IPT_FILTER_HOOKS                                                                           \
 	((1 << NF_INET_LOCAL_IN) | (1 << NF_INET_FORWARD) | (1 << NF_INET_LOCAL_OUT))
 
 struct ipt_blob {
@@ -48,7 +48,8 @@ static inline unsigned ipt_add(struct ipt_blob *b, const struct ipt_ip *ip,
 	memcpy(e->elems, matches, mlen);
 	e->target_offset = (unsigned short)(sizeof(*e) + mlen);
 	e->next_offset = (unsigned short)(e->target_offset + tsz);
-	struct xt_entry_target *t = (struct xt_entry_target *)((unsigned char *)e + e->target_offset);
+	struct xt_entry_target *t =
+	    (struct xt_entry_target *)((unsigned char *)e + e->target_offset);
 	t->u.user.target_size = (unsigned short)tsz;
 	strcpy(t->u.user.name, target);
 	t->u.user.revision = rev;
@@ -93,8 +94,8 @@ static inline void ipt_filter_policies(struct ipt_blob *b, int input_policy)
 
 /* struct ipt_replace + @b (malloc'd; *@len its size). */
 static inline struct ipt_replace *ipt_replace_of(const struct ipt_blob *b, const char *table,
-						  unsigned hooks, unsigned num_counters,
-						  struct xt_counters *counters, size_t *len)
+						 unsigned hooks, unsigned num_counters,
+						 struct xt_counters *counters, size_t *len)
 {
 	*len = sizeof(struct ipt_replace) + b->len;
 	struct ipt_replace *r = calloc(1, *len);
@@ -114,9 +115,9 @@ static inline struct ipt_replace *ipt_replace_of(const struct ipt_blob *b, const
 
 /* struct xt_counters_info for IPT_SO_SET_ADD_COUNTERS: @n zeroed counters of @table but
  * rule @rule's, which gets @pcnt/@bcnt (malloc'd; *@len its size). */
-static inline struct xt_counters_info *ipt_counters_of(const char *table, unsigned n,
-							 unsigned rule, unsigned long long pcnt,
-							 unsigned long long bcnt, size_t *len)
+static inline struct xt_counters_info *ipt_counters_of(const char *table, unsigned n, unsigned rule,
+						       unsigned long long pcnt,
+						       unsigned long long bcnt, size_t *len)
 {
 	*len = sizeof(struct xt_counters_info) + n * sizeof(struct xt_counters);
 	struct xt_counters_info *ci = calloc(1, *len);

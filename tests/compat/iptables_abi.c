@@ -55,24 +55,25 @@ int main(void)
 	int s = socket(AF_INET, SOCK_DGRAM, 0);
 	struct ipt_getinfo info;
 	TAP_OK(get_info(s, "filter", &info) == 0 && info.valid_hooks == IPT_FILTER_HOOKS &&
-		       info.num_entries == 4 && info.size == 632,
+		   info.num_entries == 4 && info.size == 632,
 	       "GET_INFO filter: INPUT FORWARD OUTPUT, 4 entries, 632 bytes");
 	TAP_OK(info.hook_entry[NF_INET_PRE_ROUTING] == 0xFFFFFFFF &&
-		       info.hook_entry[NF_INET_LOCAL_IN] == 0 &&
-		       info.hook_entry[NF_INET_FORWARD] == 152 &&
-		       info.underflow[NF_INET_LOCAL_OUT] == 304,
+		   info.hook_entry[NF_INET_LOCAL_IN] == 0 &&
+		   info.hook_entry[NF_INET_FORWARD] == 152 &&
+		   info.underflow[NF_INET_LOCAL_OUT] == 304,
 	       "hook entries and underflows as Linux lays them out");
 	struct ipt_getinfo ni;
 	TAP_OK(get_info(s, "nat", &ni) == 0 && ni.valid_hooks == 0x1b && ni.size == 784,
 	       "GET_INFO nat: PREROUTING INPUT OUTPUT POSTROUTING, 784 bytes");
 	TAP_ERRNO(get_info(s, "nosuchtable", &ni), ENOENT, "an unknown table: ENOENT");
 	socklen_t len = 10;
-	TAP_ERRNO(getsockopt(s, SOL_IP, IPT_SO_GET_INFO, &ni, &len), EINVAL, "GET_INFO short: EINVAL");
+	TAP_ERRNO(getsockopt(s, SOL_IP, IPT_SO_GET_INFO, &ni, &len), EINVAL,
+		  "GET_INFO short: EINVAL");
 
 	struct ipt_get_entries *g = entries(s, "filter", info.size);
 	struct ipt_entry *e = g ? (struct ipt_entry *)g->entrytable : NULL;
 	TAP_OK(e && e->next_offset == 152 && e->target_offset == sizeof(*e) &&
-		       ((struct xt_standard_target *)e->elems)->verdict == IPT_ACCEPT,
+		   ((struct xt_standard_target *)e->elems)->verdict == IPT_ACCEPT,
 	       "GET_ENTRIES: the INPUT policy is an unconditional ACCEPT");
 	free(g);
 	len = sizeof(struct ipt_get_entries) + 100;
@@ -87,7 +88,8 @@ int main(void)
 	free(g);
 
 	TAP_OK(revision(s, IPT_SO_GET_REVISION_MATCH, "tcp", 0) == 0, "revision: tcp 0");
-	TAP_OK(revision(s, IPT_SO_GET_REVISION_MATCH, "conntrack", 3) == 0, "revision: conntrack 3");
+	TAP_OK(revision(s, IPT_SO_GET_REVISION_MATCH, "conntrack", 3) == 0,
+	       "revision: conntrack 3");
 	TAP_ERRNO(revision(s, IPT_SO_GET_REVISION_MATCH, "tcp", 7), EPROTONOSUPPORT,
 		  "revision: tcp 7 EPROTONOSUPPORT");
 	TAP_ERRNO(revision(s, IPT_SO_GET_REVISION_TARGET, "NOSUCHTARGET", 0), ENOENT,
@@ -115,7 +117,7 @@ int main(void)
 		  "SET_REPLACE of an unknown table: ENOENT");
 	strcpy(r->name, "filter");
 	TAP_OK(setsockopt(s, SOL_IP, IPT_SO_SET_REPLACE, r, (socklen_t)rlen) == 0 &&
-		       old[0].pcnt == 0 && old[3].bcnt == 0,
+		   old[0].pcnt == 0 && old[3].bcnt == 0,
 	       "SET_REPLACE: the old counters written back");
 	free(r);
 	TAP_OK(get_info(s, "filter", &info) == 0 && info.num_entries == 5 && info.size == 632 + 200,

@@ -304,9 +304,11 @@ static void test_add_counters(void **state)
 	struct xt_counters_info *ci = ipt_counters_of("filter", 4, 1, 5, 300, &len);
 	struct nf_old_counters old;
 	assert_int_equal(nf_ipt_setsockopt(ns, IPT_SO_SET_ADD_COUNTERS, ci, len, &old), 0);
-	assert_int_equal(nf_ipt_setsockopt(ns, IPT_SO_SET_ADD_COUNTERS, ci, len - 1, &old), -EINVAL);
+	assert_int_equal(nf_ipt_setsockopt(ns, IPT_SO_SET_ADD_COUNTERS, ci, len - 1, &old),
+			 -EINVAL);
 	ci->num_counters = 3;
-	assert_int_equal(nf_ipt_setsockopt(ns, IPT_SO_SET_ADD_COUNTERS, ci, len - 16, &old), -EINVAL);
+	assert_int_equal(nf_ipt_setsockopt(ns, IPT_SO_SET_ADD_COUNTERS, ci, len - 16, &old),
+			 -EINVAL);
 	free(ci);
 	struct nf_table *t = &nf_ns_of(ns)->tables[NF_TABLE_FILTER];
 	assert_int_equal(t->rules[1].e->counters.pcnt, 5);
@@ -422,7 +424,8 @@ static void test_nat_redirect_and_state(void **state)
 	/* nat: OUTPUT -p tcp --dport 8080 -j REDIRECT --to-ports 80 */
 	struct ipt_blob b = {0};
 	unsigned *entry = b.entry, *uflow = b.uflow;
-	entry[NF_INET_PRE_ROUTING] = uflow[NF_INET_PRE_ROUTING] = ipt_add_std(&b, NULL, NULL, 0, ACCEPT);
+	entry[NF_INET_PRE_ROUTING] = uflow[NF_INET_PRE_ROUTING] =
+	    ipt_add_std(&b, NULL, NULL, 0, ACCEPT);
 	entry[NF_INET_LOCAL_IN] = uflow[NF_INET_LOCAL_IN] = ipt_add_std(&b, NULL, NULL, 0, ACCEPT);
 	struct xt_tcp t = {.spts = {0, 0xffff}, .dpts = {8080, 8080}};
 	struct ipt_ip iptcp = {.proto = IPPROTO_TCP};
@@ -430,7 +433,7 @@ static void test_nat_redirect_and_state(void **state)
 	mr.range[0].flags = NF_NAT_RANGE_PROTO_SPECIFIED;
 	mr.range[0].min.tcp.port = mr.range[0].max.tcp.port = htons(80);
 	entry[NF_INET_LOCAL_OUT] = ipt_add(&b, &iptcp, m, ipt_match(m, "tcp", 0, &t, sizeof(t)),
-				       "REDIRECT", 0, &mr, sizeof(mr));
+					   "REDIRECT", 0, &mr, sizeof(mr));
 	uflow[NF_INET_LOCAL_OUT] = ipt_add_std(&b, NULL, NULL, 0, ACCEPT);
 	entry[NF_INET_POST_ROUTING] = uflow[NF_INET_POST_ROUTING] =
 	    ipt_add_std(&b, NULL, NULL, 0, ACCEPT);
@@ -495,7 +498,8 @@ static struct pkt *udp_pkt(const char *src, uint16_t sport, const char *dst, uin
 	u[5] = 12;
 	u[6] = u[7] = 0;
 	memcpy(u + 8, "ping", 4);
-	uint16_t c = inet_csum_fold(inet_csum_add(inet_pseudo_sum(ip(src), ip(dst), IPPROTO_UDP, 12), u, 12));
+	uint16_t c = inet_csum_fold(
+	    inet_csum_add(inet_pseudo_sum(ip(src), ip(dst), IPPROTO_UDP, 12), u, 12));
 	memcpy(u + 6, &c, 2);
 	p->nh = p->data;
 	return p;
@@ -512,9 +516,9 @@ static bool udp_sums_ok(const struct pkt *p)
 	const struct iphdr *h = (const struct iphdr *)p->data;
 	size_t l = ntohs(h->tot_len) - 20;
 	return inet_csum_fold(inet_csum_add(0, h, 20)) == 0 &&
-	       inet_csum_fold(inet_csum_add(inet_pseudo_sum(h->saddr, h->daddr, IPPROTO_UDP,
-							    (uint16_t)l),
-					    p->data + 20, l)) == 0;
+	       inet_csum_fold(
+		   inet_csum_add(inet_pseudo_sum(h->saddr, h->daddr, IPPROTO_UDP, (uint16_t)l),
+				 p->data + 20, l)) == 0;
 }
 
 /* A nat table with one rule at @hook (with a udp --dport @dport match) and ACCEPT
@@ -630,7 +634,8 @@ static void test_conntrack_timeout_and_bound(void **state)
 	assert_int_equal(p->nfctinfo, IP_CT_NEW);
 	pkt_put(p);
 	for (unsigned i = 0; i < 70000; i++) {
-		p = udp_pkt("127.0.0.1", (uint16_t)(1 + i % 60000), i < 60000 ? "127.0.0.2" : "127.0.0.3", 53);
+		p = udp_pkt("127.0.0.1", (uint16_t)(1 + i % 60000),
+			    i < 60000 ? "127.0.0.2" : "127.0.0.3", 53);
 		assert_true(nf_hook_output(ns, ns->lo, &p, &rerouted));
 		assert_true(nf_hook_postrouting(ns, ns->lo, &p));
 		pkt_put(p);
@@ -663,7 +668,8 @@ static void test_forward_docker(void **state)
 	memset(from_br.iniface_mask, 0xff, 4);
 	strcpy(from_br.outiface, "br0");
 	memset(from_br.outiface_mask, 0xff, 4);
-	f.entry[NF_INET_LOCAL_IN] = f.uflow[NF_INET_LOCAL_IN] = ipt_add_std(&f, NULL, NULL, 0, ACCEPT);
+	f.entry[NF_INET_LOCAL_IN] = f.uflow[NF_INET_LOCAL_IN] =
+	    ipt_add_std(&f, NULL, NULL, 0, ACCEPT);
 	f.entry[NF_INET_FORWARD] =
 	    ipt_add_std(&f, &to_br, m, ipt_match(m, "conntrack", 3, &ct, sizeof(ct)), ACCEPT);
 	ipt_add_std(&f, &from_br, NULL, 0, ACCEPT);
