@@ -126,6 +126,9 @@ int inet_getsockopt(struct net_socket *s, int level, int name, void *val, sockle
 /* The TTL to send with (the option or the namespace default). */
 uint8_t inet_ttl(const struct inet_sock *is);
 /* The interface of SO_BINDTODEVICE (looked up by index: NULL when unbound or gone). */
+/* The namespace of @s when it is one of the netstack's AF_INET sockets (borrowed; sockets
+ * keep the namespace they were created in), else NULL (host sockets included). */
+struct netns *inet_sock_netns(struct net_socket *s);
 struct net_iface *inet_oif(const struct inet_sock *is);
 
 /* sk_filter_trim_cap: runs the socket's SO_ATTACH_FILTER program over received @p, whose

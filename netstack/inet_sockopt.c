@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "netstack/hostinet.h"
 #include "netstack/ip4.h"
 #include "netstack/packet.h"
 
@@ -38,6 +39,13 @@ uint8_t inet_ttl(const struct inet_sock *is)
 		return (uint8_t)is->ttl;
 	int d = is->ns ? is->ns->sysctl.ip_default_ttl : 64;
 	return (uint8_t)(d > 0 && d < 256 ? d : 64);
+}
+
+struct netns *inet_sock_netns(struct net_socket *s)
+{
+	if (s->family != AF_INET || hostinet_enabled())
+		return NULL;
+	return ((struct inet_sock *)s)->ns;
 }
 
 struct net_iface *inet_oif(const struct inet_sock *is)

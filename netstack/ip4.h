@@ -133,6 +133,8 @@ int packet_ns_init(struct netns *ns) __attribute__((weak));
 void packet_ns_fini(struct netns *ns) __attribute__((weak));
 int netlink_ns_init(struct netns *ns) __attribute__((weak));
 void netlink_ns_fini(struct netns *ns) __attribute__((weak));
+int nf_ns_init(struct netns *ns) __attribute__((weak));
+void nf_ns_fini(struct netns *ns) __attribute__((weak));
 
 /* Frames seen by AF_PACKET sockets (weak): every received frame before the protocols
  * (@p at the Ethernet header, p->type PKT_HOST/BROADCAST/...), and every transmitted one

@@ -4,6 +4,8 @@
  * ICMP fragmentation-needed under DF), and answered with ICMP time exceeded when its TTL
  * runs out or destination unreachable when no route takes it.
  *
+ * netfilter sees what is forwarded at FORWARD and POSTROUTING (netfilter.h).
+ *
  * Owns: the forwarding decision and ForwDatagrams. Must not: forward what Linux does not
  * (frames not addressed to our MAC, broadcasts, martians: ip4_input filters those) or
  * keep a packet past its call. */
@@ -11,6 +13,7 @@
 #include <errno.h>
 #include <netinet/ip_icmp.h>
 #include "netstack/ip4.h"
+#include "netstack/netfilter.h"
 
 /* ip_error: the ICMP a failed route lookup earns, or -1 for none (blackhole). */
 static int route_icmp_code(int err)
@@ -61,6 +64,9 @@ void ip4_forward(struct net_iface *in, struct pkt *p)
 	uint32_t sum = ip->check + htons(0x0100);
 	ip->check = (uint16_t)(sum + (sum >= 0xffff));
 	ip->ttl--;
+	/* netfilter's FORWARD, then POSTROUTING (SNAT, MASQUERADE): each may consume it */
+	if (!nf_hook_forward(ns, in, rt.iface, &p) || !nf_hook_postrouting(ns, rt.iface, &p))
+		return;
 	ns->stats.ip_forw_datagrams++;
 	p->tstamp_ns = 0;
 	ip4_output_routed(ns, p, &rt);

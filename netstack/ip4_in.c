@@ -3,12 +3,14 @@
  *
  * Owns: the input half of the IPv4 counters. Must not: trust any byte of the packet
  * (fuzzed through net_frame_input), or keep a packet past its call (what is not ours
- * goes to ip4_forward.c when net.ipv4.ip_forward is on). */
+ * goes to ip4_forward.c when net.ipv4.ip_forward is on). netfilter (netfilter.h) sees
+ * each datagram at PREROUTING and INPUT (ip4_forward.c: FORWARD, POSTROUTING). */
 #include <arpa/inet.h>
 #include <netinet/ip_icmp.h>
 #include <string.h>
 #include "netstack/ip4.h"
 #include "netstack/ip4_frag.h"
+#include "netstack/netfilter.h"
 
 static bool is_multicast(uint32_t a)
 {
@@ -114,6 +116,9 @@ void ip4_input(struct net_iface *ifc, struct pkt *p)
 	}
 	pkt_trim(p, tot); /* Ethernet padding */
 	p->nh = p->data;
+	if (!nf_hook_prerouting(ns, ifc, &p))
+		return;
+	ip = (const struct iphdr *)p->data;
 	/* is it for us? else forwarded when the namespace forwards */
 	if (is_martian_src(ifc, ip->saddr)) {
 		ns->stats.ip_in_addr_errors++;
@@ -139,5 +144,7 @@ void ip4_input(struct net_iface *ifc, struct pkt *p)
 		if (!p)
 			return;
 	}
+	if (!nf_hook_input(ns, ifc, &p))
+		return;
 	ip4_deliver(ns, ifc, p);
 }

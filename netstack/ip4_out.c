@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <string.h>
 #include "netstack/ip4.h"
+#include "netstack/netfilter.h"
 
 #define IP4_MAX_LEN 65535
 
@@ -87,6 +88,29 @@ static int route_error(struct netns *ns, struct pkt *p, int r)
 	return r;
 }
 
+/* netfilter's OUTPUT and POSTROUTING hooks for a locally built datagram routed by @rt
+ * (routed again when NAT changed its destination). Returns 0, or -EPERM when a hook
+ * dropped the packet (Linux's ip_local_out), or a route error; *@pp consumed then. */
+static int ip4_nf_local_out(struct netns *ns, struct pkt **pp, struct net_route_result *rt,
+			    struct net_iface *oif)
+{
+	bool rerouted, was_local = rt->local;
+	if (!nf_hook_output(ns, rt->iface, pp, &rerouted))
+		return -EPERM;
+	const struct iphdr *ip = (const struct iphdr *)(*pp)->data;
+	int r;
+	if (rerouted && (r = net_route_lookup(ns, ip->daddr, oif, rt)) < 0) {
+		r = route_error(ns, *pp, r);
+		*pp = NULL;
+		return r;
+	}
+	if (rerouted && was_local && !rt->local)
+		nf_l4_csum_fill(*pp); /* the transport left it empty for loopback */
+	if (!nf_hook_postrouting(ns, rt->iface, pp))
+		return -EPERM;
+	return 0;
+}
+
 /* See ip4.h. Consumes @p. */
 int ip4_output(struct netns *ns, struct pkt *p, const struct ip4_tx *tx)
 {
@@ -123,6 +147,9 @@ int ip4_output(struct netns *ns, struct pkt *p, const struct ip4_tx *tx)
 	ip->daddr = tx->dst ? tx->dst : rt.nexthop;
 	ip4_set_csum(ip);
 	p->nh = p->data;
+	if ((r = ip4_nf_local_out(ns, &p, &rt, tx->oif)) < 0)
+		return r;
+	ip = (struct iphdr *)p->data;
 	/* Linux loops broadcasts back: local sockets hear them too (through lo) */
 	if (rt.broadcast && rt.iface != ns->lo && ns->lo && (ns->lo->flags & IFF_UP)) {
 		struct pkt *copy = pkt_copy(p);
@@ -163,6 +190,8 @@ int ip4_output_hdrincl(struct netns *ns, struct pkt *p, struct net_iface *oif)
 		ip->id = htons(ns->ip_id++);
 	ip4_set_csum(ip);
 	p->nh = p->data;
+	if ((r = ip4_nf_local_out(ns, &p, &rt, oif)) < 0)
+		return r;
 	return net_iface_output_ip(rt.iface, p, rt.nexthop);
 }
 

@@ -25,7 +25,9 @@ struct ns_module {
 };
 
 /* The modules in set-up order (torn down in reverse). Weak: NULL when not linked. */
-static void modules(struct ns_module m[7])
+#define NS_MODULES 8
+
+static void modules(struct ns_module m[NS_MODULES])
 {
 	m[0] = (struct ns_module){arp_ns_init, arp_ns_fini};
 	m[1] = (struct ns_module){ip4_frag_ns_init, ip4_frag_ns_fini};
@@ -34,6 +36,7 @@ static void modules(struct ns_module m[7])
 	m[4] = (struct ns_module){raw_ns_init, raw_ns_fini};
 	m[5] = (struct ns_module){packet_ns_init, packet_ns_fini};
 	m[6] = (struct ns_module){netlink_ns_init, netlink_ns_fini};
+	m[7] = (struct ns_module){nf_ns_init, nf_ns_fini};
 }
 
 static void sysctl_defaults(struct net_sysctl *s)
@@ -79,7 +82,7 @@ static void remove_ifaces(struct netns *ns)
  * Linux network namespace; NULL on ENOMEM or when a module's init fails. */
 struct netns *netns_new(void)
 {
-	struct ns_module m[7];
+	struct ns_module m[NS_MODULES];
 	struct netns *ns = calloc(1, sizeof(*ns));
 	int i;
 	if (!ns)
@@ -97,7 +100,7 @@ struct netns *netns_new(void)
 	if (!loopback_create(ns))
 		goto out_free;
 	modules(m);
-	for (i = 0; i < 7; i++) {
+	for (i = 0; i < NS_MODULES; i++) {
 		if (m[i].init && m[i].init(ns) < 0) {
 			while (--i >= 0)
 				if (m[i].fini)
@@ -125,7 +128,7 @@ void netns_get(struct netns *ns)
  * each held a reference), then what routes remain. */
 void netns_put(struct netns *ns)
 {
-	struct ns_module m[7];
+	struct ns_module m[NS_MODULES];
 	if (!ns || --ns->refs > 0)
 		return;
 	struct net_iface *ifc;
@@ -134,7 +137,7 @@ void netns_put(struct netns *ns)
 			net_iface_set_up(ifc, false);
 	remove_ifaces(ns);
 	modules(m);
-	for (int i = 6; i >= 0; i--)
+	for (int i = NS_MODULES - 1; i >= 0; i--)
 		if (m[i].fini)
 			m[i].fini(ns);
 	route_ns_fini(ns);

@@ -159,6 +159,7 @@ struct packet_ns;
 struct netlink_ns;
 struct arp_ns;
 struct ip4_frag_ns;
+struct nf_ns;
 
 /* An id this namespace gave another (peernet2id: IFLA_LINK_NETNSID, RTM_GETNSID). */
 struct netns_id {
@@ -189,6 +190,7 @@ struct netns {
 	struct raw_ns *raw;
 	struct packet_ns *packet;
 	struct netlink_ns *netlink;
+	struct nf_ns *nf; /* iptables tables and conntrack (netfilter.h) */
 };
 
 /* A new namespace with a loopback interface (DOWN, no address: as a new Linux netns).

@@ -45,6 +45,10 @@ struct pkt {
 	uint16_t protocol;	  /* ethertype, host order (ETH_P_IP, ETH_P_ARP) */
 	struct list_head link;	  /* free for the holder's queue */
 	int64_t tstamp_ns;	  /* CLOCK_REALTIME at receive (SO_TIMESTAMP), 0 if unset */
+	/* netfilter: the id of the tracked connection this packet belongs to (0: none) and
+	 * its enum ip_conntrack_info, kept across loopback as Linux keeps skb->_nfct. */
+	uint32_t nfct_id;
+	uint8_t nfctinfo;
 };
 
 /* A packet with @headroom free bytes in front and @len bytes of (uninitialized) data; one

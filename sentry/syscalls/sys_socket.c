@@ -7,8 +7,9 @@
  * guest memory, turn the netstack's -EAGAIN into a park on the queue it names, and make
  * the checks that need the caller, which the families do not know: CAP_NET_RAW and
  * --net-raw for raw and packet sockets, net.ipv4.ping_group_range for ping sockets,
- * CAP_NET_BIND_SERVICE for low ports, the capability checks of a few options, and the
- * copy-in of SO_ATTACH_FILTER programs.
+ * CAP_NET_BIND_SERVICE for low ports, the capability checks of a few options, the
+ * copy-in of SO_ATTACH_FILTER programs, and the iptables options (IPT_SO_*: CAP_NET_ADMIN,
+ * table blobs larger than the option buffer).
  * Must not: look inside a family's socket object. */
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +22,7 @@
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include "netstack/inet_sock.h"
+#include "netstack/netfilter.h"
 #include "netstack/netns.h"
 #include "netstack/socket.h"
 #include "platform/guest_mem.h"
@@ -511,6 +513,60 @@ static long attach_filter(struct task *t, struct net_socket *s, struct net_call 
 	return err;
 }
 
+/* The namespace whose iptables an IPT_SO_* option at SOL_IP of @s names (Linux's
+ * nf_sockopt on any AF_INET socket: the socket's namespace), or NULL when it is not one
+ * (host sockets relay). */
+static struct netns *ipt_sockopt_ns(struct net_socket *s, int level, int name, bool set)
+{
+	if (level != SOL_IP || !nf_is_ipt_sockopt(name, set))
+		return NULL;
+	return inet_sock_netns(s);
+}
+
+/* setsockopt(IPT_SO_SET_REPLACE / ADD_COUNTERS): EPERM without CAP_NET_ADMIN (do_ipt_set_ctl),
+ * the whole blob copied in, the replaced table's counters written back. */
+static long ipt_setsockopt(struct task *t, struct netns *ns, int name, uint64_t val_gaddr,
+			   int len)
+{
+	if (!sock_capable(t, CAP_NET_ADMIN_BIT))
+		return -EPERM;
+	if ((size_t)len > NF_SOCKOPT_MAX)
+		return -ENOMEM;
+	void *buf = malloc(len ? (size_t)len : 1);
+	if (!buf)
+		return -ENOMEM;
+	struct nf_old_counters old = {0};
+	long err = len && guest_copy_in(task_mem(t), buf, val_gaddr, (size_t)len) ? -EFAULT : 0;
+	if (!err)
+		err = nf_ipt_setsockopt(ns, name, buf, (size_t)len, &old);
+	if (!err && old.data && old.bytes)
+		(void)guest_copy_out(task_mem(t), old.gaddr, old.data, old.bytes); /* as Linux */
+	free(old.data);
+	free(buf);
+	return err;
+}
+
+/* getsockopt(IPT_SO_GET_*): EPERM without CAP_NET_ADMIN; the answer may be a whole table. */
+static long ipt_getsockopt(struct task *t, struct netns *ns, int name, uint64_t val_gaddr,
+			   int32_t len)
+{
+	if (!sock_capable(t, CAP_NET_ADMIN_BIT))
+		return -EPERM;
+	if ((size_t)len > NF_SOCKOPT_MAX)
+		return -EINVAL;
+	void *buf = calloc(1, len > NF_SOCKOPT_REQ ? (size_t)len : NF_SOCKOPT_REQ);
+	if (!buf)
+		return -ENOMEM;
+	size_t in = len < NF_SOCKOPT_REQ ? (size_t)len : NF_SOCKOPT_REQ, n = (size_t)len;
+	long err = in && guest_copy_in(task_mem(t), buf, val_gaddr, in) ? -EFAULT : 0;
+	if (!err)
+		err = nf_ipt_getsockopt(ns, name, buf, &n);
+	if (!err && n && guest_copy_out(task_mem(t), val_gaddr, buf, n))
+		err = -EFAULT;
+	free(buf);
+	return err;
+}
+
 /* implements setsockopt(2) */
 long sys_setsockopt(struct task *t, const struct syscall_args *a)
 {
@@ -527,6 +583,11 @@ long sys_setsockopt(struct task *t, const struct syscall_args *a)
 		return err;
 	if (len < 0) {
 		err = -EINVAL;
+		goto out;
+	}
+	struct netns *ipt_ns = ipt_sockopt_ns(s, level, name, true);
+	if (ipt_ns) {
+		err = ipt_setsockopt(t, ipt_ns, name, a->a[3], len);
 		goto out;
 	}
 	size_t n = (size_t)len < sizeof(buf) ? (size_t)len : sizeof(buf);
@@ -588,6 +649,11 @@ long sys_getsockopt(struct task *t, const struct syscall_args *a)
 	}
 	if (len < 0) {
 		err = -EINVAL;
+		goto out;
+	}
+	struct netns *ipt_ns = ipt_sockopt_ns(s, level, name, false);
+	if (ipt_ns) {
+		err = ipt_getsockopt(t, ipt_ns, name, a->a[3], len);
 		goto out;
 	}
 	if (level == SOL_SOCKET && name == SO_GET_FILTER) {

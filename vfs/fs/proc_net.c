@@ -14,6 +14,7 @@
 #include <string.h>
 #include "netstack/arp.h"
 #include "netstack/ip4.h"
+#include "netstack/netfilter.h"
 #include "netstack/netns.h"
 #include "vfs/fs/procfs.h"
 
@@ -280,9 +281,20 @@ const struct proc_entry proc_sys_net_ipv4[] = {
     {NULL},
 };
 
+/* /proc/net/ip_tables_names: the iptables tables this namespace has instantiated, newest
+ * first (iptables-save lists them from here). */
+static int show_ip_tables_names(const struct proc_node *n, struct proc_buf *b)
+{
+	char names[128];
+	if (nf_ipt_table_names(net_current_ns(), names, sizeof(names)))
+		proc_buf_printf(b, "%s", names);
+	return 0;
+}
+
 const struct proc_entry proc_net_children[] = {
     {"arp", S_IFREG | 0444, 0, .show = show_arp},
     {"dev", S_IFREG | 0444, 0, .show = show_dev},
+    {"ip_tables_names", S_IFREG | 0440, 0, .show = show_ip_tables_names},
     {"route", S_IFREG | 0444, 0, .show = show_route},
     {"snmp", S_IFREG | 0444, 0, .show = show_snmp},
     {NULL},

@@ -34,7 +34,7 @@ static void test_async_delivery(void **state)
 	assert_int_equal(ns->lo->stats.tx_packets, 2);
 	assert_int_equal(ns->lo->stats.rx_packets, 2);
 	assert_int_equal(ns->lo->stats.rx_bytes, ns->lo->stats.tx_bytes);
-	/* another of 127/8 is local too */
+	/* another of 127/8 is local too, sourced from lo's 127.0.0.1 as on Linux */
 	tx.dst = ip("127.3.2.1");
 	assert_int_equal(ip4_output(ns, udp_payload(0, 0, 5), &tx), 0);
 	run_now();

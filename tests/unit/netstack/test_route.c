@@ -152,7 +152,9 @@ static void test_local_and_broadcast(void **state)
 {
 	struct fx *f = *state;
 	struct net_route_result rr;
-	/* our own addresses, any of 127/8, 0.0.0.0: through loopback */
+	/* our own addresses, any of 127/8, 0.0.0.0: through loopback; the source is the
+	 * address itself, or for the rest of 127/8 lo's 127.0.0.1 (Linux's "local
+	 * 127.0.0.0/8 dev lo src 127.0.0.1") */
 	static const char *const locals[] = {"10.0.0.2", "192.168.1.2", "127.0.0.1", "127.1.2.3"};
 	for (int i = 0; i < 4; i++) {
 		assert_int_equal(net_route_lookup(f->ns, ip(locals[i]), NULL, &rr), 0);
