@@ -112,6 +112,20 @@ extern int sysv_sandbox_segs;
 #define SYSV_SHM_DEST 01000
 #define SYSV_SHM_LOCKED 02000
 
+/* Commands and flags older libc headers lack (linux/msg.h, sem.h, shm.h). */
+#ifndef MSG_COPY
+#define MSG_COPY 040000
+#endif
+#ifndef MSG_STAT_ANY
+#define MSG_STAT_ANY 13
+#endif
+#ifndef SEM_STAT_ANY
+#define SEM_STAT_ANY 20
+#endif
+#ifndef SHM_STAT_ANY
+#define SHM_STAT_ANY 15
+#endif
+
 enum sysv_kind { SYSV_MSG, SYSV_SEM, SYSV_SHM, SYSV_KINDS };
 
 /* Who is asking: kernel (sandbox) ids and what its capabilities give it over the
@@ -169,6 +183,11 @@ bool sysv_is_owner(const struct sysv_caller *c, const struct sysv_perm *p);
 void *sysv_find(struct sysv_ns *ns, enum sysv_kind kind, int id);
 /* The object whose key is @key (not IPC_PRIVATE); NULL when there is none. */
 void *sysv_find_key(struct sysv_ns *ns, enum sysv_kind kind, int32_t key);
+/* The first object of @kind at an index above *@idx (start with -1; *@idx becomes its
+ * index), or NULL when there is none. */
+void *sysv_next(struct sysv_ns *ns, enum sysv_kind kind, int *idx);
+#define sysv_for_each(ns, kind, obj, idx)                                                   \
+	for (int idx = -1; ((obj) = sysv_next((ns), (kind), &idx));)
 /* The object at index @idx (the *_STAT commands); NULL when the slot is empty. */
 void *sysv_at(struct sysv_ns *ns, enum sysv_kind kind, int idx);
 /* Links @p (mode bits taken from @flg & 0777, ids from @c) into a free slot below @max

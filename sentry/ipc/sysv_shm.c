@@ -18,10 +18,6 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
-#ifndef SHM_STAT_ANY
-#define SHM_STAT_ANY 15
-#endif
-
 struct shm_seg {
 	struct sysv_perm perm; /* first: the table's view */
 	int refs;              /* the table's (while linked) and one per attachment */
@@ -166,11 +162,9 @@ static int shm_info(struct sysv_ns *ns, int cmd, void *buf)
 		memset(si, 0, sizeof(*si));
 		si->used_ids = ns->ids[SYSV_SHM].in_use;
 		si->shm_tot = ns->shm_tot;
-		for (int i = 0; i < ns->ids[SYSV_SHM].nslots; i++) {
-			struct shm_seg *seg = ns->ids[SYSV_SHM].slot[i];
-			if (seg)
-				si->shm_rss += rss_bytes(seg) / SYSV_PAGE;
-		}
+		struct shm_seg *seg;
+		sysv_for_each(ns, SYSV_SHM, seg, i)
+			si->shm_rss += rss_bytes(seg) / SYSV_PAGE;
 	}
 	int max = sysv_max_idx(ns, SYSV_SHM);
 	return max < 0 ? 0 : max;
@@ -242,11 +236,9 @@ int shm_ctl(struct sysv_ns *ns, const struct sysv_caller *c, int id, int cmd, vo
 
 void shm_ns_gone(struct sysv_ns *ns)
 {
-	for (int i = 0; i < ns->ids[SYSV_SHM].nslots; i++) {
-		struct shm_seg *seg = ns->ids[SYSV_SHM].slot[i];
-		if (seg)
-			shm_destroy(seg);
-	}
+	struct shm_seg *seg;
+	sysv_for_each(ns, SYSV_SHM, seg, i)
+		shm_destroy(seg);
 }
 
 /* A read-only descriptor of @seg's memory (so that mprotect cannot make a SHM_RDONLY
@@ -357,10 +349,8 @@ void sysv_proc_detach_all(struct sysv_proc *proc, int pid)
 
 void shm_procfs_lines(struct sysv_ns *ns, struct proc_buf *b, const struct sysv_view *v)
 {
-	for (int i = 0; i < ns->ids[SYSV_SHM].nslots; i++) {
-		const struct shm_seg *seg = ns->ids[SYSV_SHM].slot[i];
-		if (!seg)
-			continue;
+	const struct shm_seg *seg;
+	sysv_for_each(ns, SYSV_SHM, seg, i)
 		proc_buf_printf(b,
 				"%10d %10d  %4o %21lu %5u %5u  %5lu %5u %5u %5u %5u %10lld %10lld "
 				"%10lld %21lu %21lu\n",
@@ -371,5 +361,4 @@ void shm_procfs_lines(struct sysv_ns *ns, struct proc_buf *b, const struct sysv_
 				v->uid(v->arg, seg->perm.cuid), v->gid(v->arg, seg->perm.cgid),
 				(long long)seg->atime, (long long)seg->dtime, (long long)seg->ctime,
 				(unsigned long)rss_bytes(seg), 0UL);
-	}
 }

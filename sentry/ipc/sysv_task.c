@@ -7,6 +7,7 @@
 #include "sentry/task.h"
 #include <errno.h>
 #include <sched.h>
+#include <sys/ipc.h>
 
 #define CAP_IPC_LOCK_BIT 14
 #define CAP_IPC_OWNER_BIT 15
@@ -98,6 +99,46 @@ int sysv_perm_from_user(struct task *t, struct sysv_perm_abi *p)
 int sysv_pid_to_user(struct task *t, int pid)
 {
 	return pid > 0 ? pidns_nr(pid, task_pidns(t)) : 0;
+}
+
+long sysv_enter(struct task *t, struct sysv_caller *c, struct sysv_ns **ns, bool bad_args)
+{
+	*ns = task_sysv(t, c);
+	if (!*ns)
+		return -ENOMEM;
+	return bad_args ? -EINVAL : 0;
+}
+
+bool sysv_ctl_is_stat(const struct sysv_ctl_abi *abi, int cmd)
+{
+	return cmd == IPC_STAT || cmd == abi->stat_cmd || cmd == abi->stat_any_cmd;
+}
+
+long sysv_ctl_in(struct task *t, const struct sysv_ctl_abi *abi, int cmd, uint64_t gaddr,
+		 void *ds)
+{
+	if (cmd != IPC_SET)
+		return 0;
+	if (guest_copy_in(task_mem(t), ds, gaddr, abi->ds_size))
+		return -EFAULT;
+	return sysv_perm_from_user(t, ds);
+}
+
+long sysv_ctl_out(struct task *t, const struct sysv_ctl_abi *abi, int cmd, uint64_t gaddr,
+		  void *buf, long r)
+{
+	size_t size = 0;
+	if (r < 0)
+		return r;
+	if (sysv_ctl_is_stat(abi, cmd)) {
+		sysv_perm_to_user(t, buf); /* the ipc_perm is the structure's first member */
+		size = abi->ds_size;
+	} else if (cmd == IPC_INFO) {
+		size = abi->ipc_info_size;
+	} else if (cmd == abi->info_cmd) {
+		size = abi->info_size;
+	}
+	return size && guest_copy_out(task_mem(t), gaddr, buf, size) ? -EFAULT : r;
 }
 
 /* ---- procfs ---- */
