@@ -6,6 +6,7 @@
 #include "sentry/confine.h"
 #include "sentry/console.h"
 #include "sentry/task.h"
+#include "sentry/nsproxy.h"
 #include "sentry/syscall_table.h"
 #include "platform/platform.h"
 #include "common/log.h"
@@ -56,6 +57,7 @@ static const struct vfs_host_ops host_ops = {
 	.watch_fd = host_watch,
 	.unwatch_fd = loop_unwatch_fd,
 	.proc = &sentry_proc_ops,
+	.mq_ns_get = current_mq_ns_get,
 };
 
 static int build_mntns(const struct sandbox_spec *spec, struct vfs_mntns **ns)

@@ -24,6 +24,7 @@ struct vfs_fs_ctx;
 struct vfs_mntns;
 struct guest_mem;
 struct vfs_proc_ops;
+struct mq_ns;
 
 /* Credentials as the VFS sees them (the Sentry's, never the host's). */
 struct vfs_cred {
@@ -154,6 +155,9 @@ struct vfs_host_ops {
 	/* procfs asks the Sentry for task information through these (vfs/fs/procfs.h
 	 * declares struct vfs_proc_ops); NULL until the Sentry provides them. */
 	const struct vfs_proc_ops *proc;
+	/* The POSIX message queue table of the calling task's IPC namespace (mount -t
+	 * mqueue shows it): a new reference, NULL when there is no caller. */
+	struct mq_ns *(*mq_ns_get)(void);
 };
 void vfs_set_host_ops(const struct vfs_host_ops *ops);
 
