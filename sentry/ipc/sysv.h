@@ -265,9 +265,11 @@ int shm_ctl(struct sysv_ns *ns, const struct sysv_caller *c, int id, int cmd, vo
 int shm_attach_prepare(struct sysv_ns *ns, const struct sysv_caller *c, int id, bool rdonly,
 		       bool exec, struct shm_seg **out, uint64_t *size, int *fd);
 /* Records the mapping of @seg at [@addr, @addr + @len) in @proc (consumes the reference
- * shm_attach_prepare gave). 0 or -ENOMEM (the caller unmaps). */
+ * shm_attach_prepare gave). @replaced (SHM_REMAP): attachments the new mapping covered
+ * are gone (detached after the new one is counted, as Linux). 0 or -ENOMEM (the caller
+ * unmaps). */
 int shm_attach_commit(struct sysv_proc *proc, struct shm_seg *seg, uint64_t addr,
-		      uint64_t len, int pid);
+		      uint64_t len, int pid, bool replaced);
 /* The namespace dies: its segments are unlinked (attached ones live on, nameless). */
 void shm_ns_gone(struct sysv_ns *ns);
 /* Drops a reference shm_attach_prepare gave when the mapping failed. */

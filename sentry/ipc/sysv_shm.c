@@ -276,10 +276,12 @@ static void attach_add(struct sysv_proc *proc, struct shm_attach *a, int pid)
 	a->seg->lpid = pid;
 }
 
+static void attach_drop(struct shm_attach *a, int pid);
+
 int shm_attach_commit(struct sysv_proc *proc, struct shm_seg *seg, uint64_t addr,
-		      uint64_t len, int pid)
+		      uint64_t len, int pid, bool replaced)
 {
-	struct shm_attach *a = calloc(1, sizeof(*a));
+	struct shm_attach *a = calloc(1, sizeof(*a)), *o, *tmp;
 	if (!a) {
 		shm_seg_put(seg);
 		return -ENOMEM;
@@ -288,6 +290,10 @@ int shm_attach_commit(struct sysv_proc *proc, struct shm_seg *seg, uint64_t addr
 	a->addr = addr;
 	a->len = len;
 	attach_add(proc, a, pid);
+	if (replaced)
+		list_for_each_entry_safe(o, tmp, &proc->attaches, link)
+			if (o != a && o->addr >= addr && o->addr + o->len <= addr + len)
+				attach_drop(o, pid);
 	return 0;
 }
 

@@ -72,7 +72,7 @@ long sys_shmat(struct task *t, const struct syscall_args *a)
 		shm_seg_put(seg);
 		return r == -EEXIST ? -EINVAL : r; /* overlaps a mapping, without SHM_REMAP */
 	}
-	err = shm_attach_commit(proc, seg, (uint64_t)r, len, t->tg->vpid);
+	err = shm_attach_commit(proc, seg, (uint64_t)r, len, t->tg->vpid, flg & SHM_REMAP);
 	if (err) {
 		stub_inject(t, SYS_munmap, (uint64_t)r, len, 0, 0, 0, 0);
 		return err;

@@ -1,7 +1,7 @@
 /* shm_basic.c - System V shared memory: shmget (sizes, keys), two attachments share the
  * same memory, SHM_RDONLY (a store faults), SHM_RND, a fixed address, shm_nattch,
  * IPC_RMID deferred until the last detach (SHM_DEST, key 0), shmdt errors, shmctl
- * IPC_STAT/IPC_SET and argument errors. */
+ * IPC_STAT/IPC_SET and argument errors, SHM_REMAP replacing an attachment. */
 /* syscalls: shmget shmat shmdt shmctl */
 #include "sysv_setup.h"
 #include <setjmp.h>
@@ -22,7 +22,7 @@ static int nattch(int id)
 int main(void)
 {
 	sysv_setup();
-	TAP_PLAN(24);
+	TAP_PLAN(25);
 	struct shmid_ds ds;
 
 	TAP_ERRNO(shmget(0x51, 4096, 0600), ENOENT, "missing key: ENOENT");
@@ -68,6 +68,8 @@ int main(void)
 	TAP_OK(c == fixed && !strcmp(c, "shared"), "SHM_RND rounds down to SHMLBA");
 	TAP_ERRNO(shmat(id, fixed, 0), EINVAL, "over an existing mapping without SHM_REMAP: EINVAL");
 	TAP_ERRNO(shmdt(c + 4096), EINVAL, "shmdt inside a segment: EINVAL");
+	TAP_OK(shmat(id, c, SHM_REMAP) == c && nattch(id) == 3,
+	       "SHM_REMAP over an attachment replaces it (nattch unchanged)");
 	shmdt(c);
 
 	/* deferred removal */

@@ -219,7 +219,7 @@ static void test_shm_attach_counts(void **state)
 	assert_int_equal(shm_attach_prepare(ns, &root, id, false, false, &seg, &size, &fd), 0);
 	assert_true(fd >= 0);
 	assert_int_equal(size, 5000);
-	assert_int_equal(shm_attach_commit(a, seg, 0x10000, 8192, 1), 0);
+	assert_int_equal(shm_attach_commit(a, seg, 0x10000, 8192, 1, false), 0);
 	assert_int_equal(sysv_proc_fork(b, a, 1), 0);
 	struct sysv_shmid_abi ds;
 	assert_int_equal(shm_ctl(ns, &root, id, IPC_STAT, &ds), 0);
@@ -240,6 +240,28 @@ static void test_shm_attach_counts(void **state)
 	sysv_proc_free(a, 1);
 }
 
+/* SHM_REMAP over the last attachment of a removed segment: the new one is counted before
+ * the replaced one goes, so the segment survives. */
+static void test_shm_remap(void **state)
+{
+	struct sysv_ns *ns = *state;
+	struct sysv_proc *a = sysv_proc_new();
+	int id = shm_get(ns, &root, IPC_PRIVATE, 8192, 0600);
+	struct shm_seg *seg;
+	uint64_t size;
+	int fd;
+	struct sysv_shmid_abi ds;
+	assert_int_equal(shm_attach_prepare(ns, &root, id, false, false, &seg, &size, &fd), 0);
+	assert_int_equal(shm_attach_commit(a, seg, 0x10000, 8192, 1, false), 0);
+	assert_int_equal(shm_ctl(ns, &root, id, IPC_RMID, NULL), 0);
+	assert_int_equal(shm_attach_prepare(ns, &root, id, false, false, &seg, &size, &fd), 0);
+	assert_int_equal(shm_attach_commit(a, seg, 0x10000, 8192, 1, true), 0);
+	assert_int_equal(shm_ctl(ns, &root, id, IPC_STAT, &ds), 0);
+	assert_int_equal(ds.nattch, 1);
+	sysv_proc_free(a, 1);
+	assert_int_equal(shm_ctl(ns, &root, id, IPC_STAT, &ds), -EINVAL);
+}
+
 static void test_shm_outlives_namespace(void **state)
 {
 	struct sysv_ns *ns = sysv_ns_new();
@@ -249,7 +271,7 @@ static void test_shm_outlives_namespace(void **state)
 	uint64_t size;
 	int fd;
 	assert_int_equal(shm_attach_prepare(ns, &root, id, true, false, &seg, &size, &fd), 0);
-	assert_int_equal(shm_attach_commit(a, seg, 0x10000, 4096, 1), 0);
+	assert_int_equal(shm_attach_commit(a, seg, 0x10000, 4096, 1, false), 0);
 	sysv_ns_free(ns);
 	assert_int_equal(sysv_sandbox_segs, 1); /* still attached */
 	sysv_proc_free(a, 1);
@@ -309,6 +331,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_msg_selection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sem_ops_and_undo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shm_attach_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shm_remap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shm_outlives_namespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_procfs, setup, teardown),
