@@ -317,5 +317,10 @@ void shm_procfs_lines(struct sysv_ns *ns, struct proc_buf *b, const struct sysv_
  * value out of range). */
 int sysv_sysctl_show(struct sysv_ns *ns, const char *name, char *buf, size_t size);
 long sysv_sysctl_write(struct sysv_ns *ns, const char *name, const char *buf, size_t len);
+/* The same for /proc/sys/fs/mqueue/@name (msg_default msg_max msgsize_default
+ * msgsize_max queues_max) of an IPC namespace's POSIX queue table (Linux's ranges). */
+struct mq_ns;
+int mq_sysctl_show(struct mq_ns *mq, const char *name, char *buf, size_t size);
+long mq_sysctl_write(struct mq_ns *mq, const char *name, const char *buf, size_t len);
 
 #endif

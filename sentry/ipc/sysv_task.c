@@ -5,6 +5,7 @@
 #include "sentry/nsproxy.h"
 #include "sentry/pidns.h"
 #include "sentry/task.h"
+#include "vfs/fs/mqueue.h"
 #include <errno.h>
 #include <sched.h>
 #include <sys/ipc.h>
@@ -185,14 +186,25 @@ int sysv_proc_show(int kind, struct proc_buf *b)
 	return 0;
 }
 
+/* The reader's POSIX queue table (the sandbox's initial one without a reader). */
+static struct mq_ns *reader_mq(void)
+{
+	struct task *t = reader();
+	return t ? task_mq_ns(t) : mq_ns_default();
+}
+
 int sysv_proc_sysctl_show(const char *name, char *buf, size_t size)
 {
 	struct sysv_ns *ns = reader_sysv();
-	return ns ? sysv_sysctl_show(ns, name, buf, size) : -ENOMEM;
+	int err = ns ? sysv_sysctl_show(ns, name, buf, size) : -ENOMEM;
+	struct mq_ns *mq = err == -ENOENT ? reader_mq() : NULL;
+	return mq ? mq_sysctl_show(mq, name, buf, size) : err;
 }
 
 ssize_t sysv_proc_sysctl_write(const char *name, const char *buf, size_t len)
 {
 	struct sysv_ns *ns = reader_sysv();
-	return ns ? sysv_sysctl_write(ns, name, buf, len) : -ENOMEM;
+	ssize_t r = ns ? sysv_sysctl_write(ns, name, buf, len) : -ENOMEM;
+	struct mq_ns *mq = r == -ENOENT ? reader_mq() : NULL;
+	return mq ? mq_sysctl_write(mq, name, buf, len) : r;
 }

@@ -54,7 +54,7 @@ long sysv_ctl_out(struct task *t, const struct sysv_ctl_abi *abi, int cmd, uint6
 		  void *buf, long r);
 
 /* For procfs (vfs_proc_ops): /proc/sysvipc/<kind> of the caller's namespace, and the
- * caller's namespace's /proc/sys/kernel limits. */
+ * caller's namespace's limits of /proc/sys/kernel and /proc/sys/fs/mqueue. */
 int sysv_proc_show(int kind, struct proc_buf *b);
 int sysv_proc_sysctl_show(const char *name, char *buf, size_t size);
 ssize_t sysv_proc_sysctl_write(const char *name, const char *buf, size_t len);

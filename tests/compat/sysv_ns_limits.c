@@ -8,23 +8,16 @@
 
 static long sysctl_read(const char *name)
 {
-	char path[64], buf[128];
+	char path[64];
 	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
-	return tap_read_file(path, buf, sizeof(buf)) > 0 ? strtol(buf, NULL, 10) : -1;
+	return tap_read_long(path);
 }
 
 static int sysctl_write(const char *name, const char *val)
 {
 	char path[64];
 	snprintf(path, sizeof(path), "/proc/sys/kernel/%s", name);
-	int fd = open(path, O_WRONLY);
-	if (fd < 0)
-		return -1;
-	int r = write(fd, val, strlen(val)) == (ssize_t)strlen(val) ? 0 : -1;
-	int e = errno;
-	close(fd);
-	errno = e;
-	return r;
+	return tap_write_file(path, val);
 }
 
 /* Whether /proc/sysvipc/@kind has a line for @id. */

@@ -315,7 +315,7 @@ int mq_open_queue(struct mq_ns *ns, const struct mq_caller *c, const char *name,
 			maxmsg = attr->mq_maxmsg;
 			msgsize = attr->mq_msgsize;
 		}
-		if (ns->nqueues >= (int)ns->queues_max && !c->cap_sys_resource)
+		if ((unsigned)ns->nqueues >= ns->queues_max && !c->cap_sys_resource)
 			return -ENOSPC;
 		uint64_t bytes = queue_bytes(maxmsg, msgsize);
 		struct mq_user *u = user(c->cred->euid, true);
@@ -592,7 +592,7 @@ int mq_create_default(struct mq_ns *ns, const char *name, size_t len, mode_t mod
 	int err = check_name(name, len);
 	if (err)
 		return err;
-	if (ns->nqueues >= (int)ns->queues_max)
+	if ((unsigned)ns->nqueues >= ns->queues_max)
 		return -ENOSPC;
 	return create(ns, name, len, mode, uid, gid, ns->msg_default, ns->msgsize_default, out);
 }

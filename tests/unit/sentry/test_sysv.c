@@ -18,6 +18,7 @@
 #include <sys/shm.h>
 #include <cmocka.h>
 #include "sentry/ipc/sysv.h"
+#include "vfs/fs/mqueue.h"
 #include "vfs/fs/procfs.h"
 
 #ifndef MSG_COPY
@@ -296,6 +297,18 @@ static void test_sysctl(void **state)
 	assert_int_equal(ns->sem_ctls[2], 500);
 	assert_int_equal(sysv_sysctl_write(ns, "sem", "1 2 3 99999", 11), -EINVAL);
 	assert_int_equal(sysv_sysctl_show(ns, "nope", buf, sizeof(buf)), -ENOENT);
+	/* /proc/sys/fs/mqueue of a queue table */
+	struct mq_ns *mq = mq_ns_new();
+	assert_int_equal(mq_sysctl_show(mq, "msgsize_max", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "8192\n");
+	assert_int_equal(mq_sysctl_write(mq, "msg_max", "0", 1), -EINVAL);
+	assert_int_equal(mq_sysctl_write(mq, "msgsize_max", "127", 3), -EINVAL);
+	assert_int_equal(mq_sysctl_write(mq, "msg_default", "65537", 5), -EINVAL);
+	assert_int_equal(mq_sysctl_write(mq, "queues_max", "-1\n", 3), 3);
+	assert_int_equal(mq_sysctl_show(mq, "queues_max", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "-1\n");
+	assert_int_equal(mq_sysctl_show(mq, "shmmax", buf, sizeof(buf)), -ENOENT);
+	mq_ns_put(mq);
 }
 
 static uint32_t same_id(void *arg, uint32_t id)
