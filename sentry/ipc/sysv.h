@@ -3,11 +3,12 @@
  * struct ipc_ns's @sysv), with the namespace's limits (/proc/sys/kernel/{shmmax,shmall,
  * shmmni,msgmax,msgmnb,msgmni,sem}).
  *
- * The core here (sysv_ids.c, sysv_msg.c, sysv_sem.c, sysv_shm.c, sysv_proc.c) knows no
+ * The core here (sysv_ids.c, sysv_msg.c, sysv_sem.c, sysv_shm.c, sysv_procfs.c) knows no
  * task: a caller is described by struct sysv_caller (ids, the capabilities that matter,
- * its pid), filled by the handlers in sentry/syscalls/sys_{msg,sem,shm}.c, which also copy
- * arguments in and out of guest memory and park. Blocking is the handlers': an operation
- * that must wait answers -EAGAIN and names the wait queue to park on.
+ * its pid), filled through sysv_task.c by the handlers in sentry/syscalls/sys_{msg,sem,
+ * shm}.c, which also copy arguments in and out of guest memory and park. Blocking is the
+ * handlers': an operation that must wait answers -EAGAIN (semop: 1) and names the wait
+ * queue to park on.
  *
  * Ownership: a namespace's tables hold every object (the object's table reference); a
  * removed (IPC_RMID) semaphore set or message queue is freed at once after waking its
@@ -239,10 +240,11 @@ void msg_free_queue(struct sysv_ns *ns, struct msg_queue *q);
 struct sem_set;
 struct sysv_proc;
 int sem_get(struct sysv_ns *ns, const struct sysv_caller *c, int32_t key, int nsems, int flg);
-/* Runs the @nsops operations atomically (semop(2)); SEM_UNDO adjustments are recorded in
- * @proc. 0, -EAGAIN with *@wq (must wait: the caller answers EAGAIN under IPC_NOWAIT, else
- * parks on *@wq, which counts it in semncnt/semzcnt), -EFBIG, -ERANGE, -EACCES, -EINVAL,
- * -ENOMEM. */
+/* Runs the @nsops operations atomically, in order (semop(2)); SEM_UNDO adjustments are
+ * recorded in @proc. 0; 1 with *@wq when the call must wait (the caller parks on *@wq,
+ * the queue of the semaphore whose operation blocked: it counts in semncnt/semzcnt);
+ * -EAGAIN when that operation has IPC_NOWAIT; -EFBIG, -ERANGE, -EACCES, -EINVAL (no such
+ * set), -ENOMEM (undo records). The caller checked nsops (EINVAL, E2BIG). */
 int sem_op(struct sysv_ns *ns, const struct sysv_caller *c, struct sysv_proc *proc, int id,
 	   const struct sysv_sembuf_abi *ops, unsigned nsops, struct waitq **wq);
 /* semctl(2): @arg is the 4th argument's value for SETVAL; @buf the in/out data (the ABI
