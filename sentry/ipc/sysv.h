@@ -285,7 +285,14 @@ struct sysv_proc {
 	struct list_head attaches; /* struct shm_attach */
 	struct list_head undos;    /* struct sem_undo.proc_link */
 	struct sysv_ns *undo_ns;   /* the namespace the undo records are of */
+	void *owner;               /* the process, for sysv_shm_mapped (not a reference) */
+	int pid;                   /* its pid (lpid of a detach noticed later) */
 };
+/* Whether the process @owner still maps the segment's memory @fd somewhere in
+ * [@addr, @addr + @len) (munmap(2) runs natively, unseen): the Sentry's answer, asked
+ * when shm_nattch is looked at (IPC_STAT, the STAT commands, IPC_RMID, /proc/sysvipc).
+ * NULL: every attachment counts until shmdt, exec or exit. */
+extern bool (*sysv_shm_mapped)(void *owner, uint64_t addr, uint64_t len, int fd);
 /* A new, empty one; NULL on ENOMEM. */
 struct sysv_proc *sysv_proc_new(void);
 /* fork without CLONE_VM: @child gets @parent's attachments (nattch counts them; lpid

@@ -8,7 +8,10 @@
 #include "vfs/fs/mqueue.h"
 #include <errno.h>
 #include <sched.h>
+#include <stdio.h>
 #include <sys/ipc.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #define CAP_IPC_LOCK_BIT 14
 #define CAP_IPC_OWNER_BIT 15
@@ -43,10 +46,42 @@ struct sysv_ns *task_sysv(struct task *t, struct sysv_caller *c)
 	return ipc->sysv;
 }
 
+/* sysv_shm_mapped for a thread group: its stub's host maps name the segment's memfd
+ * (device and inode) somewhere in the range. Unknown (no live thread, no maps): true. */
+static bool tg_maps_segment(void *owner, uint64_t addr, uint64_t len, int fd)
+{
+	struct thread_group *tg = owner;
+	struct task *t, *live = NULL;
+	struct stat st;
+	char path[64], line[512];
+	list_for_each_entry(t, &tg->threads, tg_link)
+		if (t->state != TASK_DEAD && !live)
+			live = t;
+	if (!live || fstat(fd, &st) < 0)
+		return true;
+	snprintf(path, sizeof(path), "/proc/%d/maps", (int)live->host_tid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return true;
+	bool found = false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned long long start, end, ino;
+		unsigned maj, min;
+		if (sscanf(line, "%llx-%llx %*s %*x %x:%x %llu", &start, &end, &maj, &min, &ino) == 5)
+			found = ino == st.st_ino && makedev(maj, min) == st.st_dev && start < addr + len &&
+				end > addr;
+	}
+	fclose(f);
+	return found;
+}
+
 struct sysv_proc *tg_sysv(struct thread_group *tg)
 {
-	if (!tg->sysv)
-		tg->sysv = sysv_proc_new();
+	if (!tg->sysv && (tg->sysv = sysv_proc_new())) {
+		tg->sysv->owner = tg;
+		tg->sysv->pid = tg->vpid;
+		sysv_shm_mapped = tg_maps_segment;
+	}
 	return tg->sysv;
 }
 
