@@ -20,17 +20,19 @@
 
 extern struct task *sentry_current_task __attribute__((weak));
 
+/* The IPC namespace of @t (the sandbox's initial one for NULL) with its tables made. */
 static struct ipc_ns *task_ipc(struct task *t)
 {
-	return t->ns && t->ns->ipc ? t->ns->ipc : ipc_ns_init();
+	struct ipc_ns *ipc = t && t->ns && t->ns->ipc ? t->ns->ipc : ipc_ns_init();
+	if (!ipc->sysv)
+		ipc->sysv = sysv_ns_new();
+	return ipc;
 }
 
 struct sysv_ns *task_sysv(struct task *t, struct sysv_caller *c)
 {
 	struct ipc_ns *ipc = task_ipc(t);
-	if (!ipc->sysv)
-		ipc->sysv = sysv_ns_new();
-	if (c) {
+	if (c && ipc->sysv) {
 		struct thread_group *tg = t->tg;
 		const struct user_ns *owner = ipc->ns.owner;
 		c->euid = tg->cred.euid;
@@ -202,13 +204,7 @@ static int view_pid(void *arg, int pid)
 /* The reader's namespace tables (the sandbox's initial ones without a reader). */
 static struct sysv_ns *reader_sysv(void)
 {
-	struct task *t = reader();
-	if (t)
-		return task_sysv(t, NULL);
-	struct ipc_ns *ipc = ipc_ns_init();
-	if (!ipc->sysv)
-		ipc->sysv = sysv_ns_new();
-	return ipc->sysv;
+	return task_ipc(reader())->sysv;
 }
 
 int sysv_proc_show(int kind, struct proc_buf *b)
