@@ -9,6 +9,7 @@
 #include "sentry/pidns.h"
 #include "vfs/fs/cgroupfs.h"
 #include "sentry/ipc/sysv.h"
+#include "vfs/fs/mqueue.h"
 #include "sentry/task.h"
 #include "vfs/fs/procfs.h"
 #include "vfs/internal.h"
@@ -96,6 +97,7 @@ void ipc_ns_put(struct ipc_ns *ns)
 	if (!ns_common_put(&ns->ns, &init_ipc.ns))
 		return;
 	sysv_ns_free(ns->sysv); /* its objects die with it */
+	mq_ns_put(ns->mqueue);  /* unless an mqueue mount still shows them */
 	free(ns);
 }
 
@@ -241,6 +243,27 @@ int task_ns_init(struct task *t)
 	if (tg->mntns && !(t->ns = task_ns_new(tg->mntns)))
 		return -ENOMEM;
 	return 0;
+}
+
+struct mq_ns *task_mq_ns(struct task *t)
+{
+	struct ipc_ns *ipc = t->ns && t->ns->ipc ? t->ns->ipc : ipc_ns_init();
+	if (ipc == ipc_ns_init())
+		return mq_ns_default();
+	if (!ipc->mqueue)
+		ipc->mqueue = mq_ns_new();
+	return ipc->mqueue;
+}
+
+extern struct task *sentry_current_task __attribute__((weak));
+
+struct mq_ns *current_mq_ns_get(void)
+{
+	struct task *t = &sentry_current_task ? sentry_current_task : NULL;
+	struct mq_ns *ns = t ? task_mq_ns(t) : NULL;
+	if (ns)
+		mq_ns_get(ns);
+	return ns;
 }
 
 struct uts_ns *task_uts(struct task *t)

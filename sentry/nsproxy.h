@@ -26,6 +26,7 @@
 struct task;
 struct thread_group;
 struct user_ns;
+struct sysv_ns;
 
 /* What every namespace object starts with. @ino: its /proc/<pid>/ns/ inode number, never
  * reused (a sequence, not a pointer table). */
@@ -46,12 +47,14 @@ struct uts_ns {
 char *uts_hostname(struct uts_ns *ns);
 char *uts_domainname(struct uts_ns *ns);
 
-/* IPC: SysV IPC and POSIX message queues are not implemented; when they are, their
- * per-namespace tables hang off @sysv / @mqueue (freed by ipc_ns_put). */
+/* IPC: the namespace's SysV IPC tables (struct sysv_ns, sentry/ipc/) and POSIX message
+ * queue table (struct mq_ns, vfs/fs/mqueue.h; a reference), each made on first use and
+ * released by ipc_ns_put (the sandbox's initial namespace uses mq_ns_default). */
+struct mq_ns;
 struct ipc_ns {
 	struct ns_common ns;
-	void *sysv;
-	void *mqueue;
+	struct sysv_ns *sysv;
+	struct mq_ns *mqueue;
 };
 
 /* cgroup: the root of the task's cgroup view, the cgroup its creator was in (a
@@ -176,6 +179,11 @@ int task_fs_users(struct vfs_fs_ctx *fs);
 /* The network stack instance of @t's net namespace (what sys_socket.c hands the
  * netstack when it creates a socket); NULL: the sandbox's initial stack. */
 void *task_net_stack(struct task *t);
+/* The POSIX message queue table of @t's IPC namespace (borrowed; made on first use),
+ * NULL on ENOMEM; and the calling task's, with a new reference (vfs_host_ops.mq_ns_get:
+ * mount -t mqueue). */
+struct mq_ns *task_mq_ns(struct task *t);
+struct mq_ns *current_mq_ns_get(void);
 /* The UTS namespace of @t (never NULL). */
 struct uts_ns *task_uts(struct task *t);
 

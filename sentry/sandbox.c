@@ -7,6 +7,7 @@
 #include "sentry/bpf/bpf_cgroup.h"
 #include "sentry/console.h"
 #include "sentry/task.h"
+#include "sentry/nsproxy.h"
 #include "sentry/syscall_table.h"
 #include "platform/platform.h"
 #include "common/log.h"
@@ -58,6 +59,7 @@ static const struct vfs_host_ops host_ops = {
 	.unwatch_fd = loop_unwatch_fd,
 	.proc = &sentry_proc_ops,
 	.dev_permission = bpf_cgroup_dev_check,
+	.mq_ns_get = current_mq_ns_get,
 };
 
 static int build_mntns(const struct sandbox_spec *spec, struct vfs_mntns **ns)

@@ -25,6 +25,7 @@ struct vfs_mntns;
 struct guest_mem;
 struct vfs_proc_ops;
 struct cgroup;
+struct mq_ns;
 
 /* Credentials as the VFS sees them (the Sentry's, never the host's). */
 struct vfs_cred {
@@ -161,6 +162,9 @@ struct vfs_host_ops {
 	 * devcgroup_check_permission): 0 or -EPERM. NULL: every access is allowed. */
 	int (*dev_permission)(struct cgroup *cg, unsigned type, unsigned major, unsigned minor,
 			      unsigned access);
+	/* The POSIX message queue table of the calling task's IPC namespace (mount -t
+	 * mqueue shows it): a new reference, NULL when there is no caller. */
+	struct mq_ns *(*mq_ns_get)(void);
 };
 /* Linux's DEVCG_DEV_* and DEVCG_ACC_* (the values of BPF_DEVCG_*). */
 #define VFS_DEV_BLOCK 1

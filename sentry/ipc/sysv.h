@@ -3,11 +3,12 @@
  * struct ipc_ns's @sysv), with the namespace's limits (/proc/sys/kernel/{shmmax,shmall,
  * shmmni,msgmax,msgmnb,msgmni,sem}).
  *
- * The core here (sysv_ids.c, sysv_msg.c, sysv_sem.c, sysv_shm.c, sysv_proc.c) knows no
+ * The core here (sysv_ids.c, sysv_msg.c, sysv_sem.c, sysv_shm.c, sysv_procfs.c) knows no
  * task: a caller is described by struct sysv_caller (ids, the capabilities that matter,
- * its pid), filled by the handlers in sentry/syscalls/sys_{msg,sem,shm}.c, which also copy
- * arguments in and out of guest memory and park. Blocking is the handlers': an operation
- * that must wait answers -EAGAIN and names the wait queue to park on.
+ * its pid), filled through sysv_task.c by the handlers in sentry/syscalls/sys_{msg,sem,
+ * shm}.c, which also copy arguments in and out of guest memory and park. Blocking is the
+ * handlers': an operation that must wait answers -EAGAIN (semop: 1) and names the wait
+ * queue to park on.
  *
  * Ownership: a namespace's tables hold every object (the object's table reference); a
  * removed (IPC_RMID) semaphore set or message queue is freed at once after waking its
@@ -112,6 +113,20 @@ extern int sysv_sandbox_segs;
 #define SYSV_SHM_DEST 01000
 #define SYSV_SHM_LOCKED 02000
 
+/* Commands and flags older libc headers lack (linux/msg.h, sem.h, shm.h). */
+#ifndef MSG_COPY
+#define MSG_COPY 040000
+#endif
+#ifndef MSG_STAT_ANY
+#define MSG_STAT_ANY 13
+#endif
+#ifndef SEM_STAT_ANY
+#define SEM_STAT_ANY 20
+#endif
+#ifndef SHM_STAT_ANY
+#define SHM_STAT_ANY 15
+#endif
+
 enum sysv_kind { SYSV_MSG, SYSV_SEM, SYSV_SHM, SYSV_KINDS };
 
 /* Who is asking: kernel (sandbox) ids and what its capabilities give it over the
@@ -169,6 +184,11 @@ bool sysv_is_owner(const struct sysv_caller *c, const struct sysv_perm *p);
 void *sysv_find(struct sysv_ns *ns, enum sysv_kind kind, int id);
 /* The object whose key is @key (not IPC_PRIVATE); NULL when there is none. */
 void *sysv_find_key(struct sysv_ns *ns, enum sysv_kind kind, int32_t key);
+/* The first object of @kind at an index above *@idx (start with -1; *@idx becomes its
+ * index), or NULL when there is none. */
+void *sysv_next(struct sysv_ns *ns, enum sysv_kind kind, int *idx);
+#define sysv_for_each(ns, kind, obj, idx)                                                   \
+	for (int idx = -1; ((obj) = sysv_next((ns), (kind), &idx));)
 /* The object at index @idx (the *_STAT commands); NULL when the slot is empty. */
 void *sysv_at(struct sysv_ns *ns, enum sysv_kind kind, int idx);
 /* Links @p (mode bits taken from @flg & 0777, ids from @c) into a free slot below @max
@@ -220,10 +240,11 @@ void msg_free_queue(struct sysv_ns *ns, struct msg_queue *q);
 struct sem_set;
 struct sysv_proc;
 int sem_get(struct sysv_ns *ns, const struct sysv_caller *c, int32_t key, int nsems, int flg);
-/* Runs the @nsops operations atomically (semop(2)); SEM_UNDO adjustments are recorded in
- * @proc. 0, -EAGAIN with *@wq (must wait: the caller answers EAGAIN under IPC_NOWAIT, else
- * parks on *@wq, which counts it in semncnt/semzcnt), -EFBIG, -ERANGE, -EACCES, -EINVAL,
- * -ENOMEM. */
+/* Runs the @nsops operations atomically, in order (semop(2)); SEM_UNDO adjustments are
+ * recorded in @proc. 0; 1 with *@wq when the call must wait (the caller parks on *@wq,
+ * the queue of the semaphore whose operation blocked: it counts in semncnt/semzcnt);
+ * -EAGAIN when that operation has IPC_NOWAIT; -EFBIG, -ERANGE, -EACCES, -EINVAL (no such
+ * set), -ENOMEM (undo records). The caller checked nsops (EINVAL, E2BIG). */
 int sem_op(struct sysv_ns *ns, const struct sysv_caller *c, struct sysv_proc *proc, int id,
 	   const struct sysv_sembuf_abi *ops, unsigned nsops, struct waitq **wq);
 /* semctl(2): @arg is the 4th argument's value for SETVAL; @buf the in/out data (the ABI
@@ -246,9 +267,11 @@ int shm_ctl(struct sysv_ns *ns, const struct sysv_caller *c, int id, int cmd, vo
 int shm_attach_prepare(struct sysv_ns *ns, const struct sysv_caller *c, int id, bool rdonly,
 		       bool exec, struct shm_seg **out, uint64_t *size, int *fd);
 /* Records the mapping of @seg at [@addr, @addr + @len) in @proc (consumes the reference
- * shm_attach_prepare gave). 0 or -ENOMEM (the caller unmaps). */
+ * shm_attach_prepare gave). @replaced (SHM_REMAP): attachments the new mapping covered
+ * are gone (detached after the new one is counted, as Linux). 0 or -ENOMEM (the caller
+ * unmaps). */
 int shm_attach_commit(struct sysv_proc *proc, struct shm_seg *seg, uint64_t addr,
-		      uint64_t len, int pid);
+		      uint64_t len, int pid, bool replaced);
 /* The namespace dies: its segments are unlinked (attached ones live on, nameless). */
 void shm_ns_gone(struct sysv_ns *ns);
 /* Drops a reference shm_attach_prepare gave when the mapping failed. */
@@ -262,7 +285,14 @@ struct sysv_proc {
 	struct list_head attaches; /* struct shm_attach */
 	struct list_head undos;    /* struct sem_undo.proc_link */
 	struct sysv_ns *undo_ns;   /* the namespace the undo records are of */
+	void *owner;               /* the process, for sysv_shm_mapped (not a reference) */
+	int pid;                   /* its pid (lpid of a detach noticed later) */
 };
+/* Whether the process @owner still maps the segment's memory @fd somewhere in
+ * [@addr, @addr + @len) (munmap(2) runs natively, unseen): the Sentry's answer, asked
+ * when shm_nattch is looked at (IPC_STAT, the STAT commands, IPC_RMID, /proc/sysvipc).
+ * NULL: every attachment counts until shmdt, exec or exit. */
+extern bool (*sysv_shm_mapped)(void *owner, uint64_t addr, uint64_t len, int fd);
 /* A new, empty one; NULL on ENOMEM. */
 struct sysv_proc *sysv_proc_new(void);
 /* fork without CLONE_VM: @child gets @parent's attachments (nattch counts them; lpid
@@ -296,5 +326,10 @@ void shm_procfs_lines(struct sysv_ns *ns, struct proc_buf *b, const struct sysv_
  * value out of range). */
 int sysv_sysctl_show(struct sysv_ns *ns, const char *name, char *buf, size_t size);
 long sysv_sysctl_write(struct sysv_ns *ns, const char *name, const char *buf, size_t len);
+/* The same for /proc/sys/fs/mqueue/@name (msg_default msg_max msgsize_default
+ * msgsize_max queues_max) of an IPC namespace's POSIX queue table (Linux's ranges). */
+struct mq_ns;
+int mq_sysctl_show(struct mq_ns *mq, const char *name, char *buf, size_t size);
+long mq_sysctl_write(struct mq_ns *mq, const char *name, const char *buf, size_t len);
 
 #endif

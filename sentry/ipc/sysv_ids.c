@@ -32,12 +32,12 @@ void sysv_ns_free(struct sysv_ns *ns)
 {
 	if (!ns)
 		return;
-	for (int i = 0; i < ns->ids[SYSV_MSG].nslots; i++)
-		if (ns->ids[SYSV_MSG].slot[i])
-			msg_free_queue(ns, ns->ids[SYSV_MSG].slot[i]);
-	for (int i = 0; i < ns->ids[SYSV_SEM].nslots; i++)
-		if (ns->ids[SYSV_SEM].slot[i])
-			sem_free_set(ns, ns->ids[SYSV_SEM].slot[i]);
+	struct msg_queue *q;
+	struct sem_set *s;
+	sysv_for_each(ns, SYSV_MSG, q, i)
+		msg_free_queue(ns, q);
+	sysv_for_each(ns, SYSV_SEM, s, i)
+		sem_free_set(ns, s);
 	shm_ns_gone(ns);
 	for (int k = 0; k < SYSV_KINDS; k++)
 		free(ns->ids[k].slot);
@@ -83,14 +83,21 @@ void *sysv_find(struct sysv_ns *ns, enum sysv_kind kind, int id)
 	return p && p->id == id ? p : NULL;
 }
 
-void *sysv_find_key(struct sysv_ns *ns, enum sysv_kind kind, int32_t key)
+void *sysv_next(struct sysv_ns *ns, enum sysv_kind kind, int *idx)
 {
 	struct sysv_ids *ids = &ns->ids[kind];
-	for (int i = 0; i < ids->nslots; i++) {
-		struct sysv_perm *p = ids->slot[i];
-		if (p && p->key == key && key != IPC_PRIVATE)
+	while (++*idx < ids->nslots)
+		if (ids->slot[*idx])
+			return ids->slot[*idx];
+	return NULL;
+}
+
+void *sysv_find_key(struct sysv_ns *ns, enum sysv_kind kind, int32_t key)
+{
+	struct sysv_perm *p;
+	sysv_for_each(ns, kind, p, i)
+		if (p->key == key && key != IPC_PRIVATE)
 			return p;
-	}
 	return NULL;
 }
 

@@ -12,13 +12,6 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 
-#ifndef MSG_COPY
-#define MSG_COPY 040000
-#endif
-#ifndef MSG_STAT_ANY
-#define MSG_STAT_ANY 13
-#endif
-
 struct msg_queue {
 	struct sysv_perm perm; /* first: the table's view */
 	struct list_head msgs; /* struct msg_msg, oldest first */
@@ -268,10 +261,8 @@ int msg_ctl(struct sysv_ns *ns, const struct sysv_caller *c, int id, int cmd, vo
 
 void msg_procfs_lines(struct sysv_ns *ns, struct proc_buf *b, const struct sysv_view *v)
 {
-	for (int i = 0; i < ns->ids[SYSV_MSG].nslots; i++) {
-		const struct msg_queue *q = ns->ids[SYSV_MSG].slot[i];
-		if (!q)
-			continue;
+	const struct msg_queue *q;
+	sysv_for_each(ns, SYSV_MSG, q, i)
 		proc_buf_printf(b,
 				"%10d %10d  %4o  %10lu %10lu %5u %5u %5u %5u %5u %5u %10lld %10lld "
 				"%10lld\n",
@@ -281,5 +272,4 @@ void msg_procfs_lines(struct sysv_ns *ns, struct proc_buf *b, const struct sysv_
 				v->gid(v->arg, q->perm.gid), v->uid(v->arg, q->perm.cuid),
 				v->gid(v->arg, q->perm.cgid), (long long)q->stime,
 				(long long)q->rtime, (long long)q->ctime);
-	}
 }

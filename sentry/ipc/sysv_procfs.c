@@ -1,10 +1,13 @@
 /* sentry/ipc/sysv_procfs.c - what /proc shows of a namespace's SysV IPC: /proc/sysvipc/
  * {msg,sem,shm} (Linux's headers; each kind's file writes its lines) and the limits of
  * /proc/sys/kernel (shmmax shmall shmmni msgmax msgmnb msgmni sem), read and written with
- * Linux's ranges. procfs reaches this through the Sentry's vfs_proc_ops (procinfo.c). */
+ * Linux's ranges; also the POSIX queue limits of /proc/sys/fs/mqueue, which share the
+ * syntax. procfs reaches this through the Sentry's vfs_proc_ops (procinfo.c). */
 #include "sentry/ipc/sysv.h"
+#include "vfs/fs/mqueue.h"
 #include "vfs/fs/procfs.h"
 #include <ctype.h>
+#include <stddef.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -122,5 +125,56 @@ long sysv_sysctl_write(struct sysv_ns *ns, const char *name, const char *buf, si
 	if (v[0] < 0 || v[0] > hi)
 		return -EINVAL;
 	*field = (int)v[0];
+	return (long)len;
+}
+
+/* /proc/sys/fs/mqueue: each file's field and Linux's range (ipc/mq_sysctl.c). */
+static const struct {
+	const char *name;
+	size_t off;
+	long lo, hi;
+} mq_files[] = {
+	{ "msg_default", offsetof(struct mq_ns, msg_default), 1, MQ_HARD_MSGMAX },
+	{ "msg_max", offsetof(struct mq_ns, msg_max), 1, MQ_HARD_MSGMAX },
+	{ "msgsize_default", offsetof(struct mq_ns, msgsize_default), 128, MQ_HARD_MSGSIZEMAX },
+	{ "msgsize_max", offsetof(struct mq_ns, msgsize_max), 128, MQ_HARD_MSGSIZEMAX },
+	{ "queues_max", offsetof(struct mq_ns, queues_max), INT32_MIN, INT32_MAX }, /* -1: none */
+};
+
+static unsigned *mq_field(struct mq_ns *mq, const char *name, long *lo, long *hi)
+{
+	for (size_t i = 0; i < sizeof(mq_files) / sizeof(mq_files[0]); i++) {
+		if (!strcmp(mq_files[i].name, name)) {
+			*lo = mq_files[i].lo;
+			*hi = mq_files[i].hi;
+			return (unsigned *)((char *)mq + mq_files[i].off);
+		}
+	}
+	return NULL;
+}
+
+int mq_sysctl_show(struct mq_ns *mq, const char *name, char *buf, size_t size)
+{
+	long lo, hi;
+	unsigned *f = mq_field(mq, name, &lo, &hi);
+	if (!f)
+		return -ENOENT;
+	snprintf(buf, size, "%d\n", (int)*f); /* proc_dointvec's view of the unsigned field */
+	return 0;
+}
+
+long mq_sysctl_write(struct mq_ns *mq, const char *name, const char *buf, size_t len)
+{
+	long lo, hi;
+	long long v;
+	unsigned *f = mq_field(mq, name, &lo, &hi);
+	if (!f)
+		return -ENOENT;
+	int n = parse_nums(buf, len, &v, 1, false);
+	if (n < 0)
+		return n;
+	if (v < lo || v > hi)
+		return -EINVAL;
+	*f = (unsigned)v;
 	return (long)len;
 }

@@ -12,9 +12,6 @@
 #include <sys/ipc.h>
 #include <sys/sem.h>
 
-#ifndef SEM_STAT_ANY
-#define SEM_STAT_ANY 20
-#endif
 #define SEMAEM SYSV_SEMVMX
 
 struct sem {
@@ -393,14 +390,11 @@ void sysv_proc_undo(struct sysv_proc *proc, int pid)
 
 void sem_procfs_lines(struct sysv_ns *ns, struct proc_buf *b, const struct sysv_view *v)
 {
-	for (int i = 0; i < ns->ids[SYSV_SEM].nslots; i++) {
-		const struct sem_set *s = ns->ids[SYSV_SEM].slot[i];
-		if (!s)
-			continue;
+	const struct sem_set *s;
+	sysv_for_each(ns, SYSV_SEM, s, i)
 		proc_buf_printf(b, "%10d %10d  %4o %10u %5u %5u %5u %5u %10lld %10lld\n",
 				s->perm.key, s->perm.id, s->perm.mode, (unsigned)s->nsems,
 				v->uid(v->arg, s->perm.uid), v->gid(v->arg, s->perm.gid),
 				v->uid(v->arg, s->perm.cuid), v->gid(v->arg, s->perm.cgid),
 				(long long)s->otime, (long long)s->ctime);
-	}
 }

@@ -18,12 +18,9 @@
 #include <sys/sysinfo.h>
 #include <unistd.h>
 
-#ifndef SHM_STAT_ANY
-#define SHM_STAT_ANY 15
-#endif
-
 struct shm_seg {
 	struct sysv_perm perm; /* first: the table's view */
+	struct list_head attaches; /* struct shm_attach.seg_link */
 	int refs;              /* the table's (while linked) and one per attachment */
 	struct sysv_ns *ns;    /* NULL once unlinked */
 	uint64_t size;
@@ -34,10 +31,14 @@ struct shm_seg {
 };
 
 struct shm_attach {
-	struct list_head link;
-	struct shm_seg *seg; /* a reference */
+	struct list_head link;     /* in its process's list */
+	struct list_head seg_link; /* in its segment's */
+	struct shm_seg *seg;       /* a reference */
+	struct sysv_proc *proc;
 	uint64_t addr, len;
 };
+
+bool (*sysv_shm_mapped)(void *owner, uint64_t addr, uint64_t len, int fd);
 
 int sysv_sandbox_segs; /* every namespace's live segments: SYSV_SANDBOX_SHM_SEGS */
 
@@ -107,6 +108,7 @@ static int shm_new(struct sysv_ns *ns, const struct sysv_caller *c, int32_t key,
 	}
 	sysv_sandbox_segs++;
 	seg->refs = 1;
+	list_init(&seg->attaches);
 	seg->size = size;
 	seg->cpid = c->pid;
 	seg->ctime = sysv_now();
@@ -152,6 +154,8 @@ static void shm_stat(const struct shm_seg *seg, struct sysv_shmid_abi *st)
 	st->nattch = seg->nattch;
 }
 
+static bool shm_validate(struct shm_seg *seg);
+
 static int shm_info(struct sysv_ns *ns, int cmd, void *buf)
 {
 	if (cmd == IPC_INFO) {
@@ -166,11 +170,9 @@ static int shm_info(struct sysv_ns *ns, int cmd, void *buf)
 		memset(si, 0, sizeof(*si));
 		si->used_ids = ns->ids[SYSV_SHM].in_use;
 		si->shm_tot = ns->shm_tot;
-		for (int i = 0; i < ns->ids[SYSV_SHM].nslots; i++) {
-			struct shm_seg *seg = ns->ids[SYSV_SHM].slot[i];
-			if (seg)
-				si->shm_rss += rss_bytes(seg) / SYSV_PAGE;
-		}
+		struct shm_seg *seg;
+		sysv_for_each(ns, SYSV_SHM, seg, i)
+			si->shm_rss += rss_bytes(seg) / SYSV_PAGE;
 	}
 	int max = sysv_max_idx(ns, SYSV_SHM);
 	return max < 0 ? 0 : max;
@@ -218,7 +220,7 @@ int shm_ctl(struct sysv_ns *ns, const struct sysv_caller *c, int id, int cmd, vo
 	case SHM_STAT:
 	case SHM_STAT_ANY:
 		seg = sysv_at(ns, SYSV_SHM, id);
-		if (!seg)
+		if (!seg || !shm_validate(seg))
 			return -EINVAL;
 		if (cmd == SHM_STAT && !sysv_may(c, &seg->perm, 4))
 			return -EACCES;
@@ -230,7 +232,7 @@ int shm_ctl(struct sysv_ns *ns, const struct sysv_caller *c, int id, int cmd, vo
 		return -EINVAL;
 	}
 	seg = sysv_find(ns, SYSV_SHM, id);
-	if (!seg)
+	if (!seg || ((cmd == IPC_STAT || cmd == IPC_RMID) && !shm_validate(seg)))
 		return -EINVAL;
 	if (cmd != IPC_STAT)
 		return shm_ctl_set(c, seg, cmd, buf);
@@ -242,11 +244,9 @@ int shm_ctl(struct sysv_ns *ns, const struct sysv_caller *c, int id, int cmd, vo
 
 void shm_ns_gone(struct sysv_ns *ns)
 {
-	for (int i = 0; i < ns->ids[SYSV_SHM].nslots; i++) {
-		struct shm_seg *seg = ns->ids[SYSV_SHM].slot[i];
-		if (seg)
-			shm_destroy(seg);
-	}
+	struct shm_seg *seg;
+	sysv_for_each(ns, SYSV_SHM, seg, i)
+		shm_destroy(seg);
 }
 
 /* A read-only descriptor of @seg's memory (so that mprotect cannot make a SHM_RDONLY
@@ -278,16 +278,20 @@ int shm_attach_prepare(struct sysv_ns *ns, const struct sysv_caller *c, int id, 
 
 static void attach_add(struct sysv_proc *proc, struct shm_attach *a, int pid)
 {
+	a->proc = proc;
 	list_add_tail(&a->link, &proc->attaches);
+	list_add_tail(&a->seg_link, &a->seg->attaches);
 	a->seg->nattch++;
 	a->seg->atime = sysv_now();
 	a->seg->lpid = pid;
 }
 
+static void attach_drop(struct shm_attach *a, int pid);
+
 int shm_attach_commit(struct sysv_proc *proc, struct shm_seg *seg, uint64_t addr,
-		      uint64_t len, int pid)
+		      uint64_t len, int pid, bool replaced)
 {
-	struct shm_attach *a = calloc(1, sizeof(*a));
+	struct shm_attach *a = calloc(1, sizeof(*a)), *o, *tmp;
 	if (!a) {
 		shm_seg_put(seg);
 		return -ENOMEM;
@@ -296,6 +300,10 @@ int shm_attach_commit(struct sysv_proc *proc, struct shm_seg *seg, uint64_t addr
 	a->addr = addr;
 	a->len = len;
 	attach_add(proc, a, pid);
+	if (replaced)
+		list_for_each_entry_safe(o, tmp, &proc->attaches, link)
+			if (o != a && o->addr >= addr && o->addr + o->len <= addr + len)
+				attach_drop(o, pid);
 	return 0;
 }
 
@@ -303,6 +311,7 @@ static void attach_drop(struct shm_attach *a, int pid)
 {
 	struct shm_seg *seg = a->seg;
 	list_del(&a->link);
+	list_del(&a->seg_link);
 	seg->nattch--;
 	seg->dtime = sysv_now();
 	seg->lpid = pid;
@@ -310,6 +319,23 @@ static void attach_drop(struct shm_attach *a, int pid)
 		shm_destroy(seg);
 	shm_seg_put(seg);
 	free(a);
+}
+
+/* Drops the attachments of @seg whose mapping is gone (munmap(2) runs natively: it is
+ * noticed here, when shm_nattch is looked at). Returns false when that destroyed @seg
+ * (the caller answers as if it were not there). */
+static bool shm_validate(struct shm_seg *seg)
+{
+	struct shm_attach *a, *tmp;
+	if (!sysv_shm_mapped)
+		return true;
+	seg->refs++;
+	list_for_each_entry_safe(a, tmp, &seg->attaches, seg_link)
+		if (!sysv_shm_mapped(a->proc->owner, a->addr, a->len, seg->fd))
+			attach_drop(a, a->proc->pid);
+	bool alive = seg->ns != NULL;
+	shm_seg_put(seg);
+	return alive;
 }
 
 int shm_detach(struct sysv_proc *proc, uint64_t addr, uint64_t *len, int pid)
@@ -357,9 +383,9 @@ void sysv_proc_detach_all(struct sysv_proc *proc, int pid)
 
 void shm_procfs_lines(struct sysv_ns *ns, struct proc_buf *b, const struct sysv_view *v)
 {
-	for (int i = 0; i < ns->ids[SYSV_SHM].nslots; i++) {
-		const struct shm_seg *seg = ns->ids[SYSV_SHM].slot[i];
-		if (!seg)
+	struct shm_seg *seg;
+	sysv_for_each(ns, SYSV_SHM, seg, i) {
+		if (!shm_validate(seg))
 			continue;
 		proc_buf_printf(b,
 				"%10d %10d  %4o %21lu %5u %5u  %5lu %5u %5u %5u %5u %10lld %10lld "

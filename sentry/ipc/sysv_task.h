@@ -32,8 +32,29 @@ int sysv_perm_from_user(struct task *t, struct sysv_perm_abi *p);
 /* A sandbox-level pid as @t sees it (0 when outside its pid namespace). */
 int sysv_pid_to_user(struct task *t, int pid);
 
+/* What every handler starts with: the caller's tables in *@ns and its description in
+ * *@c. Returns 0, -ENOMEM, or -EINVAL when @bad_args (a negative id or command). */
+long sysv_enter(struct task *t, struct sysv_caller *c, struct sysv_ns **ns, bool bad_args);
+
+/* The ABI of one kind's ctl(2) (msgctl, semctl, shmctl): the size of its *_ds structure
+ * (an ipc_perm first), of what IPC_INFO and its own INFO command fill, and its commands. */
+struct sysv_ctl_abi {
+	size_t ds_size, ipc_info_size, info_size;
+	int info_cmd, stat_cmd, stat_any_cmd;
+};
+/* Whether @cmd fills the *_ds structure (IPC_STAT and the STAT commands). */
+bool sysv_ctl_is_stat(const struct sysv_ctl_abi *abi, int cmd);
+/* Before the core runs @cmd: IPC_SET's structure copied from @gaddr into @ds with its ids
+ * made kernel ids. 0, -EFAULT, -EINVAL (an id not mapped in @t's user namespace). */
+long sysv_ctl_in(struct task *t, const struct sysv_ctl_abi *abi, int cmd, uint64_t gaddr,
+		 void *ds);
+/* After the core answered @r for @cmd: a STAT's structure (ids made @t's; the caller
+ * translated its pids) or an INFO's copied to @gaddr. Returns @r, or -EFAULT. */
+long sysv_ctl_out(struct task *t, const struct sysv_ctl_abi *abi, int cmd, uint64_t gaddr,
+		  void *buf, long r);
+
 /* For procfs (vfs_proc_ops): /proc/sysvipc/<kind> of the caller's namespace, and the
- * caller's namespace's /proc/sys/kernel limits. */
+ * caller's namespace's limits of /proc/sys/kernel and /proc/sys/fs/mqueue. */
 int sysv_proc_show(int kind, struct proc_buf *b);
 int sysv_proc_sysctl_show(const char *name, char *buf, size_t size);
 ssize_t sysv_proc_sysctl_write(const char *name, const char *buf, size_t len);

@@ -1,6 +1,6 @@
 /* sentry/syscalls/sys_mqueue.c - POSIX message queues: mq_open(2), mq_unlink(2),
  * mq_timedsend(2), mq_timedreceive(2), mq_notify(2), mq_getsetattr(2). The queues live
- * in vfs/fs/mqueue.c (one table per sandbox); these handlers copy arguments in and out,
+ * in vfs/fs/mqueue.c (one table per IPC namespace); these handlers copy arguments in and out,
  * park on a full or empty queue (absolute CLOCK_REALTIME timeouts), and deliver the
  * SIGEV_SIGNAL notifications a send makes due. */
 #include <errno.h>
@@ -11,6 +11,7 @@
 #include <sys/epoll.h>
 #include <time.h>
 #include "sentry/task.h"
+#include "sentry/nsproxy.h"
 #include "sentry/syscalls/sys_vfs.h"
 #include "vfs/internal.h"
 #include "vfs/fs/mqueue.h"
@@ -107,7 +108,7 @@ long sys_mq_open(struct task *t, const struct syscall_args *a)
 			return -EFAULT;
 		ap = &attr;
 	}
-	struct mq_ns *ns = mq_ns_default();
+	struct mq_ns *ns = task_mq_ns(t);
 	if (!ns)
 		return -ENOMEM;
 	struct mq_caller c;
@@ -128,7 +129,7 @@ long sys_mq_unlink(struct task *t, const struct syscall_args *a)
 	int err = sys_path_in(t, a->a[0], name);
 	if (err)
 		return err;
-	struct mq_ns *ns = mq_ns_default();
+	struct mq_ns *ns = task_mq_ns(t);
 	if (!ns)
 		return -ENOMEM;
 	struct mq_caller c;

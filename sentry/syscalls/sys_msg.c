@@ -10,13 +10,6 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 
-#ifndef MSG_COPY
-#define MSG_COPY 040000
-#endif
-#ifndef MSG_STAT_ANY
-#define MSG_STAT_ANY 13
-#endif
-
 /* Parks on @wq (a re-run that finds the queue gone answers EIDRM). */
 static long msg_park(struct task *t, struct waitq *wq, uint32_t events)
 {
@@ -41,9 +34,10 @@ long sys_msgsnd(struct task *t, const struct syscall_args *a)
 	long len = (long)a->a[2];
 	long type;
 	struct sysv_caller c;
-	struct sysv_ns *ns = task_sysv(t, &c);
-	if (!ns)
-		return -ENOMEM;
+	struct sysv_ns *ns;
+	long r = sysv_enter(t, &c, &ns, false);
+	if (r)
+		return r;
 	if (guest_copy_in(task_mem(t), &type, buf, sizeof(type)))
 		return -EFAULT;
 	if (len > ns->msg_ctlmax || len < 0 || id < 0 || type < 1)
@@ -56,7 +50,7 @@ long sys_msgsnd(struct task *t, const struct syscall_args *a)
 		return -EFAULT;
 	}
 	struct waitq *wq = NULL;
-	int r = msg_send(ns, &c, id, type, text, (size_t)len, &wq);
+	r = msg_send(ns, &c, id, type, text, (size_t)len, &wq);
 	free(text);
 	if (r == -EINVAL && task_call_scratch(t)[0])
 		return -EIDRM;
@@ -72,11 +66,10 @@ long sys_msgrcv(struct task *t, const struct syscall_args *a)
 	uint64_t buf = a->a[1];
 	long len = (long)a->a[2], type = (long)a->a[3];
 	struct sysv_caller c;
-	struct sysv_ns *ns = task_sysv(t, &c);
-	if (!ns)
-		return -ENOMEM;
-	if (id < 0 || len < 0)
-		return -EINVAL;
+	struct sysv_ns *ns;
+	long r = sysv_enter(t, &c, &ns, id < 0 || len < 0);
+	if (r)
+		return r;
 	if ((flg & MSG_COPY) && ((flg & MSG_EXCEPT) || !(flg & IPC_NOWAIT)))
 		return -EINVAL;
 	size_t max = (size_t)len;
@@ -84,7 +77,7 @@ long sys_msgrcv(struct task *t, const struct syscall_args *a)
 		max = (size_t)ns->msg_ctlmax;
 	struct msg_taken *m = NULL;
 	struct waitq *wq = NULL;
-	int r = msg_receive(ns, &c, id, max, type, flg, &m, &wq);
+	r = msg_receive(ns, &c, id, max, type, flg, &m, &wq);
 	if (r == -EINVAL && task_call_scratch(t)[0])
 		return -EIDRM;
 	if (r == -EAGAIN)
@@ -99,41 +92,32 @@ long sys_msgrcv(struct task *t, const struct syscall_args *a)
 	return ret;
 }
 
+static const struct sysv_ctl_abi msg_abi = {
+	.ds_size = sizeof(struct sysv_msqid_abi),
+	.ipc_info_size = sizeof(struct sysv_msginfo_abi),
+	.info_size = sizeof(struct sysv_msginfo_abi),
+	.info_cmd = MSG_INFO, .stat_cmd = MSG_STAT, .stat_any_cmd = MSG_STAT_ANY,
+};
+
 /* implements msgctl(2): IPC_STAT, IPC_SET, IPC_RMID, IPC_INFO, MSG_INFO, MSG_STAT,
  * MSG_STAT_ANY */
 long sys_msgctl(struct task *t, const struct syscall_args *a)
 {
 	int id = (int)a->a[0], cmd = (int)a->a[1];
-	uint64_t buf = a->a[2];
 	union {
 		struct sysv_msqid_abi ds;
 		struct sysv_msginfo_abi info;
 	} u = { 0 };
 	struct sysv_caller c;
-	struct sysv_ns *ns = task_sysv(t, &c);
-	if (!ns)
-		return -ENOMEM;
-	if (id < 0 || cmd < 0)
-		return -EINVAL;
-	if (cmd == IPC_SET) {
-		if (guest_copy_in(task_mem(t), &u.ds, buf, sizeof(u.ds)))
-			return -EFAULT;
-		if (sysv_perm_from_user(t, &u.ds.perm))
-			return -EINVAL;
-	}
-	int r = msg_ctl(ns, &c, id, cmd, &u);
-	if (r < 0)
-		return r;
-	size_t size = 0;
-	if (cmd == IPC_STAT || cmd == MSG_STAT || cmd == MSG_STAT_ANY) {
-		sysv_perm_to_user(t, &u.ds.perm);
+	struct sysv_ns *ns;
+	long r = sysv_enter(t, &c, &ns, id < 0 || cmd < 0);
+	if (!r)
+		r = sysv_ctl_in(t, &msg_abi, cmd, a->a[2], &u.ds);
+	if (!r)
+		r = msg_ctl(ns, &c, id, cmd, &u);
+	if (r >= 0 && sysv_ctl_is_stat(&msg_abi, cmd)) {
 		u.ds.lspid = sysv_pid_to_user(t, u.ds.lspid);
 		u.ds.lrpid = sysv_pid_to_user(t, u.ds.lrpid);
-		size = sizeof(u.ds);
-	} else if (cmd == IPC_INFO || cmd == MSG_INFO) {
-		size = sizeof(u.info);
 	}
-	if (size && guest_copy_out(task_mem(t), buf, &u, size))
-		return -EFAULT;
-	return r;
+	return sysv_ctl_out(t, &msg_abi, cmd, a->a[2], &u, r);
 }

@@ -13,10 +13,6 @@
 #include <sys/sem.h>
 #include <time.h>
 
-#ifndef SEM_STAT_ANY
-#define SEM_STAT_ANY 20
-#endif
-
 /* implements semget(2) */
 long sys_semget(struct task *t, const struct syscall_args *a)
 {
@@ -56,18 +52,17 @@ long sys_semtimedop(struct task *t, const struct syscall_args *a)
 	int id = (int)a->a[0];
 	uint64_t nsops = a->a[2];
 	struct sysv_caller c;
-	struct sysv_ns *ns = task_sysv(t, &c);
-	if (!ns)
-		return -ENOMEM;
-	if (nsops < 1 || id < 0)
-		return -EINVAL;
+	struct sysv_ns *ns;
+	long r = sysv_enter(t, &c, &ns, nsops < 1 || id < 0);
+	if (r)
+		return r;
 	if (nsops > (uint64_t)ns->sem_ctls[2])
 		return -E2BIG;
 	struct sysv_sembuf_abi *ops = malloc(nsops * sizeof(*ops));
 	if (!ops)
 		return -ENOMEM;
 	int64_t dl = 0;
-	long r = guest_copy_in(task_mem(t), ops, a->a[1], nsops * sizeof(*ops)) ? -EFAULT : 0;
+	r = guest_copy_in(task_mem(t), ops, a->a[1], nsops * sizeof(*ops)) ? -EFAULT : 0;
 	if (!r)
 		r = sem_deadline(t, a->a[3], &dl);
 	struct sysv_proc *proc = r ? NULL : tg_sysv(t->tg);
@@ -100,6 +95,30 @@ long sys_semop(struct task *t, const struct syscall_args *a)
 	return sys_semtimedop(t, &b);
 }
 
+static const struct sysv_ctl_abi sem_abi = {
+	.ds_size = sizeof(struct sysv_semid_abi),
+	.ipc_info_size = sizeof(struct sysv_seminfo_abi),
+	.info_size = sizeof(struct sysv_seminfo_abi),
+	.info_cmd = SEM_INFO, .stat_cmd = SEM_STAT, .stat_any_cmd = SEM_STAT_ANY,
+};
+
+/* GETALL / SETALL: the values of set @id in a new array (*@vals, of *@nbytes), copied
+ * in from @gaddr for SETALL. 0, -EINVAL (no such set), -ENOMEM, -EFAULT. */
+static long sem_values(struct task *t, struct sysv_ns *ns, int id, int cmd, uint64_t gaddr,
+		       unsigned short **vals, size_t *nbytes)
+{
+	int n = sem_nsems(ns, id);
+	if (n < 0)
+		return n;
+	*nbytes = (size_t)n * sizeof(**vals);
+	*vals = calloc((size_t)n + 1, sizeof(**vals));
+	if (!*vals)
+		return -ENOMEM;
+	if (cmd == SETALL && guest_copy_in(task_mem(t), *vals, gaddr, *nbytes))
+		return -EFAULT;
+	return 0;
+}
+
 /* implements semctl(2): GETVAL SETVAL GETALL SETALL GETPID GETNCNT GETZCNT IPC_STAT
  * IPC_SET IPC_RMID IPC_INFO SEM_INFO SEM_STAT SEM_STAT_ANY */
 long sys_semctl(struct task *t, const struct syscall_args *a)
@@ -110,47 +129,21 @@ long sys_semctl(struct task *t, const struct syscall_args *a)
 		struct sysv_semid_abi ds;
 		struct sysv_seminfo_abi info;
 	} u = { 0 };
-	void *buf = &u;
 	unsigned short *vals = NULL;
-	struct sysv_caller c;
-	struct sysv_ns *ns = task_sysv(t, &c);
-	if (!ns)
-		return -ENOMEM;
-	if (id < 0 || cmd < 0)
-		return -EINVAL;
 	size_t nbytes = 0;
-	if (cmd == GETALL || cmd == SETALL) {
-		int n = sem_nsems(ns, id);
-		if (n < 0)
-			return n;
-		nbytes = (size_t)n * sizeof(*vals);
-		buf = vals = calloc((size_t)n + 1, sizeof(*vals));
-		if (!vals)
-			return -ENOMEM;
-		if (cmd == SETALL && guest_copy_in(task_mem(t), vals, arg, nbytes)) {
-			free(vals);
-			return -EFAULT;
-		}
-	} else if (cmd == IPC_SET) {
-		if (guest_copy_in(task_mem(t), &u.ds, arg, sizeof(u.ds)))
-			return -EFAULT;
-		if (sysv_perm_from_user(t, &u.ds.perm))
-			return -EINVAL;
-	}
-	long r = sem_ctl(ns, &c, id, semnum, cmd, (long)(int)arg, buf);
-	if (r >= 0) {
-		if (cmd == GETALL && guest_copy_out(task_mem(t), arg, vals, nbytes))
-			r = -EFAULT;
-		else if (cmd == GETPID)
-			r = sysv_pid_to_user(t, (int)r);
-		else if (cmd == IPC_STAT || cmd == SEM_STAT || cmd == SEM_STAT_ANY) {
-			sysv_perm_to_user(t, &u.ds.perm);
-			if (guest_copy_out(task_mem(t), arg, &u.ds, sizeof(u.ds)))
-				r = -EFAULT;
-		} else if ((cmd == IPC_INFO || cmd == SEM_INFO) &&
-			   guest_copy_out(task_mem(t), arg, &u.info, sizeof(u.info)))
-			r = -EFAULT;
-	}
+	struct sysv_caller c;
+	struct sysv_ns *ns;
+	long r = sysv_enter(t, &c, &ns, id < 0 || cmd < 0);
+	if (!r && (cmd == GETALL || cmd == SETALL))
+		r = sem_values(t, ns, id, cmd, arg, &vals, &nbytes);
+	else if (!r)
+		r = sysv_ctl_in(t, &sem_abi, cmd, arg, &u.ds);
+	if (!r)
+		r = sem_ctl(ns, &c, id, semnum, cmd, (long)(int)arg, vals ? (void *)vals : &u);
+	if (r >= 0 && cmd == GETALL && guest_copy_out(task_mem(t), arg, vals, nbytes))
+		r = -EFAULT;
+	else if (r >= 0 && cmd == GETPID)
+		r = sysv_pid_to_user(t, (int)r);
 	free(vals);
-	return r;
+	return sysv_ctl_out(t, &sem_abi, cmd, arg, &u, r);
 }

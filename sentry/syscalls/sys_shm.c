@@ -11,9 +11,6 @@
 #include <sys/shm.h>
 #include <sys/syscall.h>
 
-#ifndef SHM_STAT_ANY
-#define SHM_STAT_ANY 15
-#endif
 #ifndef MAP_FIXED_NOREPLACE
 #define MAP_FIXED_NOREPLACE 0x100000
 #endif
@@ -33,11 +30,10 @@ long sys_shmat(struct task *t, const struct syscall_args *a)
 	int id = (int)a->a[0], flg = (int)a->a[2];
 	uint64_t addr = a->a[1];
 	struct sysv_caller c;
-	struct sysv_ns *ns = task_sysv(t, &c);
-	if (!ns)
-		return -ENOMEM;
-	if (id < 0)
-		return -EINVAL;
+	struct sysv_ns *ns;
+	long r = sysv_enter(t, &c, &ns, id < 0);
+	if (r)
+		return r;
 	if (addr & (SHMLBA_X86 - 1)) {
 		if (!(flg & SHM_RND))
 			return -EINVAL;
@@ -69,14 +65,14 @@ long sys_shmat(struct task *t, const struct syscall_args *a)
 		shm_seg_put(seg);
 		return sfd;
 	}
-	long r = stub_inject(t, SYS_mmap, addr, size, (uint64_t)prot, (uint64_t)mflags,
+	r = stub_inject(t, SYS_mmap, addr, size, (uint64_t)prot, (uint64_t)mflags,
 			     (uint64_t)sfd, 0);
 	stub_close_fd(t, sfd);
 	if (r < 0 && r > -4096) {
 		shm_seg_put(seg);
 		return r == -EEXIST ? -EINVAL : r; /* overlaps a mapping, without SHM_REMAP */
 	}
-	err = shm_attach_commit(proc, seg, (uint64_t)r, len, t->tg->vpid);
+	err = shm_attach_commit(proc, seg, (uint64_t)r, len, t->tg->vpid, flg & SHM_REMAP);
 	if (err) {
 		stub_inject(t, SYS_munmap, (uint64_t)r, len, 0, 0, 0, 0);
 		return err;
@@ -96,44 +92,33 @@ long sys_shmdt(struct task *t, const struct syscall_args *a)
 	return r < 0 ? r : 0;
 }
 
+static const struct sysv_ctl_abi shm_abi = {
+	.ds_size = sizeof(struct sysv_shmid_abi),
+	.ipc_info_size = sizeof(struct sysv_shminfo_abi),
+	.info_size = sizeof(struct sysv_shm_info_abi),
+	.info_cmd = SHM_INFO, .stat_cmd = SHM_STAT, .stat_any_cmd = SHM_STAT_ANY,
+};
+
 /* implements shmctl(2): IPC_STAT IPC_SET IPC_RMID IPC_INFO SHM_INFO SHM_STAT SHM_STAT_ANY
  * SHM_LOCK SHM_UNLOCK */
 long sys_shmctl(struct task *t, const struct syscall_args *a)
 {
 	int id = (int)a->a[0], cmd = (int)a->a[1];
-	uint64_t buf = a->a[2];
 	union {
 		struct sysv_shmid_abi ds;
 		struct sysv_shminfo_abi info;
 		struct sysv_shm_info_abi sinfo;
 	} u = { 0 };
 	struct sysv_caller c;
-	struct sysv_ns *ns = task_sysv(t, &c);
-	if (!ns)
-		return -ENOMEM;
-	if (id < 0 || cmd < 0)
-		return -EINVAL;
-	if (cmd == IPC_SET) {
-		if (guest_copy_in(task_mem(t), &u.ds, buf, sizeof(u.ds)))
-			return -EFAULT;
-		if (sysv_perm_from_user(t, &u.ds.perm))
-			return -EINVAL;
-	}
-	int r = shm_ctl(ns, &c, id, cmd, &u);
-	if (r < 0)
-		return r;
-	size_t size = 0;
-	if (cmd == IPC_STAT || cmd == SHM_STAT || cmd == SHM_STAT_ANY) {
-		sysv_perm_to_user(t, &u.ds.perm);
+	struct sysv_ns *ns;
+	long r = sysv_enter(t, &c, &ns, id < 0 || cmd < 0);
+	if (!r)
+		r = sysv_ctl_in(t, &shm_abi, cmd, a->a[2], &u.ds);
+	if (!r)
+		r = shm_ctl(ns, &c, id, cmd, &u);
+	if (r >= 0 && sysv_ctl_is_stat(&shm_abi, cmd)) {
 		u.ds.cpid = sysv_pid_to_user(t, u.ds.cpid);
 		u.ds.lpid = sysv_pid_to_user(t, u.ds.lpid);
-		size = sizeof(u.ds);
-	} else if (cmd == IPC_INFO) {
-		size = sizeof(u.info);
-	} else if (cmd == SHM_INFO) {
-		size = sizeof(u.sinfo);
 	}
-	if (size && guest_copy_out(task_mem(t), buf, &u, size))
-		return -EFAULT;
-	return r;
+	return sysv_ctl_out(t, &shm_abi, cmd, a->a[2], &u, r);
 }

@@ -5,12 +5,6 @@
 /* syscalls: semget semop semctl */
 #include "sysv_setup.h"
 
-static int op(int s, unsigned short num, short delta, short flg)
-{
-	struct sembuf b = { num, delta, flg };
-	return semop(s, &b, 1);
-}
-
 int main(void)
 {
 	sysv_setup();
@@ -49,10 +43,10 @@ int main(void)
 	struct sembuf seq[3] = { { 0, -1, 0 }, { 0, 0, 0 }, { 1, 3, 0 } };
 	TAP_OK(semop(s, seq, 3) == 0 && semctl(s, 0, GETVAL) == 0 && semctl(s, 1, GETVAL) == 5,
 	       "operations apply in order (wait-for-zero sees the decrement)");
-	TAP_ERRNO(op(s, 0, 0, 0) == 0 ? op(s, 1, 0, IPC_NOWAIT) : 0, EAGAIN,
+	TAP_ERRNO(sysv_op1(s, 0, 0, 0) == 0 ? sysv_op1(s, 1, 0, IPC_NOWAIT) : 0, EAGAIN,
 		  "wait-for-zero of a non-zero semaphore with IPC_NOWAIT: EAGAIN");
-	TAP_ERRNO(op(s, 1, 32767, 0), ERANGE, "a result above SEMVMX: ERANGE");
-	TAP_ERRNO(op(s, 3, 1, 0), EFBIG, "sem_num beyond the set: EFBIG");
+	TAP_ERRNO(sysv_op1(s, 1, 32767, 0), ERANGE, "a result above SEMVMX: ERANGE");
+	TAP_ERRNO(sysv_op1(s, 3, 1, 0), EFBIG, "sem_num beyond the set: EFBIG");
 	struct sembuf many[501];
 	memset(many, 0, sizeof(many));
 	TAP_ERRNO(semop(s, many, 501), E2BIG, "more than SEMOPM operations: E2BIG");

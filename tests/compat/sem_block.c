@@ -6,12 +6,6 @@
 #include "sysv_setup.h"
 #include <time.h>
 
-static int op(int s, unsigned short num, short delta, short flg)
-{
-	struct sembuf b = { num, delta, flg };
-	return semop(s, &b, 1);
-}
-
 int main(void)
 {
 	sysv_setup();
@@ -21,13 +15,13 @@ int main(void)
 
 	pid_t p = fork();
 	if (p == 0)
-		_exit(op(s, 0, -2, 0) == 0 ? 0 : 1);
+		_exit(sysv_op1(s, 0, -2, 0) == 0 ? 0 : 1);
 	TAP_OK(SYSV_WAIT_FOR(semctl(s, 0, GETNCNT) == 1), "a waiting decrement counts in GETNCNT");
-	op(s, 0, 1, 0);
+	sysv_op1(s, 0, 1, 0);
 	usleep(20000);
 	TAP_OK(semctl(s, 0, GETNCNT) == 1 && semctl(s, 0, GETVAL) == 1,
 	       "one increment is not enough: still waiting");
-	op(s, 0, 1, 0);
+	sysv_op1(s, 0, 1, 0);
 	TAP_OK(tap_exited(tap_wait(p), 0) && semctl(s, 0, GETVAL) == 0 &&
 		       semctl(s, 0, GETNCNT) == 0,
 	       "the second lets it through");
@@ -36,9 +30,9 @@ int main(void)
 	semctl(s, 1, SETVAL, arg);
 	p = fork();
 	if (p == 0)
-		_exit(op(s, 1, 0, 0) == 0 ? 0 : 1);
+		_exit(sysv_op1(s, 1, 0, 0) == 0 ? 0 : 1);
 	TAP_OK(SYSV_WAIT_FOR(semctl(s, 1, GETZCNT) == 1), "a wait-for-zero counts in GETZCNT");
-	op(s, 1, -3, 0);
+	sysv_op1(s, 1, -3, 0);
 	TAP_OK(tap_exited(tap_wait(p), 0), "reaching zero wakes it");
 
 	struct sembuf b = { 0, -1, 0 };
@@ -56,7 +50,7 @@ int main(void)
 	sigaction(SIGUSR1, &sa, NULL);
 	p = fork();
 	if (p == 0)
-		_exit(op(s, 0, -1, 0) < 0 && errno == EINTR ? 0 : 1);
+		_exit(sysv_op1(s, 0, -1, 0) < 0 && errno == EINTR ? 0 : 1);
 	SYSV_WAIT_FOR(semctl(s, 0, GETNCNT) == 1);
 	kill(p, SIGUSR1);
 	TAP_OK(tap_exited(tap_wait(p), 0) && semctl(s, 0, GETNCNT) == 0,
@@ -65,7 +59,7 @@ int main(void)
 	/* SEM_UNDO */
 	p = fork();
 	if (p == 0) {
-		if (op(s, 0, 5, SEM_UNDO) || op(s, 1, 2, SEM_UNDO) || op(s, 1, -1, SEM_UNDO))
+		if (sysv_op1(s, 0, 5, SEM_UNDO) || sysv_op1(s, 1, 2, SEM_UNDO) || sysv_op1(s, 1, -1, SEM_UNDO))
 			_exit(1);
 		_exit(semctl(s, 0, GETVAL) == 5 && semctl(s, 1, GETVAL) == 1 ? 0 : 2);
 	}
@@ -74,7 +68,7 @@ int main(void)
 	       "SEM_UNDO adjustments are undone at exit");
 	p = fork();
 	if (p == 0) {
-		op(s, 0, 4, SEM_UNDO);
+		sysv_op1(s, 0, 4, SEM_UNDO);
 		arg.val = 7;
 		semctl(s, 0, SETVAL, arg); /* clears the adjustment */
 		_exit(0);
@@ -86,7 +80,7 @@ int main(void)
 	int s2 = semget(IPC_PRIVATE, 1, 0600);
 	p = fork();
 	if (p == 0)
-		_exit(op(s2, 0, -1, 0) < 0 && errno == EIDRM ? 0 : 1);
+		_exit(sysv_op1(s2, 0, -1, 0) < 0 && errno == EIDRM ? 0 : 1);
 	SYSV_WAIT_FOR(semctl(s2, 0, GETNCNT) == 1);
 	semctl(s2, 0, IPC_RMID);
 	TAP_OK(tap_exited(tap_wait(p), 0), "IPC_RMID wakes a waiter with EIDRM");
@@ -100,7 +94,7 @@ int main(void)
 			_exit(100);
 		int bits = 0;
 		bits |= (semctl(ro, 0, GETVAL) == 0) << 0;
-		bits |= (op(ro, 0, 1, IPC_NOWAIT) < 0 && errno == EACCES) << 1;
+		bits |= (sysv_op1(ro, 0, 1, IPC_NOWAIT) < 0 && errno == EACCES) << 1;
 		bits |= (semctl(ro, 0, IPC_RMID) < 0 && errno == EPERM) << 2;
 		_exit(bits);
 	}

@@ -1,7 +1,8 @@
 /* shm_basic.c - System V shared memory: shmget (sizes, keys), two attachments share the
  * same memory, SHM_RDONLY (a store faults), SHM_RND, a fixed address, shm_nattch,
  * IPC_RMID deferred until the last detach (SHM_DEST, key 0), shmdt errors, shmctl
- * IPC_STAT/IPC_SET and argument errors. */
+ * IPC_STAT/IPC_SET and argument errors, SHM_REMAP replacing an attachment, munmap(2)
+ * instead of shmdt. */
 /* syscalls: shmget shmat shmdt shmctl */
 #include "sysv_setup.h"
 #include <setjmp.h>
@@ -22,7 +23,7 @@ static int nattch(int id)
 int main(void)
 {
 	sysv_setup();
-	TAP_PLAN(24);
+	TAP_PLAN(28);
 	struct shmid_ds ds;
 
 	TAP_ERRNO(shmget(0x51, 4096, 0600), ENOENT, "missing key: ENOENT");
@@ -68,6 +69,8 @@ int main(void)
 	TAP_OK(c == fixed && !strcmp(c, "shared"), "SHM_RND rounds down to SHMLBA");
 	TAP_ERRNO(shmat(id, fixed, 0), EINVAL, "over an existing mapping without SHM_REMAP: EINVAL");
 	TAP_ERRNO(shmdt(c + 4096), EINVAL, "shmdt inside a segment: EINVAL");
+	TAP_OK(shmat(id, c, SHM_REMAP) == c && nattch(id) == 3,
+	       "SHM_REMAP over an attachment replaces it (nattch unchanged)");
 	shmdt(c);
 
 	/* deferred removal */
@@ -82,5 +85,16 @@ int main(void)
 	TAP_ERRNO(shmctl(id, IPC_STAT, &ds), EINVAL, "the last detach destroys it");
 	TAP_ERRNO(shmdt(a), EINVAL, "shmdt of nothing: EINVAL");
 	TAP_ERRNO(shmctl(-1, IPC_STAT, &ds), EINVAL, "negative id: EINVAL");
+
+	/* munmap(2) instead of shmdt */
+	int id2 = shmget(IPC_PRIVATE, 8192, 0600);
+	char *x = shmat(id2, NULL, 0), *y = shmat(id2, NULL, 0);
+	TAP_OK(x != (void *)-1 && y != (void *)-1 && munmap(y, 8192) == 0 && nattch(id2) == 1,
+	       "an attachment removed by munmap no longer counts");
+	shmctl(id2, IPC_RMID, NULL);
+	TAP_OK(munmap(x + 4096, 4096) == 0 && nattch(id2) == 1, "a partly unmapped one still does");
+	munmap(x, 4096);
+	TAP_ERRNO(shmctl(id2, IPC_STAT, &ds), EINVAL,
+		  "unmapping the last one destroys a removed segment");
 	return TAP_DONE();
 }

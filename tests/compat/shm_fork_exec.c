@@ -1,8 +1,10 @@
 /* shm_fork_exec.c - attachments over fork, exec and exit: a child inherits them
  * (shm_nattch counts it), writes through its copy reach the parent, exit and exec drop
- * them, a segment removed while attached dies with the last process holding it. */
+ * them, so does a child's munmap(2) of its copy, a segment removed while attached dies
+ * with the last process holding it. */
 /* syscalls: shmget shmat shmdt shmctl execve */
 #include "sysv_setup.h"
+#include <sys/mman.h>
 
 static int nattch(int id)
 {
@@ -15,7 +17,7 @@ int main(int argc, char **argv)
 	if (argc == 3) /* the exec'd child: report, then wait to be told to go */
 		return read(atoi(argv[2]), argv[1], 1) == 1 ? 0 : 1;
 	sysv_setup();
-	TAP_PLAN(6);
+	TAP_PLAN(7);
 	int id = shmget(IPC_PRIVATE, 4096, 0600);
 	char *a = shmat(id, NULL, 0);
 	int go[2], done[2];
@@ -46,6 +48,18 @@ int main(int argc, char **argv)
 	TAP_OK(SYSV_WAIT_FOR(nattch(id) == 1), "exec drops the inherited attachment");
 	write(go[1], "x", 1);
 	TAP_OK(tap_exited(tap_wait(p), 0), "the exec'd child ran");
+
+	p = fork();
+	if (p == 0) {
+		munmap(a, 4096);
+		write(done[1], "x", 1);
+		read(go[0], &c, 1);
+		_exit(0);
+	}
+	read(done[0], &c, 1);
+	TAP_OK(nattch(id) == 1, "a child's munmap of its inherited attachment detaches it");
+	write(go[1], "x", 1);
+	tap_wait(p);
 
 	shmctl(id, IPC_RMID, NULL);
 	p = fork();

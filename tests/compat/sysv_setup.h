@@ -33,6 +33,13 @@ static inline int sysv_drop_ids(void)
 	return setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534) ? -1 : 0;
 }
 
+/* semop(2) of one operation. */
+static inline int sysv_op1(int s, unsigned short num, short delta, short flg)
+{
+	struct sembuf b = { num, delta, flg };
+	return semop(s, &b, 1);
+}
+
 /* Polls until @cond (an expression) holds, for up to ~2 s; true when it did. */
 #define SYSV_WAIT_FOR(cond)                                                                \
 	({                                                                                 \

@@ -223,4 +223,11 @@ static inline ssize_t tap_read_file(const char *path, char *buf, size_t cap)
 	return total;
 }
 
+/* The number at the start of file @path (a /proc/sys value), or -999 when unreadable. */
+static inline long tap_read_long(const char *path)
+{
+	char buf[64];
+	return tap_read_file(path, buf, sizeof(buf)) > 0 ? strtol(buf, NULL, 10) : -999;
+}
+
 #endif

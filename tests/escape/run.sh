@@ -22,7 +22,7 @@ for a in sh true echo cat ls; do ln -s busybox "$R/bin/$a"; done
 echo 'root:x:0:0:root:/root:/bin/sh' > "$R/etc/passwd"
 echo host-secret > "$W/host-secret"
 
-for p in host_pids devices stub_code races limits exhaust; do
+for p in host_pids devices stub_code races limits exhaust sysv_exhaust; do
 	if ! gcc -O1 -Wall -static -o "$R/bin/$p" "$HERE/$p.c" -lpthread 2>"$W/cc.log"; then
 		t_fail "build $p" "$(cat "$W/cc.log")"
 		t_done
@@ -79,5 +79,6 @@ run_tap "races" "${CVDO[@]}" /bin/races "$W/host-secret"
 run_tap "limits (native)" "$R/bin/limits"
 run_tap "limits" "${CVDO[@]}" /bin/limits
 run_tap "exhaustion" "${CVDO[@]}" /bin/exhaust
+run_tap "sysv exhaustion" "${CVDO[@]}" /bin/sysv_exhaust
 
 t_done

@@ -24,6 +24,15 @@ ipcrm -q 0 2>&1 | sed "s/^ipcrm: //"
 
 t_same "ipcmk, ipcs, ipcrm in a new IPC namespace" unshare --ipc /bin/sh -c "$SCRIPT"
 
+DETAIL='
+ipcmk -M 100 >/dev/null; ipcmk -S 2 >/dev/null; ipcmk -Q >/dev/null
+ipcs -c | sed "s/0x[0-9a-f]*//"
+ipcs -s -i 0 | grep -v -i time
+ipcs -m -i 0 | grep -v -i "time\|pid"
+ipcs -q -i 0 | grep -v -i "time\|pid"
+'
+t_same "ipcs -c and ipcs -i (creators, semaphore values and counts)" unshare --ipc /bin/sh -c "$DETAIL"
+
 t_expect "the sandbox's own namespace starts empty and ipcmk works there" 0 "0
 Message queue id: 0
 1" "$CVISOR" do -- /bin/sh -c 'ipcs | grep -c "^0x"; ipcmk -Q; ipcs -q | grep -c "^0x"'

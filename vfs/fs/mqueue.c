@@ -57,47 +57,72 @@ struct mq_queue {
 
 static struct mq_ns *default_ns;
 static uint64_t next_seq;
+/* RLIMIT_MSGQUEUE: bytes per uid over every namespace (Linux's user_struct.mq_bytes) */
+static struct mq_user *users;
+static int nusers;
+
+struct mq_ns *mq_ns_new(void)
+{
+	struct mq_ns *ns = calloc(1, sizeof(*ns));
+	if (!ns)
+		return NULL;
+	ns->refs = 1;
+	list_init(&ns->queues);
+	ns->queues_max = 256;
+	ns->msg_max = 10;
+	ns->msgsize_max = 8192;
+	ns->msg_default = 10;
+	ns->msgsize_default = 8192;
+	return ns;
+}
+
+void mq_ns_get(struct mq_ns *ns)
+{
+	ns->refs++;
+}
+
+static void unlink_queue(struct mq_queue *q);
+
+void mq_ns_put(struct mq_ns *ns)
+{
+	if (!ns || --ns->refs > 0)
+		return;
+	while (!list_empty(&ns->queues))
+		unlink_queue(list_first_entry(&ns->queues, struct mq_queue, link));
+	free(ns);
+}
 
 struct mq_ns *mq_ns_default(void)
 {
-	if (!default_ns) {
-		default_ns = calloc(1, sizeof(*default_ns));
-		if (!default_ns)
-			return NULL;
-		list_init(&default_ns->queues);
-		default_ns->queues_max = 256;
-		default_ns->msg_max = 10;
-		default_ns->msgsize_max = 8192;
-		default_ns->msg_default = 10;
-		default_ns->msgsize_default = 8192;
-	}
+	if (!default_ns)
+		default_ns = mq_ns_new();
 	return default_ns;
 }
 
 void mq_ns_reset(void)
 {
-	if (!default_ns)
-		return;
-	free(default_ns->users);
-	free(default_ns);
+	mq_ns_put(default_ns);
 	default_ns = NULL;
+	free(users);
+	users = NULL;
+	nusers = 0;
 }
 
 /* ---- RLIMIT_MSGQUEUE (per uid, as Linux's user_struct.mq_bytes) ---- */
 
-static struct mq_user *user(struct mq_ns *ns, uint32_t uid, bool create)
+static struct mq_user *user(uint32_t uid, bool create)
 {
-	for (int i = 0; i < ns->nusers; i++)
-		if (ns->users[i].uid == uid)
-			return &ns->users[i];
+	for (int i = 0; i < nusers; i++)
+		if (users[i].uid == uid)
+			return &users[i];
 	if (!create)
 		return NULL;
-	struct mq_user *n = realloc(ns->users, (ns->nusers + 1) * sizeof(*n));
+	struct mq_user *n = realloc(users, (nusers + 1) * sizeof(*n));
 	if (!n)
 		return NULL;
-	ns->users = n;
-	n[ns->nusers] = (struct mq_user){uid, 0};
-	return &n[ns->nusers++];
+	users = n;
+	n[nusers] = (struct mq_user){uid, 0};
+	return &n[nusers++];
 }
 
 /* Linux's mq_bytes of a queue: its messages and their tree overhead. */
@@ -126,7 +151,7 @@ void mq_queue_put(struct mq_queue *q)
 		free(m);
 		mq_live_msgs--;
 	}
-	struct mq_user *u = user(q->ns, q->charge_uid, false);
+	struct mq_user *u = user(q->charge_uid, false);
 	if (u)
 		u->bytes -= q->charge;
 	free(q->name);
@@ -290,10 +315,10 @@ int mq_open_queue(struct mq_ns *ns, const struct mq_caller *c, const char *name,
 			maxmsg = attr->mq_maxmsg;
 			msgsize = attr->mq_msgsize;
 		}
-		if (ns->nqueues >= (int)ns->queues_max && !c->cap_sys_resource)
+		if ((unsigned)ns->nqueues >= ns->queues_max && !c->cap_sys_resource)
 			return -ENOSPC;
 		uint64_t bytes = queue_bytes(maxmsg, msgsize);
-		struct mq_user *u = user(ns, c->cred->euid, true);
+		struct mq_user *u = user(c->cred->euid, true);
 		if (!u)
 			return -ENOMEM;
 		if (u->bytes + bytes > c->rlimit_msgqueue || u->bytes + bytes < u->bytes)
@@ -567,7 +592,7 @@ int mq_create_default(struct mq_ns *ns, const char *name, size_t len, mode_t mod
 	int err = check_name(name, len);
 	if (err)
 		return err;
-	if (ns->nqueues >= (int)ns->queues_max)
+	if ((unsigned)ns->nqueues >= ns->queues_max)
 		return -ENOSPC;
 	return create(ns, name, len, mode, uid, gid, ns->msg_default, ns->msgsize_default, out);
 }

@@ -2,17 +2,20 @@
  * namespace, queues and their messages, queue descriptors (files), notification
  * registrations, and the "mqueue" filesystem that shows a table's queues as files.
  *
- * One table per sandbox today (mq_ns_default); every operation takes its struct mq_ns
- * so that the table can hang off an IPC namespace. Queue descriptors are files whose
+ * One table per IPC namespace (the Sentry's struct ipc_ns holds it; mq_ns_default is the
+ * sandbox's initial namespace's); every operation takes its struct mq_ns. Queue descriptors are files whose
  * ops are mq_file_ops: read(2) gives Linux's "QSIZE:... NOTIFY:... SIGNO:...
  * NOTIFY_PID:..." line, poll/epoll report EPOLLIN (a message) and EPOLLOUT (room).
  * Nothing here blocks: a full or empty queue answers -EAGAIN and the handler
  * (sentry/syscalls/sys_mqueue.c) parks on mq_waitq. Notifications are recorded here and
  * handed back to the handler that must deliver them (the VFS sends no signals).
  *
- * References: the table holds one on each linked queue (dropped by unlink); each queue
- * descriptor and each mqueue-fs inode holds one. A queue's bytes are charged to its
- * creator's uid (RLIMIT_MSGQUEUE) until it is freed. Must not include sentry headers. */
+ * References: a table is counted (its IPC namespace and each mqueue superblock showing it
+ * hold one; the last put unlinks what is left); it holds one on each linked queue
+ * (dropped by unlink); each queue descriptor and each mqueue-fs inode holds one on its
+ * queue (a queue does not hold its table: it only needs it while linked). A queue's bytes
+ * are charged to its creator's uid (RLIMIT_MSGQUEUE, sandbox-wide as Linux's per-user
+ * count) until it is freed. Must not include sentry headers. */
 #ifndef CVISOR_VFS_FS_MQUEUE_H
 #define CVISOR_VFS_FS_MQUEUE_H
 #include <stdbool.h>
@@ -39,11 +42,10 @@ struct mq_user {
 
 /* A queue table (an IPC namespace's), with /proc/sys/fs/mqueue's limits. */
 struct mq_ns {
+	int refs;
 	struct list_head queues;
 	int nqueues;
 	unsigned queues_max, msg_max, msgsize_max, msg_default, msgsize_default;
-	struct mq_user *users; /* RLIMIT_MSGQUEUE accounting */
-	int nusers;
 };
 
 /* Who asks (the handler fills it from the task). */
@@ -76,10 +78,16 @@ struct mq_sigevent {
 extern const struct vfs_file_ops mq_file_ops;
 extern long mq_live_queues, mq_live_msgs; /* unit tests' leak checks */
 
-/* The sandbox's table (created on first use); mq_ns_reset frees it (unit tests; every
- * queue must be unlinked and closed). */
+/* The sandbox's initial IPC namespace's table (created on first use; borrowed);
+ * mq_ns_reset drops it and the RLIMIT_MSGQUEUE counts (unit tests; every queue must be
+ * unlinked and closed). */
 struct mq_ns *mq_ns_default(void);
 void mq_ns_reset(void);
+/* A new table with Linux's default limits (one reference; a new IPC namespace's), NULL
+ * on ENOMEM; get/put (the last put unlinks its queues and frees it). */
+struct mq_ns *mq_ns_new(void);
+void mq_ns_get(struct mq_ns *ns);
+void mq_ns_put(struct mq_ns *ns);
 
 /* mq_open(2): opens queue @name (no '/'; glibc strips the leading one) of @ns with
  * @oflag (O_RDONLY/O_WRONLY/O_RDWR, O_CREAT, O_EXCL, O_NONBLOCK, O_CLOEXEC ignored);

@@ -50,12 +50,18 @@ static int mqfs_statfs(struct vfs_sb *sb, struct statfs *st)
 	return 0;
 }
 
-static const struct vfs_sb_ops mqfs_sb_ops = {.statfs = mqfs_statfs, .evict = mqfs_evict};
-
 static struct mq_ns *NS(struct vfs_sb *sb)
 {
 	return sb->priv;
 }
+
+static void mqfs_put_super(struct vfs_sb *sb)
+{
+	mq_ns_put(NS(sb));
+}
+
+static const struct vfs_sb_ops mqfs_sb_ops = {
+	.statfs = mqfs_statfs, .evict = mqfs_evict, .put_super = mqfs_put_super};
 
 static int mqfs_lookup(struct vfs_dentry *dir, struct vfs_dentry *d)
 {
@@ -201,15 +207,22 @@ static const struct vfs_file_ops mqfs_dir_ops = {
     .llseek = mqd_llseek,
 };
 
-/* See mqueue.h. Mount options are not interpreted (Linux's mqueue has none). */
+/* See mqueue.h. Mount options are not interpreted (Linux's mqueue has none). The table
+ * shown is the mounting task's IPC namespace's (the sb holds a reference on it). */
 int mqueue_create_sb(unsigned long flags, const char *data, struct vfs_sb **out)
 {
-	struct mq_ns *ns = mq_ns_default();
-	if (!ns)
-		return -ENOMEM;
+	struct mq_ns *ns = vfs_host && vfs_host->mq_ns_get ? vfs_host->mq_ns_get() : NULL;
+	if (!ns) {
+		ns = mq_ns_default();
+		if (!ns)
+			return -ENOMEM;
+		mq_ns_get(ns);
+	}
 	struct vfs_sb *sb = vfs_sb_new("mqueue", &mqfs_sb_ops, ns);
-	if (!sb)
+	if (!sb) {
+		mq_ns_put(ns);
 		return -ENOMEM;
+	}
 	sb->magic = MQUEUE_MAGIC;
 	sb->flags |= VFS_SB_NO_DCACHE_NEG;
 	if (flags & 1 /* MS_RDONLY */)

@@ -387,8 +387,19 @@ static const struct proc_entry sys_kernel[] = {
 	{ NULL },
 };
 
+/* the caller's IPC namespace's POSIX queue limits (vfs_proc_ops.ipc_sysctl_*) */
+static const struct proc_entry sys_fs_mqueue[] = {
+	IPC_SYSCTL("msg_default"),
+	IPC_SYSCTL("msg_max"),
+	IPC_SYSCTL("msgsize_default"),
+	IPC_SYSCTL("msgsize_max"),
+	IPC_SYSCTL("queues_max"),
+	{ NULL },
+};
+
 static const struct proc_entry sys_fs[] = {
 	RO("file-max", show_file_max),
+	DIR("mqueue", sys_fs_mqueue),
 	RO("nr_open", show_nr_open),
 	RO("pipe-max-size", show_pipe_max),
 	{ NULL },

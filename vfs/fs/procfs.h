@@ -132,7 +132,8 @@ struct vfs_proc_ops {
 	bool (*may_set_hostname)(void);
 	/* SysV IPC of the caller's IPC namespace: /proc/sysvipc/<msg|sem|shm> (@kind 0, 1,
 	 * 2) in @b; /proc/sys/kernel/<@name> (shmmax shmall shmmni msgmax msgmnb msgmni sem)
-	 * shown (0 or -errno) and written (bytes consumed or -errno). */
+	 * and /proc/sys/fs/mqueue/<@name> (msg_default msg_max msgsize_default msgsize_max
+	 * queues_max) shown (0 or -errno) and written (bytes consumed or -errno). */
 	int (*sysvipc_show)(int kind, struct proc_buf *b);
 	int (*ipc_sysctl_show)(const char *name, char *buf, size_t size);
 	ssize_t (*ipc_sysctl_write)(const char *name, const char *buf, size_t len);

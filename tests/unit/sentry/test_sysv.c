@@ -18,6 +18,7 @@
 #include <sys/shm.h>
 #include <cmocka.h>
 #include "sentry/ipc/sysv.h"
+#include "vfs/fs/mqueue.h"
 #include "vfs/fs/procfs.h"
 
 #ifndef MSG_COPY
@@ -219,7 +220,7 @@ static void test_shm_attach_counts(void **state)
 	assert_int_equal(shm_attach_prepare(ns, &root, id, false, false, &seg, &size, &fd), 0);
 	assert_true(fd >= 0);
 	assert_int_equal(size, 5000);
-	assert_int_equal(shm_attach_commit(a, seg, 0x10000, 8192, 1), 0);
+	assert_int_equal(shm_attach_commit(a, seg, 0x10000, 8192, 1, false), 0);
 	assert_int_equal(sysv_proc_fork(b, a, 1), 0);
 	struct sysv_shmid_abi ds;
 	assert_int_equal(shm_ctl(ns, &root, id, IPC_STAT, &ds), 0);
@@ -240,6 +241,28 @@ static void test_shm_attach_counts(void **state)
 	sysv_proc_free(a, 1);
 }
 
+/* SHM_REMAP over the last attachment of a removed segment: the new one is counted before
+ * the replaced one goes, so the segment survives. */
+static void test_shm_remap(void **state)
+{
+	struct sysv_ns *ns = *state;
+	struct sysv_proc *a = sysv_proc_new();
+	int id = shm_get(ns, &root, IPC_PRIVATE, 8192, 0600);
+	struct shm_seg *seg;
+	uint64_t size;
+	int fd;
+	struct sysv_shmid_abi ds;
+	assert_int_equal(shm_attach_prepare(ns, &root, id, false, false, &seg, &size, &fd), 0);
+	assert_int_equal(shm_attach_commit(a, seg, 0x10000, 8192, 1, false), 0);
+	assert_int_equal(shm_ctl(ns, &root, id, IPC_RMID, NULL), 0);
+	assert_int_equal(shm_attach_prepare(ns, &root, id, false, false, &seg, &size, &fd), 0);
+	assert_int_equal(shm_attach_commit(a, seg, 0x10000, 8192, 1, true), 0);
+	assert_int_equal(shm_ctl(ns, &root, id, IPC_STAT, &ds), 0);
+	assert_int_equal(ds.nattch, 1);
+	sysv_proc_free(a, 1);
+	assert_int_equal(shm_ctl(ns, &root, id, IPC_STAT, &ds), -EINVAL);
+}
+
 static void test_shm_outlives_namespace(void **state)
 {
 	struct sysv_ns *ns = sysv_ns_new();
@@ -249,7 +272,7 @@ static void test_shm_outlives_namespace(void **state)
 	uint64_t size;
 	int fd;
 	assert_int_equal(shm_attach_prepare(ns, &root, id, true, false, &seg, &size, &fd), 0);
-	assert_int_equal(shm_attach_commit(a, seg, 0x10000, 4096, 1), 0);
+	assert_int_equal(shm_attach_commit(a, seg, 0x10000, 4096, 1, false), 0);
 	sysv_ns_free(ns);
 	assert_int_equal(sysv_sandbox_segs, 1); /* still attached */
 	sysv_proc_free(a, 1);
@@ -274,6 +297,18 @@ static void test_sysctl(void **state)
 	assert_int_equal(ns->sem_ctls[2], 500);
 	assert_int_equal(sysv_sysctl_write(ns, "sem", "1 2 3 99999", 11), -EINVAL);
 	assert_int_equal(sysv_sysctl_show(ns, "nope", buf, sizeof(buf)), -ENOENT);
+	/* /proc/sys/fs/mqueue of a queue table */
+	struct mq_ns *mq = mq_ns_new();
+	assert_int_equal(mq_sysctl_show(mq, "msgsize_max", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "8192\n");
+	assert_int_equal(mq_sysctl_write(mq, "msg_max", "0", 1), -EINVAL);
+	assert_int_equal(mq_sysctl_write(mq, "msgsize_max", "127", 3), -EINVAL);
+	assert_int_equal(mq_sysctl_write(mq, "msg_default", "65537", 5), -EINVAL);
+	assert_int_equal(mq_sysctl_write(mq, "queues_max", "-1\n", 3), 3);
+	assert_int_equal(mq_sysctl_show(mq, "queues_max", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "-1\n");
+	assert_int_equal(mq_sysctl_show(mq, "shmmax", buf, sizeof(buf)), -ENOENT);
+	mq_ns_put(mq);
 }
 
 static uint32_t same_id(void *arg, uint32_t id)
@@ -309,6 +344,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_msg_selection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sem_ops_and_undo, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shm_attach_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shm_remap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_shm_outlives_namespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sysctl, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_procfs, setup, teardown),

@@ -282,6 +282,37 @@ static void test_mqueue_fs(void **state)
 	tctx_fini(&t);
 }
 
+/* Tables of other IPC namespaces: separate names, RLIMIT_MSGQUEUE counted across them,
+ * and the last put of a table unlinks its queues (an open descriptor keeps its queue). */
+static void test_namespaces(void **state)
+{
+	struct mq_ns *a = mq_ns_new(), *b = mq_ns_new();
+	struct mq_caller u = caller(false);
+	struct mq_attr_k at = {.mq_maxmsg = 10, .mq_msgsize = 8192};
+	struct vfs_file *fa, *fb, *f2;
+	struct mq_notification n;
+	char buf[8192];
+	unsigned prio;
+	assert_non_null(a);
+	assert_non_null(b);
+	assert_int_equal(mq_open_queue(a, &u, "q", O_RDWR | O_CREAT | O_EXCL, 0600, &at, &fa), 0);
+	assert_int_equal(mq_open_queue(b, &u, "q", O_RDWR, 0, NULL, &f2), -ENOENT);
+	/* the first queue (81920 bytes and overhead) is charged in every namespace */
+	u.rlimit_msgqueue = 100000;
+	assert_int_equal(mq_open_queue(b, &u, "q", O_RDWR | O_CREAT | O_EXCL, 0600, &at, &fb),
+			 -EMFILE);
+	u.rlimit_msgqueue = 819200;
+	assert_int_equal(mq_open_queue(b, &u, "q", O_RDWR | O_CREAT | O_EXCL, 0600, &at, &fb), 0);
+	assert_int_equal(mq_send_msg(fa, "a", 1, 0, &n), 0);
+	assert_int_equal(mq_receive_msg(fb, buf, sizeof(buf), &prio), -EAGAIN);
+	mq_ns_put(a);
+	assert_int_equal(mq_receive_msg(fa, buf, sizeof(buf), &prio), 1);
+	vfs_file_put(fa);
+	mq_ns_put(b);
+	vfs_file_put(fb);
+	assert_int_equal(mq_live_queues, 0);
+}
+
 static void test_no_mq_leaks(void **state)
 {
 	assert_no_leaks();
@@ -295,7 +326,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_open_checks),	 cmocka_unit_test(test_limits),
 	    cmocka_unit_test(test_send_receive), cmocka_unit_test(test_notify),
-	    cmocka_unit_test(test_mqueue_fs),	 cmocka_unit_test(test_no_mq_leaks),
+	    cmocka_unit_test(test_mqueue_fs),	 cmocka_unit_test(test_namespaces),
+	    cmocka_unit_test(test_no_mq_leaks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
