@@ -18,18 +18,6 @@ static void *parked(void *arg)
 	return NULL;
 }
 
-static bool reads(const char *dir, const char *file, const char *want)
-{
-	char buf[256];
-	if (cg_read(dir, file, buf, sizeof(buf)) < 0)
-		return false;
-	if (strcmp(buf, want)) {
-		TAP_DIAG("%s: \"%s\", want \"%s\"", file, buf, want);
-		return false;
-	}
-	return true;
-}
-
 /* A child with two threads, moved into @dir; reports its threads' tids through @tids. */
 static pid_t threaded_child(const char *dir, pid_t tids[2], int *release_fd)
 {
@@ -72,9 +60,9 @@ int main(void)
 	TAP_PLAN(12);
 	const char *a = cg_mkdir(t, "a");
 	const char *b = a ? cg_mkdir(a, "b") : NULL;
-	TAP_OK(b && reads(b, "cgroup.type", "domain\n"), "a new cgroup's type is domain");
+	TAP_OK(b && cg_reads(b, "cgroup.type", "domain\n"), "a new cgroup's type is domain");
 	TAP_ERRNO(cg_write(b, "cgroup.type", "domain"), EINVAL, "writing \"domain\" is EINVAL");
-	TAP_OK(reads(b, "cgroup.events", "populated 0\nfrozen 0\n") &&
+	TAP_OK(cg_reads(b, "cgroup.events", "populated 0\nfrozen 0\n") &&
 		   cg_key(a, "cgroup.events", "populated") == 0,
 	       "empty cgroups are not populated");
 
@@ -92,9 +80,9 @@ int main(void)
 	TAP_OK(cg_key(b, "cgroup.events", "populated") == 0, "populated 0 again after the exit");
 
 	TAP_OK(cg_key(a, "cgroup.stat", "nr_descendants") == 1, "cgroup.stat: nr_descendants 1");
-	TAP_OK(reads(a, "cgroup.max.depth", "max\n") && reads(a, "cgroup.max.descendants", "max\n"),
+	TAP_OK(cg_reads(a, "cgroup.max.depth", "max\n") && cg_reads(a, "cgroup.max.descendants", "max\n"),
 	       "max.depth and max.descendants start at max");
-	TAP_OK(cg_write(a, "cgroup.max.depth", "1") == 0 && reads(a, "cgroup.max.depth", "1\n"),
+	TAP_OK(cg_write(a, "cgroup.max.depth", "1") == 0 && cg_reads(a, "cgroup.max.depth", "1\n"),
 	       "cgroup.max.depth = 1");
 	snprintf(p, sizeof(p), "%s/c", b);
 	TAP_ERRNO(mkdir(p, 0755), EAGAIN, "a cgroup two levels below is EAGAIN");

@@ -10,35 +10,23 @@
 #define PLAN_CPU 10
 #define PLAN_CPUSET 6
 
-static bool reads(const char *dir, const char *file, const char *want)
-{
-	char buf[256];
-	if (cg_read(dir, file, buf, sizeof(buf)) < 0)
-		return false;
-	if (strcmp(buf, want)) {
-		TAP_DIAG("%s: \"%s\", want \"%s\"", file, buf, want);
-		return false;
-	}
-	return true;
-}
-
 static void cpu_files(const char *t)
 {
 	char buf[1024];
 	TAP_OK(cg_write(t, "cgroup.subtree_control", "+cpu") == 0, "enabling cpu");
 	const char *a = cg_mkdir(t, "a");
-	TAP_OK(a && reads(a, "cpu.max", "max 100000\n"), "cpu.max starts at \"max 100000\"");
-	TAP_OK(cg_write(a, "cpu.max", "50000 100000") == 0 && reads(a, "cpu.max", "50000 100000\n"),
+	TAP_OK(a && cg_reads(a, "cpu.max", "max 100000\n"), "cpu.max starts at \"max 100000\"");
+	TAP_OK(cg_write(a, "cpu.max", "50000 100000") == 0 && cg_reads(a, "cpu.max", "50000 100000\n"),
 	       "cpu.max = 50000 100000");
 	TAP_OK(cg_write(a, "cpu.max", "12000000 1000000") == 0 &&
-		   reads(a, "cpu.max", "12000000 1000000\n"),
+		   cg_reads(a, "cpu.max", "12000000 1000000\n"),
 	       "a quota of twelve periods (several CPUs)");
-	TAP_OK(cg_write(a, "cpu.max", "max") == 0 && reads(a, "cpu.max", "max 1000000\n"),
+	TAP_OK(cg_write(a, "cpu.max", "max") == 0 && cg_reads(a, "cpu.max", "max 1000000\n"),
 	       "\"max\" alone keeps the period");
 	TAP_ERRNO(cg_write(a, "cpu.max", "50000 100"), EINVAL, "a period under 1ms is EINVAL");
 	TAP_ERRNO(cg_write(a, "cpu.max", "abc 100000"), EINVAL, "a quota that is no number is EINVAL");
-	TAP_OK(reads(a, "cpu.weight", "100\n"), "cpu.weight starts at 100");
-	TAP_OK(cg_write(a, "cpu.weight", "10000") == 0 && reads(a, "cpu.weight", "10000\n"),
+	TAP_OK(cg_reads(a, "cpu.weight", "100\n"), "cpu.weight starts at 100");
+	TAP_OK(cg_write(a, "cpu.weight", "10000") == 0 && cg_reads(a, "cpu.weight", "10000\n"),
 	       "cpu.weight = 10000");
 	bool keys = cg_read(a, "cpu.stat", buf, sizeof(buf)) > 0 && cg_key(a, "cpu.stat", "usage_usec") >= 0 &&
 		    cg_key(a, "cpu.stat", "user_usec") >= 0 && cg_key(a, "cpu.stat", "system_usec") >= 0;
@@ -52,18 +40,18 @@ static void cpuset_files(const char *t)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	TAP_OK(cg_write(t, "cgroup.subtree_control", "+cpuset") == 0, "enabling cpuset");
 	const char *a = cg_mkdir(t, "b");
-	TAP_OK(a && reads(a, "cpuset.cpus", "\n"), "cpuset.cpus starts empty");
+	TAP_OK(a && cg_reads(a, "cpuset.cpus", "\n"), "cpuset.cpus starts empty");
 	TAP_OK(cg_read(a, "cpuset.cpus.effective", eff, sizeof(eff)) > 0 &&
 		   cg_read(t, "cpuset.cpus.effective", buf, sizeof(buf)) > 0 && !strcmp(eff, buf),
 	       "an empty cpuset.cpus means the parent's effective CPUs (%s)", strtok(buf, "\n"));
-	TAP_OK(cg_write(a, "cpuset.cpus", "0") == 0 && reads(a, "cpuset.cpus", "0\n") &&
-		   reads(a, "cpuset.cpus.effective", "0\n"),
+	TAP_OK(cg_write(a, "cpuset.cpus", "0") == 0 && cg_reads(a, "cpuset.cpus", "0\n") &&
+		   cg_reads(a, "cpuset.cpus.effective", "0\n"),
 	       "cpuset.cpus = 0, and effective follows");
 	char bad[32];
 	snprintf(bad, sizeof(bad), "%ld", ncpu + 64);
 	TAP_ERRNO(cg_write(a, "cpuset.cpus", bad), EINVAL, "a CPU that does not exist is EINVAL");
-	TAP_OK(cg_write(a, "cpuset.mems", "0") == 0 && reads(a, "cpuset.mems", "0\n") &&
-		   reads(a, "cpuset.mems.effective", "0\n"),
+	TAP_OK(cg_write(a, "cpuset.mems", "0") == 0 && cg_reads(a, "cpuset.mems", "0\n") &&
+		   cg_reads(a, "cpuset.mems.effective", "0\n"),
 	       "cpuset.mems = 0, and effective follows");
 }
 

@@ -9,18 +9,6 @@
 #define PLAN 10
 #define TOUCH (16u << 20)
 
-static bool reads(const char *dir, const char *file, const char *want)
-{
-	char buf[256];
-	if (cg_read(dir, file, buf, sizeof(buf)) < 0)
-		return false;
-	if (strcmp(buf, want)) {
-		TAP_DIAG("%s: \"%s\", want \"%s\"", file, buf, want);
-		return false;
-	}
-	return true;
-}
-
 /* A child that moves itself into @dir, touches TOUCH bytes and waits; returns its pid. */
 static pid_t toucher(const char *dir, int *release_fd)
 {
@@ -60,19 +48,19 @@ static void memory_files(const char *t)
 {
 	TAP_OK(cg_write(t, "cgroup.subtree_control", "+memory") == 0, "enabling memory");
 	const char *a = cg_mkdir(t, "a");
-	TAP_OK(a && reads(a, "memory.max", "max\n") && reads(a, "memory.high", "max\n") &&
-		   reads(a, "memory.low", "0\n") && reads(a, "memory.min", "0\n") &&
-		   reads(a, "memory.swap.max", "max\n"),
+	TAP_OK(a && cg_reads(a, "memory.max", "max\n") && cg_reads(a, "memory.high", "max\n") &&
+		   cg_reads(a, "memory.low", "0\n") && cg_reads(a, "memory.min", "0\n") &&
+		   cg_reads(a, "memory.swap.max", "max\n"),
 	       "defaults: max, high max, low 0, min 0, swap.max max");
-	TAP_OK(cg_write(a, "memory.max", "1M") == 0 && reads(a, "memory.max", "1048576\n"),
+	TAP_OK(cg_write(a, "memory.max", "1M") == 0 && cg_reads(a, "memory.max", "1048576\n"),
 	       "memory.max = 1M reads 1048576");
-	TAP_OK(cg_write(a, "memory.max", "1048577") == 0 && reads(a, "memory.max", "1048576\n"),
+	TAP_OK(cg_write(a, "memory.max", "1048577") == 0 && cg_reads(a, "memory.max", "1048576\n"),
 	       "a size is rounded down to a page");
 	TAP_ERRNO(cg_write(a, "memory.max", "lots"), EINVAL, "a size that is no number is EINVAL");
 	TAP_OK(cg_write(a, "memory.max", "max") == 0 && cg_write(a, "memory.high", "64M") == 0 &&
-		   reads(a, "memory.high", "67108864\n"),
+		   cg_reads(a, "memory.high", "67108864\n"),
 	       "memory.max back to max; memory.high = 64M");
-	TAP_OK(cg_write(a, "memory.low", "4096") == 0 && reads(a, "memory.low", "4096\n"),
+	TAP_OK(cg_write(a, "memory.low", "4096") == 0 && cg_reads(a, "memory.low", "4096\n"),
 	       "memory.low = 4096");
 
 	int rel = -1;

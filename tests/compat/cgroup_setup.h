@@ -75,6 +75,19 @@ static inline bool cg_word(const char *list, const char *word)
 	return false;
 }
 
+/* Does @dir/@file read exactly @want? (A diagnostic line shows what it read.) */
+static inline bool cg_reads(const char *dir, const char *file, const char *want)
+{
+	char buf[256];
+	if (cg_read(dir, file, buf, sizeof(buf)) < 0)
+		return false;
+	if (strcmp(buf, want)) {
+		TAP_DIAG("%s: \"%s\", want \"%s\"", file, buf, want);
+		return false;
+	}
+	return true;
+}
+
 /* The value of "key N" in @dir/@file (cgroup.events, pids.events), or -1. */
 static inline long cg_key(const char *dir, const char *file, const char *key)
 {
