@@ -72,6 +72,9 @@ nobody:x:65534:65534:nobody:/nonexistent:/bin/false
 EOF
 printf 'root:x:0:\ndocker:x:999:\nnogroup:x:65534:\n' >"$R/etc/group"
 echo 'hosts: files dns' >"$R/etc/nsswitch.conf"
+# dockerd names the operating system from it (`docker info`)
+[ -e /usr/lib/os-release ] && mkdir -p "$R/usr/lib" && cp -L /usr/lib/os-release "$R/usr/lib/" &&
+	ln -s ../usr/lib/os-release "$R/etc/os-release"
 
 # The inner dockerd's runtime. Until bpf(2) runs BPF_PROG_TYPE_CGROUP_DEVICE programs in
 # the Sentry, runc 1.1 cannot apply cgroup v2 device rules (BPF_PROG_QUERY is ENOSYS) and
