@@ -10,7 +10,7 @@
 
 static short revents(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 	return poll(&p, 1, 0) == 1 ? p.revents : 0;
 }
 
@@ -27,13 +27,13 @@ int main(void)
 	/* a writer is open: this blocking open returns at once */
 	int late = open(path, O_RDONLY | O_CLOEXEC);
 	int ep = epoll_create1(EPOLL_CLOEXEC);
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.fd = late };
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.fd = late};
 	fcntl(late, F_SETFL, O_NONBLOCK);
 	TAP_OK(w >= 0 && late >= 0 && epoll_ctl(ep, EPOLL_CTL_ADD, late, &ev) == 0 &&
-		       read(late, &b, 1) == -1 && errno == EAGAIN && revents(late) == 0,
+		   read(late, &b, 1) == -1 && errno == EAGAIN && revents(late) == 0,
 	       "with a writer open: readers see nothing, read is EAGAIN");
 	close(w);
-	struct epoll_event out = { 0 };
+	struct epoll_event out = {0};
 	TAP_OK(epoll_wait(ep, &out, 1, 1000) == 1 && out.data.fd == late && (out.events & EPOLLHUP),
 	       "the writer closes: edge-triggered epoll reports EPOLLHUP to the later reader");
 	TAP_OK((revents(late) & POLLHUP) && (revents(early) & POLLHUP),

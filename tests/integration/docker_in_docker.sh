@@ -32,7 +32,7 @@ W=$(mktemp -d /tmp/cvisor-dind-XXXXXX)
 SOCK=$W/docker.sock
 DK=(docker -H "unix://$SOCK")
 D() { timeout 120 "${DK[@]}" "$@"; }
-DPID= MARKER_PID= MARKER_CG= MARKER_IF=
+DPID='' MARKER_PID='' MARKER_CG='' MARKER_IF=''
 cleanup() {
 	if [ -n "$DPID" ]; then
 		D ps -aq 2>/dev/null | xargs -r timeout 60 "${DK[@]}" rm -f >/dev/null 2>&1

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # dind_host_probe.sh - what a Docker-in-Docker workload can see of the host (busybox sh, as
 # root, fed on stdin: `sh -s MNT PID ARG IF CG SOCK < dind_host_probe.sh`).
 #
@@ -52,7 +53,7 @@ tr '\\0' ' ' <\$P/cmdline | grep -q "^sleep $ARG " && echo process
 grep -qE "(^| )$IF:" \$P/net/dev && echo netif
 [ -S \$P/root$SOCK ] && echo socket
 find /sys/fs/cgroup -maxdepth 3 -type d -name "$CG" | grep -q . && echo cgroup
-echo done
+echo end
 } >>$host_root$R/agent.out 2>&1
 EOF
 	# (the agent appends to a file the workload made: a file created behind the overlay's
@@ -63,8 +64,8 @@ EOF
 	echo 1 >$R/rel/x/notify_on_release
 	echo "$host_root$R/agent" >$R/rel/release_agent 2>/dev/null
 	sh -c "echo \$\$ >$R/rel/x/cgroup.procs"
-	for i in $(seq 50); do grep -qx done $R/agent.out && break; sleep 0.1; done
-	for w in $(grep -vx done $R/agent.out); do seen $w release_agent; done
+	for i in $(seq 50); do grep -qx end $R/agent.out && break; sleep 0.1; done
+	for w in $(grep -vx end $R/agent.out); do seen $w release_agent; done
 	rmdir $R/rel/x 2>/dev/null
 	umount $R/rel 2>/dev/null
 fi
