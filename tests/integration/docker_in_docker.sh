@@ -11,7 +11,7 @@
 # workload on cvisor, where all must stay hidden, and from a runc DinD container configured
 # as ../shared/ENVIRONMENT.md says, where it finds them (the difference is the point).
 # Nothing may be left behind by `docker rm -f`. Needs root; skips without docker.io or
-# busybox-static. Takes about a minute and a half here.
+# busybox-static. Takes about 35 s here.
 . "$(dirname "$0")/lib.sh"
 
 skip() {
