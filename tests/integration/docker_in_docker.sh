@@ -33,6 +33,15 @@ SOCK=$W/docker.sock
 DK=(docker -H "unix://$SOCK")
 D() { timeout 120 "${DK[@]}" "$@"; }
 DPID='' MARKER_PID='' MARKER_CG='' MARKER_IF=''
+# destroy_probe_hierarchies: the named cgroup v1 hierarchies the probe mounted through runc
+# outlive its unmount inside the container; mounted and unmounted here with no child cgroup,
+# the kernel destroys them
+destroy_probe_hierarchies() {
+	local h
+	for h in $(sed -n 's/^[0-9]*:name=\(dindprobe[0-9]*\):.*/\1/p' /proc/self/cgroup); do
+		mkdir -p "$W/cg" && mount -t cgroup -o "none,name=$h" none "$W/cg" && umount "$W/cg"
+	done
+}
 cleanup() {
 	if [ -n "$DPID" ]; then
 		D ps -aq 2>/dev/null | xargs -r timeout 60 "${DK[@]}" rm -f >/dev/null 2>&1
@@ -45,6 +54,7 @@ cleanup() {
 	[ -n "$MARKER_CG" ] && rmdir "$MARKER_CG" 2>/dev/null
 	[ -n "$MARKER_IF" ] && ip link del "$MARKER_IF" 2>/dev/null
 	mountpoint -q "$W/marker" && umount "$W/marker"
+	destroy_probe_hierarchies
 	grep -q " $W/" /proc/self/mountinfo && umount -R "$W/data" 2>/dev/null
 	rm -rf "$W"
 }
@@ -260,6 +270,11 @@ probe_check "cvisor DinD (--cap-add all), inner --privileged" hidden \
 if secs=$(start_dind dindrunc "${RUNC_DIND[@]}"); then
 	t_ok "runc DinD baseline: inner dockerd answers (${secs}s)"
 	probe_check "runc DinD (17 caps, host cgroups)" seen "$(D exec -i dindrunc sh -s "${PROBE_ARGS[@]}" <"$P" 2>&1)"
+	destroy_probe_hierarchies
+	for i in $(seq 30); do grep -q ':name=dindprobe' /proc/self/cgroup || break; sleep 0.1; done
+	left=$(grep ':name=dindprobe' /proc/self/cgroup)
+	[ -z "$left" ] && t_ok "the probe's cgroup v1 hierarchy is destroyed" ||
+		t_fail "the probe's cgroup v1 hierarchy is destroyed" "$left"
 else
 	t_fail "runc DinD baseline: inner dockerd answers" "$(cat "$W/dindrunc.run"; D logs dindrunc 2>&1 | tail -5)"
 fi
