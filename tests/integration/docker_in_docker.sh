@@ -247,7 +247,7 @@ fi
 mkdir "$MARKER_CG" && echo $MARKER_PID >"$MARKER_CG/cgroup.procs"
 MARKER_IF=cvdm$$
 ip link add $MARKER_IF type veth peer name ${MARKER_IF}p 2>/dev/null || MARKER_IF=
-PROBE_ARGS=("$W/marker" $MARKER_PID $MARKER_ARG "${MARKER_IF:-none}" "${MARKER_CG##*/}" "$SOCK")
+PROBE_ARGS=("$W/marker" "$MARKER_PID" "$MARKER_ARG" "${MARKER_IF:-none}" "${MARKER_CG##*/}" "$SOCK")
 ITEMS="mount process netif cgroup socket"
 [ -n "$MARKER_IF" ] || ITEMS="mount process cgroup socket"
 
