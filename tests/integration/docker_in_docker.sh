@@ -11,7 +11,7 @@
 # workload on cvisor, where all must stay hidden, and from a runc DinD container configured
 # as ../shared/ENVIRONMENT.md says, where it finds them (the difference is the point).
 # Nothing may be left behind by `docker rm -f`. Needs root; skips without docker.io or
-# busybox-static. Takes about 35 s here.
+# busybox-static. Takes 35-50 s here.
 . "$(dirname "$0")/lib.sh"
 
 skip() {
@@ -146,6 +146,15 @@ t_expect "docker run --network=host: the DinD container's hostname and interface
 	"$(D exec dind sh -c 'hostname; ls /sys/class/net')" \
 	"${X[@]}" docker run --rm --network=host bb:1 sh -c 'hostname; ls /sys/class/net'
 t_expect "docker run -e -w -u" 0 "x=1 /tmp 1" "${X[@]}" docker run --rm --network=none -e X=1 -w /tmp -u 1 bb:1 sh -c 'echo x=$X $(pwd) $(id -u)'
+t_expect "docker run -v (a bind of the DinD's directory) and --read-only" 0 "in-dind
+ro" "${X[@]}" sh -c 'mkdir -p /vol && echo in-dind >/vol/f && docker run --rm --network=none --read-only \
+	-v /vol:/v bb:1 sh -c "cat /v/f; echo out >/v/g; touch /x 2>/dev/null || echo ro" && [ "$(cat /vol/g)" = out ]'
+# the inner runc applies --pids-limit through the Sentry's cgroup v2: with the shell and 4
+# children at the limit, the 5th fork fails (and ash gives up)
+out=$("${X[@]}" docker run --rm --network=none --pids-limit 5 bb:1 sh -c \
+	'i=0; while [ $i -lt 6 ]; do sleep 5 & i=$((i + 1)); echo $i; done' 2>/dev/null | tr '\n' ' ')
+[ "$out" == "1 2 3 4 " ] && t_ok "docker run --pids-limit 5: the 5th fork fails" ||
+	t_fail "docker run --pids-limit 5: the 5th fork fails" "forked: $out"
 
 # run -d, exec, logs, stop (SIGTERM reaches the container's init), rm
 cid=$("${X[@]}" docker run -d --network=none bb:1 sh -c 'echo started; trap "echo got-term; exit 0" TERM; while true; do sleep 0.1; done' 2>&1)
@@ -162,6 +171,12 @@ logs=$(D exec dind docker logs "$cid" 2>&1 | tr '\n' ' ')
 	t_ok "docker stop: SIGTERM reached the container (${took}s), exit 0" ||
 	t_fail "docker stop: SIGTERM reached the container" "took ${took}s, state '$st', logs '$logs'"
 t_expect "docker rm" 0 "" "${X[@]}" docker rm "$cid"
+cid=$("${X[@]}" docker run -d --network=none bb:1 sleep 60 2>&1)
+out=$(D exec dind sh -c "docker pause $cid >/dev/null && docker inspect -f '{{.State.Status}}' $cid &&
+	docker unpause $cid >/dev/null && docker inspect -f '{{.State.Status}}' $cid" 2>&1 | tr '\n' ' ')
+[ "$out" == "paused running " ] && t_ok "docker pause, unpause (the Sentry's cgroup freezer)" ||
+	t_fail "docker pause, unpause" "$out"
+D exec dind docker rm -f "$cid" >/dev/null 2>&1
 cid=$("${X[@]}" docker run -d --network=none bb:1 sh -c 'trap "" TERM; echo ignoring; while true; do sleep 0.1; done' 2>&1)
 for i in $(seq 50); do [ "$(D exec dind docker logs "$cid" 2>&1)" == ignoring ] && break; sleep 0.1; done
 s=$(date +%s)
