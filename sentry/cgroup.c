@@ -8,6 +8,7 @@
  * resume tasks itself (freeze.c does). */
 #include "sentry/cgroup.h"
 #include "sentry/freeze.h"
+#include "sentry/nsproxy.h"
 #include "sentry/pidns.h"
 #include "vfs/fs/cgroupfs.h"
 #include "common/log.h"
@@ -284,6 +285,24 @@ static struct cgroup *ops_of_pid(int pid)
 	return cg;
 }
 
+/* See sentry/cgroup.h. */
+struct cgroup *cgroup_of_task(struct task *t)
+{
+	return tg_cgroup(t->tg);
+}
+
+/* The root of the caller's cgroup namespace (a new reference): where its cgroup2 mounts
+ * start, as Linux's cgroup_get_tree roots them at the mounter's cgroupns. */
+static struct cgroup *ops_ns_root(void)
+{
+	struct task *t = &sentry_current_task ? sentry_current_task : NULL;
+	struct cgroup_ns *ns = t && t->ns ? t->ns->cgroup : NULL;
+	struct cgroup *cg = ns && ns->root ? ns->root : cgroup_root();
+	if (cg)
+		cgroup_get(cg);
+	return cg;
+}
+
 static const struct cgroupfs_host_ops sentry_cgroup_ops = {
     .list = ops_list,
     .attach = ops_attach,
@@ -292,4 +311,5 @@ static const struct cgroupfs_host_ops sentry_cgroup_ops = {
     .subtree_frozen = ops_subtree_frozen,
     .kill = ops_kill,
     .of_pid = ops_of_pid,
+    .ns_root = ops_ns_root,
 };

@@ -29,5 +29,7 @@ int cgroup_clone_reserve(struct task *t);
 void cgroup_clone_unreserve(struct task *t);
 /* Moves @tg into @cg (cgroup.procs): charges move, membership counts, freezer. */
 void cgroup_tg_migrate(struct thread_group *tg, struct cgroup *cg);
+/* The cgroup of @t's thread group (borrowed; the root before it joined one). */
+struct cgroup *cgroup_of_task(struct task *t);
 
 #endif

@@ -7,6 +7,8 @@
 #include "netstack/netns.h"
 #include "sentry/pidns.h"
 #include "sentry/task.h"
+#include "sentry/cgroup.h"
+#include "vfs/fs/cgroupfs.h"
 #include "vfs/internal.h"
 #include <errno.h>
 #include <sched.h>
@@ -33,7 +35,7 @@ uint64_t ns_next_ino(void)
 
 static struct uts_ns init_uts = { .ns = { .refs = 1, .ino = 4026531838ULL } };
 static struct ipc_ns init_ipc = { .ns = { .refs = 1, .ino = 4026531839ULL } };
-static struct cgroup_ns init_cgroup = { .ns = { .refs = 1, .ino = 4026531835ULL }, .root = "/" };
+static struct cgroup_ns init_cgroup = { .ns = { .refs = 1, .ino = 4026531835ULL } };
 static struct net_ns init_net = { .ns = { .refs = 1, .ino = 4026531840ULL } };
 
 struct uts_ns *uts_ns_init(void)
@@ -96,8 +98,11 @@ void ipc_ns_put(struct ipc_ns *ns)
 
 void cgroup_ns_put(struct cgroup_ns *ns)
 {
-	if (ns_common_put(&ns->ns, &init_cgroup.ns))
-		free(ns);
+	if (!ns_common_put(&ns->ns, &init_cgroup.ns))
+		return;
+	if (ns->root)
+		cgroup_put(ns->root);
+	free(ns);
 }
 
 void net_ns_put(struct net_ns *ns)
@@ -253,11 +258,6 @@ struct netns *net_task_ns(void)
 	return sentry_current_task ? task_net_stack(sentry_current_task) : NULL;
 }
 
-const char *task_cgroup_path(struct task *t)
-{
-	return "/"; /* cgroupfs places tasks: the path relative to t->ns->cgroup->root */
-}
-
 int task_ns_check(struct task *t, uint64_t flags, bool is_unshare)
 {
 	struct thread_group *tg = t->tg;
@@ -320,7 +320,8 @@ static int ns_build(struct task *t, const struct task_ns *old, uint64_t flags,
 		struct cgroup_ns *c = ns_alloc(sizeof(*c), owner);
 		if (!c)
 			goto fail;
-		snprintf(c->root, sizeof(c->root), "%s", task_cgroup_path(t));
+		c->root = cgroup_of_task(t);
+		cgroup_get(c->root);
 		cgroup_ns_put(ns->cgroup);
 		ns->cgroup = c;
 	}

@@ -54,11 +54,12 @@ struct ipc_ns {
 	void *mqueue;
 };
 
-/* cgroup: the root of the task's cgroup view (cgroupfs is another layer's; until it
- * exists every task is in "/"). */
+/* cgroup: the root of the task's cgroup view, the cgroup its creator was in (a reference;
+ * NULL in the initial namespace: the hierarchy's root). cgroup2 mounts start there. */
+struct cgroup;
 struct cgroup_ns {
 	struct ns_common ns;
-	char root[256];
+	struct cgroup *root;
 };
 
 /* net: @stack is the network stack instance the netstack gives (netns_clone_for_task),
@@ -175,9 +176,6 @@ int task_fs_users(struct vfs_fs_ctx *fs);
 void *task_net_stack(struct task *t);
 /* The UTS namespace of @t (never NULL). */
 struct uts_ns *task_uts(struct task *t);
-/* The cgroup path of @t relative to its cgroup namespace's root (/proc/<pid>/cgroup):
- * "/" until cgroupfs places tasks. */
-const char *task_cgroup_path(struct task *t);
 
 /* ---- user namespaces (userns.c) ---- */
 struct user_ns *user_ns_init(void);

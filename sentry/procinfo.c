@@ -578,13 +578,6 @@ static ssize_t proc_id_map_write(int pid, int which, const char *buf, size_t len
 	return err ? err : (ssize_t)len;
 }
 
-static int proc_cgroup_path(int pid, char *buf, size_t size)
-{
-	struct task *t = ns_task(pid);
-	snprintf(buf, size, "%s", t ? task_cgroup_path(t) : "/");
-	return 0;
-}
-
 static int64_t proc_uptime_ns(void)
 {
 	return stimer_now_ns() - sandbox_boot_ns();
@@ -639,7 +632,6 @@ const struct vfs_proc_ops sentry_proc_ops = {
 	.ns_ioctl = proc_ns_ioctl,
 	.id_map_show = proc_id_map_show,
 	.id_map_write = proc_id_map_write,
-	.cgroup_path = proc_cgroup_path,
 	.uptime_ns = proc_uptime_ns,
 	.get_hostname = proc_get_hostname,
 	.set_hostname = proc_set_hostname,

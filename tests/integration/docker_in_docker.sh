@@ -149,6 +149,13 @@ t_expect "docker run -e -w -u" 0 "x=1 /tmp 1" "${X[@]}" docker run --rm --networ
 t_expect "docker run -v (a bind of the DinD's directory) and --read-only" 0 "in-dind
 ro" "${X[@]}" sh -c 'mkdir -p /vol && echo in-dind >/vol/f && docker run --rm --network=none --read-only \
 	-v /vol:/v bb:1 sh -c "cat /v/f; echo out >/v/g; touch /x 2>/dev/null || echo ro" && [ "$(cat /vol/g)" = out ]'
+# the inner container's own cgroup namespace: /sys/fs/cgroup is its cgroup, with its limit
+# (stdout only: dockerd warns that swap limits are unsupported)
+out=$("${X[@]}" docker run --rm --network=none --memory 64m bb:1 sh -c \
+	'echo $(cat /sys/fs/cgroup/memory.max) $(cat /proc/self/cgroup) $([ -e /sys/fs/cgroup/docker ] || echo no-siblings)' 2>/dev/null)
+[ "$out" == "67108864 0::/ no-siblings" ] &&
+	t_ok "docker run --memory 64m: its /sys/fs/cgroup is its own cgroup (cgroup namespace)" ||
+	t_fail "docker run --memory 64m: its /sys/fs/cgroup is its own cgroup (cgroup namespace)" "$out"
 # the inner runc applies --pids-limit through the Sentry's cgroup v2: with the shell and 4
 # children at the limit, the 5th fork fails (and ash gives up)
 out=$("${X[@]}" docker run --rm --network=none --pids-limit 5 bb:1 sh -c \

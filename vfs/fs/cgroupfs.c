@@ -408,17 +408,24 @@ int cgroupfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **ou
 	int err = check_opts(data);
 	if (err)
 		return err;
-	struct cgroup *root = cgroup_root();
+	/* the mount starts at the mounter's cgroup namespace root */
+	const struct cgroupfs_host_ops *h = cgroupfs_host();
+	struct cgroup *root = h && h->ns_root ? h->ns_root() : NULL;
+	if (!root && (root = cgroup_root()))
+		cgroup_get(root);
 	if (!root)
 		return -ENOMEM;
 	struct vfs_sb *sb = vfs_sb_new("cgroup2", &cg_sb_ops, NULL);
-	if (!sb)
+	if (!sb) {
+		cgroup_put(root);
 		return -ENOMEM;
+	}
 	sb->magic = CGROUP2_SUPER_MAGIC;
 	sb->flags |= VFS_SB_NO_DCACHE_NEG;
 	if (flags & 1 /* MS_RDONLY */)
 		sb->flags |= VFS_SB_RDONLY;
-	struct vfs_inode *i = cg_inode(sb, root, NULL);
+	struct vfs_inode *i = cg_inode(sb, root, NULL); /* takes its own reference */
+	cgroup_put(root);
 	if (!i || vfs_sb_set_root(sb, i)) {
 		vfs_sb_put(sb);
 		return -ENOMEM;

@@ -91,6 +91,9 @@ struct cgroupfs_host_ops {
 	void (*kill)(struct cgroup *cg);
 	/* The cgroup of process @pid (as the caller sees it): a new reference, or NULL. */
 	struct cgroup *(*of_pid)(int pid);
+	/* The root of the caller's cgroup namespace, where a cgroup2 mount it makes starts: a
+	 * new reference, or NULL (then the hierarchy's root). */
+	struct cgroup *(*ns_root)(void);
 };
 void cgroupfs_set_host_ops(const struct cgroupfs_host_ops *ops);
 

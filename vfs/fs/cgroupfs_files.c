@@ -728,13 +728,52 @@ int cgroupfs_show(struct cgroup *cg, const char *name, struct proc_buf *b)
 	return f->show ? f->show(cg, b) : -EINVAL;
 }
 
+/* The path of @cg seen from @root ("/", "/b", "/..", "/../c"), as Linux's cgroup_path_ns:
+ * "/.." for each level of @root above their common ancestor, then the way down to @cg.
+ * Length or -ENAMETOOLONG. */
+static int path_from(struct cgroup *cg, struct cgroup *root, char *buf, size_t size)
+{
+	struct cgroup *a = cg, *r = root;
+	int ups = 0;
+	while (r->level > a->level) {
+		r = r->parent;
+		ups++;
+	}
+	while (a->level > r->level)
+		a = a->parent;
+	while (a != r) {
+		a = a->parent;
+		r = r->parent;
+		ups++;
+	}
+	char down[VFS_PATH_MAX], common[VFS_PATH_MAX];
+	if (cgroup_path(cg, down, sizeof(down)) < 0 || cgroup_path(a, common, sizeof(common)) < 0)
+		return -ENAMETOOLONG;
+	const char *rest = down + (a->parent ? strlen(common) : 0); /* "" or "/b/c" */
+	if (rest[0] == '/' && !rest[1])
+		rest++; /* @cg is the root: nothing below the common ancestor */
+	size_t len = 0;
+	for (int i = 0; i < ups; i++)
+		len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "/..");
+	len += (size_t)snprintf(buf + len, len < size ? size - len : 0, "%s",
+				len || *rest ? rest : "/");
+	return len < size ? (int)len : -ENAMETOOLONG;
+}
+
 void cgroupfs_show_pid(int pid, struct proc_buf *b)
 {
 	struct cgroup *cg = host && host->of_pid ? host->of_pid(pid) : NULL;
+	struct cgroup *root = cg && host->ns_root ? host->ns_root() : NULL;
 	char path[VFS_PATH_MAX];
-	if (!cg || cgroup_path(cg, path, sizeof(path)) < 0)
+	int len = -1;
+	if (cg) /* relative to the reader's cgroup namespace root */
+		len = root ? path_from(cg, root, path, sizeof(path))
+			   : cgroup_path(cg, path, sizeof(path));
+	if (len < 0)
 		snprintf(path, sizeof(path), "/");
 	proc_buf_printf(b, "0::%s\n", path);
+	if (root)
+		cgroup_put(root);
 	if (cg)
 		cgroup_put(cg);
 }

@@ -121,8 +121,6 @@ struct vfs_proc_ops {
 	 * sees it (0 or -errno), and one write by the caller (bytes consumed or -errno). */
 	int (*id_map_show)(int pid, int which, char *buf, size_t size);
 	ssize_t (*id_map_write)(int pid, int which, const char *buf, size_t len);
-	/* /proc/<pid>/cgroup's path: relative to the caller's cgroup namespace root. */
-	int (*cgroup_path)(int pid, char *buf, size_t size);
 	/* ns since the sandbox started (uptime, starttime). */
 	int64_t (*uptime_ns)(void);
 	/* The caller's UTS namespace's hostname: get copies (NUL-terminated); set takes @len
