@@ -9,6 +9,7 @@
 #include "sentry/cgroup.h"
 #include "sentry/bpf/bpf_cgroup.h"
 #include "sentry/freeze.h"
+#include "sentry/nsproxy.h"
 #include "sentry/pidns.h"
 #include "vfs/fs/cgroupfs.h"
 #include "common/log.h"

@@ -58,7 +58,8 @@ struct vfs_pipe {
 struct pipe_end {
 	struct vfs_pipe *p;
 	bool rd, wr;
-	unsigned w_seen; /* w_counter at open: a fifo reader sees no EPOLLHUP before a writer */
+	unsigned w_seen; /* a fifo reader opened O_NONBLOCK with no writer: w_counter then (it
+			  * sees no EPOLLHUP before a writer came); 0 for every other end */
 };
 
 long vfs_live_pipes;
@@ -447,7 +448,6 @@ static struct vfs_file *pipe_end_new(struct vfs_pipe *p, int flags, bool fifo, c
 		p->writers++;
 		p->w_counter++;
 	}
-	e->w_seen = p->w_counter;
 	return f;
 }
 
@@ -614,6 +614,10 @@ int vfs_fifo_open(void **slot, int flags, struct vfs_file **out, struct waitq **
 		ret = -ENOMEM;
 		goto out_maybe_free;
 	}
+	/* as Linux's fifo_open: only this reader waits for a writer before seeing EPOLLHUP; one
+	 * opened while a writer is open sees it when the last writer closes */
+	if (reader && nonblock && !p->writers)
+		((struct pipe_end *)f->priv)->w_seen = p->w_counter;
 	if (acc == O_RDONLY || acc == O_RDWR)
 		fifo_satisfy(p, false);
 	if (acc == O_WRONLY || acc == O_RDWR)

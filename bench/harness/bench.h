@@ -22,6 +22,7 @@ enum bench_kind {
 	KIND_STARTUP, /* a trivial command; metric is wall time */
 	KIND_MEMORY,  /* an idle command; metric is the peak RSS of the process tree */
 	KIND_DOCKER,  /* docker run with a runtime per peer (private dockerd); wall time */
+	KIND_DIND, /* bench/harness/dind.sh SUBCMD RUNTIME in a DinD container per peer; "ms X" */
 };
 
 /* One benchmark case: data, not code (cases.c). */
@@ -125,6 +126,12 @@ int bench_docker_start(struct bench_run *r, const char *image);
 void bench_docker_stop(struct bench_run *r);
 const char *bench_docker_runtime(const char *peer);
 const char *bench_docker_peer_why(int p);
+
+/* dind.c: the Docker-in-Docker cases, one DinD container per peer */
+void bench_dind_start(struct bench_run *r);
+void bench_dind_stop(struct bench_run *r);
+const char *bench_dind_peer_why(int p);
+const char *bench_dind_script(struct bench_run *r, char *buf);
 
 /* run.c */
 void bench_run_init(void);

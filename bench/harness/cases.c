@@ -57,6 +57,12 @@ const struct bench_case bench_cases[] = {
     {"docker_true", KIND_DOCKER,
      "docker run --rm IMAGE /bin/true, private dockerd (runc as native, cvisor, runsc)",
      "/bin/true"},
+    /* Docker in Docker: a DinD container per peer on that dockerd (dind.c, dind.sh); the
+     * native column is runc with ENVIRONMENT.md's DinD configuration */
+    {"dind_ready", KIND_DIND, "DinD container: docker start until the inner dockerd answers",
+     "ready"},
+    {"dind_run_true", KIND_DIND, "inner docker run --rm --network=none IMAGE true", "run"},
+    {"dind_build3", KIND_DIND, "inner docker build --no-cache: FROM, COPY, RUN (classic)", "build"},
 };
 
 const int bench_ncases = sizeof(bench_cases) / sizeof(bench_cases[0]);
@@ -77,7 +83,8 @@ const char *bench_kind_unit(enum bench_kind kind)
 /* bench_kind_name - returns the kind's name as written in the JSON. */
 const char *bench_kind_name(enum bench_kind kind)
 {
-	static const char *const names[] = {"micro", "macro", "startup", "memory", "docker"};
+	static const char *const names[] = {"micro",  "macro",	"startup",
+					    "memory", "docker", "dind"};
 
 	return names[kind];
 }

@@ -220,6 +220,19 @@ static bool build_argv(struct bench_run *r, const struct bench_case *c, struct b
 {
 	int n = 0, i;
 
+	if (c->kind == KIND_DIND) {
+		static char rt[32];
+
+		if (!bench_docker_runtime(p->name))
+			return false;
+		snprintf(rt, sizeof(rt), "%s", bench_docker_runtime(p->name));
+		argv[n++] = "/bin/sh";
+		argv[n++] = (char *)bench_dind_script(r, path);
+		argv[n++] = (char *)c->prog;
+		argv[n++] = rt;
+		argv[n] = NULL;
+		return true;
+	}
 	if (c->kind == KIND_DOCKER) {
 		static char rt[64];
 
@@ -310,13 +323,14 @@ static void record(const struct bench_case *c, struct bench_result *res, struct 
 {
 	double metric = o->wall_ms;
 
-	if (o->status == RUN_OK && c->kind == KIND_MICRO) {
-		const char *s = strstr(o->out, "ns_per_op ");
+	if (o->status == RUN_OK && (c->kind == KIND_MICRO || c->kind == KIND_DIND)) {
+		const char *key = c->kind == KIND_MICRO ? "ns_per_op " : "ms ";
+		const char *s = strstr(o->out, key);
 
-		if (!s || sscanf(s + 10, "%lf", &metric) != 1) {
+		if (!s || sscanf(s + strlen(key), "%lf", &metric) != 1) {
 			o->status = RUN_FAILED;
-			snprintf(o->reason, sizeof(o->reason),
-				 "no ns_per_op line in output: %.200s", o->out);
+			snprintf(o->reason, sizeof(o->reason), "no %sline in output: %.200s", key,
+				 o->out);
 		}
 	}
 	if (o->status == RUN_OK && c->kind == KIND_MEMORY)
@@ -430,7 +444,7 @@ static const char *case_setup(struct bench_run *r, int ci, char *tar, size_t len
 		if (broken) {
 			res->status = RUN_FAILED;
 			snprintf(res->reason, sizeof(res->reason), "%s", why);
-		} else if (c->kind == KIND_DOCKER && !r->docker_ok) {
+		} else if ((c->kind == KIND_DOCKER || c->kind == KIND_DIND) && !r->docker_ok) {
 			res->status = RUN_MISSING;
 			snprintf(res->reason, sizeof(res->reason), "%s", r->docker_reason);
 		} else if (c->kind == KIND_DOCKER && bench_docker_peer_why(p)) {
@@ -438,7 +452,14 @@ static const char *case_setup(struct bench_run *r, int ci, char *tar, size_t len
 
 			res->status = strstr(why_p, "warm-up") ? RUN_FAILED : RUN_MISSING;
 			snprintf(res->reason, sizeof(res->reason), "%s", why_p);
-		} else if (!peer->usable && c->kind != KIND_DOCKER) {
+		} else if (c->kind == KIND_DIND && bench_dind_peer_why(p)) {
+			const char *why_p = bench_dind_peer_why(p);
+
+			res->status = strstr(why_p, "set-up") || strstr(why_p, "warm-up")
+					  ? RUN_FAILED
+					  : RUN_MISSING;
+			snprintf(res->reason, sizeof(res->reason), "%s", why_p);
+		} else if (!peer->usable && c->kind != KIND_DOCKER && c->kind != KIND_DIND) {
 			res->status = peer->absent ? RUN_MISSING : RUN_FAILED;
 			snprintf(res->reason, sizeof(res->reason), "%s", peer->reason);
 		}
@@ -649,11 +670,17 @@ int main(int argc, char **argv)
 			r.peers[p]->usable ? r.peers[p]->version : r.peers[p]->reason);
 	}
 	for (ci = 0; ci < r.ncases; ci++)
-		if (r.cases[ci]->kind == KIND_DOCKER) {
+		if (r.cases[ci]->kind == KIND_DOCKER || r.cases[ci]->kind == KIND_DIND) {
 			bench_docker_start(&r, DOCKER_IMAGE);
 			break;
 		}
+	for (ci = 0; ci < r.ncases; ci++)
+		if (r.cases[ci]->kind == KIND_DIND && r.docker_ok) {
+			bench_dind_start(&r);
+			break;
+		}
 	run_all(&r);
+	bench_dind_stop(&r);
 	bench_docker_stop(&r);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	r.elapsed_s = (t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9;

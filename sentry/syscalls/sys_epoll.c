@@ -3,6 +3,7 @@
  * Never blocks: epoll_wait parks on the instance's queue with the call's deadline
  * (kept in task_call_scratch across re-runs). */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <time.h>
@@ -50,12 +51,18 @@ long sys_epoll_ctl(struct task *t, const struct syscall_args *a)
 	long ret;
 	if (op != EPOLL_CTL_DEL && guest_copy_in(task_mem(t), &ev, ev_gaddr, sizeof(ev)))
 		return -EFAULT;
+	/* an O_PATH descriptor is no file here (Linux's fdget skips them): EBADF */
 	struct vfs_file *epf = vfs_fdtable_lookup(task_fdt(t), epfd);
 	if (!epf)
 		return -EBADF;
+	ret = -EBADF;
+	if (epf->flags & O_PATH)
+		goto out_put_ep;
 	struct vfs_file *tf = vfs_fdtable_lookup(task_fdt(t), fd);
-	if (!tf) {
-		ret = -EBADF;
+	if (!tf)
+		goto out_put_ep;
+	if (tf->flags & O_PATH) {
+		vfs_file_put(tf);
 		goto out_put_ep;
 	}
 	const struct vfs_cred *cr = task_cred(t);

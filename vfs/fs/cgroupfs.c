@@ -438,7 +438,7 @@ int cgroupfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **ou
 	sb->flags |= VFS_SB_NO_DCACHE_NEG;
 	if (flags & 1 /* MS_RDONLY */)
 		sb->flags |= VFS_SB_RDONLY;
-	struct vfs_inode *i = cg_inode(sb, root, NULL);
+	struct vfs_inode *i = cg_inode(sb, root, NULL); /* takes its own reference */
 	if (!i || vfs_sb_set_root(sb, i)) {
 		vfs_sb_put(sb);
 		return -ENOMEM;
