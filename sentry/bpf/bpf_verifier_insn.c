@@ -123,49 +123,125 @@ static int alu_neg_end(struct vwalk_ctx *vc, struct vstate *st, const struct bpf
 	return 0;
 }
 
-/* dst op= src where one of them is a pointer (Linux's adjust_ptr_min_max_vals). */
+/* The signed lower bound of scalar @r (64-bit). */
+static int64_t smin_of(const struct vreg *r)
+{
+	if (r->umax < (1ULL << 63) || r->umin >= (1ULL << 63))
+		return (int64_t)r->umin;
+	return INT64_MIN;
+}
+
+static int64_t smax_of(const struct vreg *r)
+{
+	if (r->umax < (1ULL << 63) || r->umin >= (1ULL << 63))
+		return (int64_t)r->umax;
+	return INT64_MAX;
+}
+
+/* Linux's check_reg_sane_offset for the number @num added to a @ptype pointer. */
+static int sane_offset(struct vwalk_ctx *vc, const struct vreg *num, uint8_t ptype)
+{
+	int64_t smin = smin_of(num);
+	if (tnum_is_const(num->var) && ((int64_t)num->var.value >= MAX_PTR_OFF ||
+					(int64_t)num->var.value <= -MAX_PTR_OFF)) {
+		LOG("math between %s pointer and %lld is not allowed\n", type_name(ptype),
+		    (long long)num->var.value);
+		return -EINVAL;
+	}
+	if (smin == INT64_MIN) {
+		LOG("math between %s pointer and register with unbounded min value is not "
+		    "allowed\n",
+		    type_name(ptype));
+		return -EINVAL;
+	}
+	if (smin >= MAX_PTR_OFF || smin <= -MAX_PTR_OFF) {
+		LOG("value %lld makes %s pointer be out of bounds\n", (long long)smin,
+		    type_name(ptype));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* dst op= src where one of them is a pointer (Linux's adjust_reg_min_max_vals and
+ * adjust_ptr_min_max_vals, with CAP_BPF and CAP_PERFMON). */
 static int alu_ptr(struct vwalk_ctx *vc, struct vreg *d, const struct vreg *s,
 		   const struct bpf_insn *in)
 {
 	uint8_t op = BPF_OP(in->code);
-	if (BPF_CLASS(in->code) == BPF_ALU) {
-		LOG("R%d 32-bit pointer arithmetic prohibited\n", in->dst_reg);
-		return -EACCES;
-	}
 	if (is_ptr(d) && is_ptr(s)) {
-		if (op == BPF_SUB) { /* pointer - pointer: a number (CAP_BPF) */
+		if (op == BPF_SUB) { /* pointer - pointer: a number */
 			mark_scalar(d, tnum_unknown());
 			return 0;
 		}
 		LOG("R%d pointer %s pointer prohibited\n", in->dst_reg, alu_names[op >> 4]);
 		return -EACCES;
 	}
-	if (op == BPF_AND || op == BPF_OR || op == BPF_XOR) {
-		LOG("R%d bitwise operator %s on pointer prohibited\n", in->dst_reg,
-		    alu_names[op >> 4]);
-		return -EACCES;
-	}
-	if (op != BPF_ADD && op != BPF_SUB) {
-		LOG("R%d pointer arithmetic with %s operator prohibited\n", in->dst_reg,
-		    alu_names[op >> 4]);
+	if (BPF_CLASS(in->code) == BPF_ALU) {
+		if (op == BPF_SUB) { /* a meaningless number */
+			mark_scalar(d, tnum_unknown());
+			return 0;
+		}
+		LOG("R%d 32-bit pointer arithmetic prohibited\n", in->dst_reg);
 		return -EACCES;
 	}
 	struct vreg ptr = is_ptr(d) ? *d : *s;
 	const struct vreg *num = is_ptr(d) ? s : d;
-	if (!is_ptr(d) && op == BPF_SUB) {
-		LOG("R%d tried to subtract pointer from scalar\n", in->dst_reg);
+	int err = sane_offset(vc, num, ptr.type);
+	if (err)
+		return err;
+	switch (op) {
+	case BPF_ADD:
+		break;
+	case BPF_SUB:
+		if (!is_ptr(d)) {
+			LOG("R%d tried to subtract pointer from scalar\n", in->dst_reg);
+			return -EACCES;
+		}
+		if (ptr.type == VR_STACK) {
+			LOG("R%d subtraction from stack pointer prohibited\n", in->dst_reg);
+			return -EACCES;
+		}
+		break;
+	case BPF_AND:
+	case BPF_OR:
+	case BPF_XOR:
+		LOG("R%d bitwise operator %s on pointer prohibited\n", in->dst_reg,
+		    alu_names[op >> 4]);
+		return -EACCES;
+	default:
+		LOG("R%d pointer arithmetic with %s operator prohibited\n", in->dst_reg,
+		    alu_names[op >> 4]);
 		return -EACCES;
 	}
 	if (!tnum_is_const(num->var)) {
+		/* the variable part's signed bounds (in umin/umax of a pointer) */
+		int64_t pmin = ptr.var_off ? (int64_t)ptr.umin : 0;
+		int64_t pmax = ptr.var_off ? (int64_t)ptr.umax : 0, lo, hi;
+		bool ovf = op == BPF_ADD ? __builtin_add_overflow(pmin, smin_of(num), &lo) ||
+						   __builtin_add_overflow(pmax, smax_of(num), &hi)
+					 : __builtin_sub_overflow(pmin, smax_of(num), &lo) ||
+						   __builtin_sub_overflow(pmax, smin_of(num), &hi);
+		if (ovf || lo == INT64_MIN) {
+			LOG("math between %s pointer and register with unbounded min value is not "
+			    "allowed\n",
+			    type_name(ptr.type));
+			return -EINVAL;
+		}
+		if (lo >= MAX_PTR_OFF || lo <= -MAX_PTR_OFF) {
+			LOG("value %lld makes %s pointer be out of bounds\n", (long long)lo,
+			    type_name(ptr.type));
+			return -EINVAL;
+		}
 		ptr.var_off = 1;
+		ptr.umin = (uint64_t)lo;
+		ptr.umax = (uint64_t)hi;
 	} else {
 		int64_t delta = (int64_t)num->var.value;
 		int64_t off = op == BPF_ADD ? ptr.off + delta : ptr.off - delta;
-		if (delta <= -MAX_PTR_OFF || delta >= MAX_PTR_OFF || off <= -MAX_PTR_OFF ||
-		    off >= MAX_PTR_OFF) {
-			LOG("value %lld makes %s pointer be out of bounds\n", (long long)delta,
-			    type_name(ptr.type));
-			return -EACCES;
+		if (off >= MAX_PTR_OFF || off <= -MAX_PTR_OFF) {
+			LOG("%s pointer offset %lld is not allowed\n", type_name(ptr.type),
+			    (long long)off);
+			return -EINVAL;
 		}
 		ptr.off = (int32_t)off;
 	}
@@ -200,12 +276,8 @@ static struct tnum alu_scalar(uint8_t op, struct tnum a, struct tnum b, unsigned
 			return tnum_rshift(a, (unsigned)b.value);
 		return tnum_arshift(a, (unsigned)b.value, bits);
 	case BPF_DIV:
-	case BPF_MOD:
-		if (!tnum_is_const(a) || !tnum_is_const(b))
-			return tnum_unknown();
-		if (op == BPF_DIV)
-			return tnum_const(b.value ? a.value / b.value : 0);
-		return tnum_const(b.value ? a.value % b.value : a.value);
+	case BPF_MOD: /* Linux tracks nothing of quotients and remainders */
+		return tnum_unknown();
 	}
 	return tnum_unknown();
 }
@@ -453,16 +525,8 @@ static struct vval vval_of(const struct vreg *r, bool is32)
 /* Linux's is_branch_taken: 1 taken, 0 not taken, -1 unknown. */
 static int branch_taken(uint8_t op, const struct vval *a, const struct vval *b)
 {
-	if (a->ptr || b->ptr) { /* a context or stack pointer is never NULL */
-		const struct vval *n = a->ptr ? b : a;
-		if ((a->ptr != b->ptr) && !n->ptr && tnum_is_const(n->var) && !n->var.value) {
-			if (op == BPF_JEQ)
-				return 0;
-			if (op == BPF_JNE)
-				return 1;
-		}
+	if (a->ptr || b->ptr) /* Linux's reg_not_null holds for neither context nor stack */
 		return -1;
-	}
 	bool differ = ((a->var.value ^ b->var.value) & ~(a->var.mask | b->var.mask)) ||
 		      a->umin > b->umax || a->umax < b->umin;
 	switch (op) {

@@ -15,7 +15,7 @@ struct vreg {
 	uint16_t pad;	     /* zero */
 	int32_t off;	     /* a pointer's constant offset */
 	struct tnum var;     /* a scalar's known bits */
-	uint64_t umin, umax; /* a scalar's unsigned bounds */
+	uint64_t umin, umax; /* a scalar's unsigned bounds; a var_off pointer's signed ones */
 };
 
 enum vslot { VS_INVALID = 0, VS_MISC, VS_SPILL };

@@ -2,7 +2,8 @@
  * rule's refusal with its errno and message, path explosion bounded), the interpreter
  * (ALU/JMP semantics against C, runc's filters against a reference reading of the
  * rules, faults of unverified programs), tracked numbers, and the cgroup attachments
- * (effective programs, flags, release with the cgroup, program reference counts).
+ * (effective programs, flags, release with the cgroup, program reference counts); random
+ * programs get the verdict this host's kernel gives them.
  * Allocations are counted (malloc/calloc/realloc/free wrapped): every test frees all. */
 /* wrap: malloc calloc realloc free */
 #include <stdarg.h>
@@ -388,6 +389,108 @@ static void test_tnum(void **state)
 	assert_false(tnum_in(tnum_range(0, 1), tnum_const(2)));
 }
 
+/* ---- against this host's kernel ---- */
+
+/* A random program: often a prologue that loads the context and spills, then a body of
+ * ALU, loads, stores, forward jumps and exits, then R0 of 0..3 and an exit. */
+static int random_prog(struct bpf_insn *p)
+{
+	static const int ops[] = {BPF_ADD, BPF_SUB, BPF_AND,  BPF_OR,  BPF_XOR, BPF_LSH,
+				  BPF_RSH, BPF_ARSH, BPF_MUL, BPF_DIV, BPF_MOD};
+	static const int imms[] = {0, 1, 2, 3, 31, 32, 63, 64, -1, 0xffff};
+	static const int jops[] = {BPF_JEQ,  BPF_JNE,  BPF_JGT,	 BPF_JGE,  BPF_JLT, BPF_JLE,
+				   BPF_JSGT, BPF_JSGE, BPF_JSLT, BPF_JSLE, BPF_JSET};
+	static const int offs[] = {-16, -8, -4, 0, 2, 4, 8, 12};
+	static const int sizes[] = {BPF_B, BPF_H, BPF_W, BPF_DW};
+	int n = 0;
+	bool prologue = rand() % 3;
+	if (prologue) {
+		p[n++] = BI_LDX(BPF_W, 2, 1, 0);
+		p[n++] = BI_LDX(BPF_W, 3, 1, 4);
+		p[n++] = BI_LDX(BPF_H, 4, 1, 2);
+		p[n++] = BI_MOV64_IMM(5, rand() % 7);
+		p[n++] = BI_MOV64_IMM(0, 0);
+		p[n++] = BI_STX(BPF_DW, 10, 2, -8);
+	}
+	int end = n + 3 + rand() % 10;
+	for (; n < end; n++) {
+		int d = rand() % 6, s = rand() % 11;
+		int alu = rand() % 2 ? BPF_ALU64 : BPF_ALU, jmp = rand() % 3 ? BPF_JMP : BPF_JMP32;
+		if (prologue && s > 5 && s != 10)
+			s = rand() % 6;
+		switch (rand() % 8) {
+		case 0:
+			p[n] = BI_MOV64_IMM(d, imms[rand() % 10] & 1);
+			break;
+		case 1:
+			p[n] = BI(alu | BPF_MOV | BPF_X, d, s, 0, 0);
+			break;
+		case 2:
+			p[n] = BI(alu | ops[rand() % 11] | BPF_K, d, 0, 0, imms[rand() % 10]);
+			break;
+		case 3:
+			p[n] = BI(alu | ops[rand() % 11] | BPF_X, d, s, 0, 0);
+			break;
+		case 4:
+			p[n] = BI_LDX(sizes[rand() % 4], d, rand() % 2 ? 1 : rand() % 2 ? 10 : s,
+				      offs[rand() % 8]);
+			break;
+		case 5:
+			if (rand() % 2)
+				p[n] = BI_STX(sizes[rand() % 4], rand() % 3 ? 10 : 1, s, offs[rand() % 8]);
+			else
+				p[n] = BI_ST(sizes[rand() % 4], rand() % 3 ? 10 : 1, offs[rand() % 8],
+					     imms[rand() % 10]);
+			break;
+		case 6:
+			if (rand() % 2)
+				p[n] = BI(jmp | jops[rand() % 11] | BPF_K, d, 0, rand() % 4,
+					  imms[rand() % 10]);
+			else
+				p[n] = BI(jmp | jops[rand() % 11] | BPF_X, d, s, rand() % 4, 0);
+			break;
+		default:
+			p[n] = BI_EXIT();
+		}
+	}
+	p[n++] = rand() % 2 ? BI_MOV64_IMM(0, rand() % 2) : BI_ALU64_IMM(BPF_AND, 0, rand() % 4);
+	p[n++] = BI_EXIT();
+	return n;
+}
+
+/* The verifier never accepts what this host's kernel refuses nor refuses what it accepts
+ * (programs without loops or helpers), and mostly refuses with the kernel's errno (the
+ * kernel's bounds differ from ours in the first error of some nonsense programs). */
+static void test_matches_kernel(void **state)
+{
+	const struct bpf_insn ok[] = {BI_MOV64_IMM(0, 1), BI_EXIT()};
+	int fd = bpf_load(BPF_PROG_TYPE_CGROUP_DEVICE, ok, 2, NULL, 0);
+	if (fd < 0)
+		skip(); /* not root, or no bpf(2) here */
+	close(fd);
+	srand(77);
+	int rounds = 20000, differ = 0, accepted = 0;
+	for (int r = 0; r < rounds; r++) {
+		struct bpf_insn p[32];
+		int n = random_prog(p);
+		fd = bpf_load(BPF_PROG_TYPE_CGROUP_DEVICE, p, (uint32_t)n, NULL, 0);
+		int kernel = fd >= 0 ? 0 : -errno;
+		if (fd >= 0)
+			close(fd);
+		struct bpf_verify_req q = {.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE,
+					   .insns = p,
+					   .cnt = (uint32_t)n,
+					   .allow_uninit_stack = true};
+		int ours = bpf_verify(&q);
+		if ((ours == 0) != (kernel == 0))
+			fail_msg("program %d: kernel %d, ours %d", r, kernel, ours);
+		accepted += ours == 0;
+		differ += ours != kernel;
+	}
+	assert_true(accepted > rounds / 50);
+	assert_true(differ < rounds / 200);
+}
+
 /* ---- cgroups ---- */
 
 static struct bpf_prog *prog_of(int64_t r0)
@@ -480,6 +583,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_interp_alu, no_leaks),
 	    cmocka_unit_test_teardown(test_interp_faults, no_leaks),
 	    cmocka_unit_test_teardown(test_tnum, no_leaks),
+	    cmocka_unit_test_teardown(test_matches_kernel, no_leaks),
 	    cmocka_unit_test_teardown(test_cgroup_effective, no_leaks),
 	    cmocka_unit_test_teardown(test_prog_ids, no_leaks),
 	};
