@@ -49,7 +49,7 @@ struct bpf_verify_req {
 	void *fd_arg;
 	bool allow_uninit_stack; /* CAP_PERFMON: reads of unwritten stack are unknown values */
 	struct bpf_vlog *log;	 /* may be NULL */
-	uint32_t processed;   /* out: insns walked */
+	uint32_t processed;	 /* out: insns walked */
 };
 
 /* Verifies @r's program. Returns 0, -EINVAL (malformed), -EACCES (unsafe access),

@@ -142,8 +142,8 @@ static int64_t smax_of(const struct vreg *r)
 static int sane_offset(struct vwalk_ctx *vc, const struct vreg *num, uint8_t ptype)
 {
 	int64_t smin = smin_of(num);
-	if (tnum_is_const(num->var) && ((int64_t)num->var.value >= MAX_PTR_OFF ||
-					(int64_t)num->var.value <= -MAX_PTR_OFF)) {
+	if (tnum_is_const(num->var) &&
+	    ((int64_t)num->var.value >= MAX_PTR_OFF || (int64_t)num->var.value <= -MAX_PTR_OFF)) {
 		LOG("math between %s pointer and %lld is not allowed\n", type_name(ptype),
 		    (long long)num->var.value);
 		return -EINVAL;
@@ -218,9 +218,9 @@ static int alu_ptr(struct vwalk_ctx *vc, struct vreg *d, const struct vreg *s,
 		int64_t pmin = ptr.var_off ? (int64_t)ptr.umin : 0;
 		int64_t pmax = ptr.var_off ? (int64_t)ptr.umax : 0, lo, hi;
 		bool ovf = op == BPF_ADD ? __builtin_add_overflow(pmin, smin_of(num), &lo) ||
-						   __builtin_add_overflow(pmax, smax_of(num), &hi)
+					       __builtin_add_overflow(pmax, smax_of(num), &hi)
 					 : __builtin_sub_overflow(pmin, smax_of(num), &lo) ||
-						   __builtin_sub_overflow(pmax, smin_of(num), &hi);
+					       __builtin_sub_overflow(pmax, smin_of(num), &hi);
 		if (ovf || lo == INT64_MIN) {
 			LOG("math between %s pointer and register with unbounded min value is not "
 			    "allowed\n",

@@ -68,10 +68,8 @@ static int verify(const struct bpf_insn *insns, uint32_t n)
 {
 	struct bpf_vlog log = {.level = 1, .buf = logbuf, .size = sizeof(logbuf)};
 	logbuf[0] = 0;
-	struct bpf_verify_req r = {.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE,
-				   .insns = insns,
-				   .cnt = n,
-				   .log = &log};
+	struct bpf_verify_req r = {
+	    .prog_type = BPF_PROG_TYPE_CGROUP_DEVICE, .insns = insns, .cnt = n, .log = &log};
 	return bpf_verify(&r);
 }
 
@@ -95,7 +93,7 @@ static bool rules_allow(const struct bpf_dev_rule *rules, int n, bool def, unsig
 		const struct bpf_dev_rule *r = &rules[i];
 		unsigned racc = 0;
 		for (const char *c = r->access; *c; c++)
-			racc |= *c == 'r' ? BPF_DEVCG_ACC_READ
+			racc |= *c == 'r'   ? BPF_DEVCG_ACC_READ
 				: *c == 'w' ? BPF_DEVCG_ACC_WRITE
 					    : BPF_DEVCG_ACC_MKNOD;
 		if ((r->type == 'c' ? BPF_DEVCG_DEV_CHAR : BPF_DEVCG_DEV_BLOCK) != type)
@@ -111,10 +109,10 @@ static bool rules_allow(const struct bpf_dev_rule *rules, int n, bool def, unsig
 
 /* runc's default device list (libcontainer/specconv AllowedDevices) and deny-all. */
 static const struct bpf_dev_rule runc_default[] = {
-	{'c', -1, -1, "m", true},  {'b', -1, -1, "m", true}, {'c', 1, 3, "rwm", true},
-	{'c', 1, 8, "rwm", true},  {'c', 1, 7, "rwm", true}, {'c', 5, 0, "rwm", true},
-	{'c', 1, 5, "rwm", true},  {'c', 1, 9, "rwm", true}, {'c', 136, -1, "rwm", true},
-	{'c', 5, 2, "rwm", true},  {'c', 10, 200, "rwm", true},
+    {'c', -1, -1, "m", true}, {'b', -1, -1, "m", true},	   {'c', 1, 3, "rwm", true},
+    {'c', 1, 8, "rwm", true}, {'c', 1, 7, "rwm", true},	   {'c', 5, 0, "rwm", true},
+    {'c', 1, 5, "rwm", true}, {'c', 1, 9, "rwm", true},	   {'c', 136, -1, "rwm", true},
+    {'c', 5, 2, "rwm", true}, {'c', 10, 200, "rwm", true},
 };
 
 static void test_runc_default_filter(void **state)
@@ -125,11 +123,11 @@ static void test_runc_default_filter(void **state)
 	assert_non_null(strstr(logbuf, "processed"));
 	const unsigned C = BPF_DEVCG_DEV_CHAR, B = BPF_DEVCG_DEV_BLOCK;
 	const unsigned R = BPF_DEVCG_ACC_READ, W = BPF_DEVCG_ACC_WRITE, M = BPF_DEVCG_ACC_MKNOD;
-	assert_int_equal(run_dev(p, n, C, R | W, 1, 3), 1);   /* /dev/null */
-	assert_int_equal(run_dev(p, n, C, R, 136, 7), 1);     /* a pty */
-	assert_int_equal(run_dev(p, n, C, R, 1, 1), 0);	      /* /dev/mem */
-	assert_int_equal(run_dev(p, n, C, M, 1, 1), 1);	      /* mknod of anything */
-	assert_int_equal(run_dev(p, n, B, R, 8, 0), 0);	      /* /dev/sda */
+	assert_int_equal(run_dev(p, n, C, R | W, 1, 3), 1); /* /dev/null */
+	assert_int_equal(run_dev(p, n, C, R, 136, 7), 1);   /* a pty */
+	assert_int_equal(run_dev(p, n, C, R, 1, 1), 0);	    /* /dev/mem */
+	assert_int_equal(run_dev(p, n, C, M, 1, 1), 1);	    /* mknod of anything */
+	assert_int_equal(run_dev(p, n, B, R, 8, 0), 0);	    /* /dev/sda */
 	assert_int_equal(run_dev(p, n, B, M, 8, 0), 1);
 	assert_int_equal(run_dev(p, n, C, R | W, 10, 200), 1); /* tun */
 	assert_int_equal(run_dev(p, n, C, R | W, 10, 229), 0); /* fuse */
@@ -172,90 +170,179 @@ struct refusal {
 };
 
 static const struct refusal refusals[] = {
-	{"unknown opcode", {BI(0xff, 0, 0, 0, 0), BI_EXIT()}, 2, EINVAL, "unknown opcode ff"},
-	{"bad register", {BI_MOV64_IMM(11, 0), BI_EXIT()}, 2, EINVAL, "R11 is invalid"},
-	{"uninit read", {BI_MOV64_REG(0, 3), BI_EXIT()}, 2, EACCES, "R3 !read_ok"},
-	{"no R0", {BI_EXIT()}, 1, EACCES, "R0 !read_ok"},
-	{"R0 = 2", {BI_MOV64_IMM(0, 2), BI_EXIT()}, 2, EINVAL, "should have been in (0x0; 0x1)"},
-	{"R0 = ctx", {BI_MOV64_REG(0, 1), BI_EXIT()}, 2, EINVAL, "not a known value (ctx)"},
-	{"R0 unknown", {BI_LDX(BPF_W, 0, 1, 4), BI_EXIT()}, 2, EINVAL, "should have been in"},
-	{"write R10", {BI_MOV64_IMM(10, 1), BI_MOV64_IMM(0, 1), BI_EXIT()}, 3, EACCES,
-	 "frame pointer is read only"},
-	{"ctx past end", {BI_LDX(BPF_W, 0, 1, 12), BI_MOV64_IMM(0, 1), BI_EXIT()}, 3, EACCES,
-	 "invalid bpf_context access off=12 size=4"},
-	{"ctx misaligned", {BI_LDX(BPF_W, 0, 1, 2), BI_MOV64_IMM(0, 1), BI_EXIT()}, 3, EACCES,
-	 "invalid bpf_context access off=2 size=4"},
-	{"ctx major narrow", {BI_LDX(BPF_B, 0, 1, 4), BI_MOV64_IMM(0, 1), BI_EXIT()}, 3, EACCES,
-	 "invalid bpf_context access"},
-	{"ctx store", {BI_MOV64_IMM(0, 1), BI_STX(BPF_W, 1, 0, 0), BI_EXIT()}, 3, EACCES,
-	 "invalid bpf_context access"},
-	{"ctx st", {BI_ST(BPF_W, 1, 0, 0), BI_MOV64_IMM(0, 1), BI_EXIT()}, 3, EACCES,
-	 "BPF_ST stores into R1 ctx"},
-	{"modified ctx", {BI_ALU64_IMM(BPF_ADD, 1, 4), BI_LDX(BPF_W, 0, 1, 0), BI_MOV64_IMM(0, 1),
-			  BI_EXIT()},
-	 4, EACCES, "dereference of modified ctx ptr"},
-	{"ctx 32-bit arith", {BI_ALU32_IMM(BPF_ADD, 1, 4), BI_MOV64_IMM(0, 1), BI_EXIT()}, 3,
-	 EACCES, "32-bit pointer arithmetic prohibited"},
-	{"ctx and", {BI_ALU64_IMM(BPF_AND, 1, 4), BI_MOV64_IMM(0, 1), BI_EXIT()}, 3, EACCES,
-	 "bitwise operator &= on pointer"},
-	{"scalar deref", {BI_MOV64_IMM(2, 0), BI_LDX(BPF_W, 0, 2, 0), BI_EXIT()}, 3, EACCES,
-	 "invalid mem access 'scalar'"},
-	{"stack out", {BI_MOV64_IMM(2, 1), BI_STX(BPF_DW, 10, 2, 8), BI_MOV64_IMM(0, 1), BI_EXIT()},
-	 4, EACCES, "invalid write to stack"},
-	{"stack deep", {BI_MOV64_IMM(2, 1), BI_STX(BPF_DW, 10, 2, -520), BI_MOV64_IMM(0, 1),
-			BI_EXIT()},
-	 4, EACCES, "invalid write to stack"},
-	{"stack misaligned", {BI_MOV64_IMM(2, 1), BI_STX(BPF_W, 10, 2, -6), BI_MOV64_IMM(0, 1),
-			      BI_EXIT()},
-	 4, EACCES, "misaligned stack access"},
-	{"stack uninit", {BI_LDX(BPF_DW, 0, 10, -8), BI_EXIT()}, 2, EACCES,
-	 "invalid read from stack"},
-	{"ptr spill size", {BI_STX(BPF_W, 10, 1, -8), BI_MOV64_IMM(0, 1), BI_EXIT()}, 3, EACCES,
-	 "invalid size of register spill"},
-	{"jump range", {BI_MOV64_IMM(0, 1), BI_JA(3), BI_EXIT()}, 3, EINVAL, "jump out of range"},
-	{"jump negative", {BI_MOV64_IMM(0, 1), BI_JA(-5), BI_EXIT()}, 3, EINVAL,
-	 "jump out of range"},
-	{"back-edge", {BI_MOV64_IMM(0, 1), BI_JMP_IMM(BPF_JEQ, 0, 1, -2), BI_EXIT()}, 3, EINVAL,
-	 "back-edge"},
-	{"unreachable", {BI_MOV64_IMM(0, 1), BI_EXIT(), BI_MOV64_IMM(0, 1), BI_EXIT()}, 4, EINVAL,
-	 "unreachable insn 2"},
-	{"last insn", {BI_MOV64_IMM(0, 1)}, 1, EINVAL, "last insn is not an exit or jmp"},
-	{"div zero", {BI_MOV64_IMM(0, 1), BI_ALU32_IMM(BPF_MOD, 0, 0), BI_EXIT()}, 3, EINVAL,
-	 "div by zero"},
-	{"shift", {BI_MOV64_IMM(0, 1), BI_ALU32_IMM(BPF_LSH, 0, 32), BI_EXIT()}, 3, EINVAL,
-	 "invalid shift 32"},
-	{"mov reserved", {BI(BPF_ALU64 | BPF_MOV | BPF_K, 0, 1, 0, 1), BI_EXIT()}, 2, EINVAL,
-	 "BPF_MOV uses reserved fields"},
-	{"alu reserved", {BI_MOV64_IMM(0, 1), BI(BPF_ALU64 | BPF_ADD | BPF_X, 0, 0, 0, 7),
-			  BI_EXIT()},
-	 3, EINVAL, "BPF_ALU uses reserved fields"},
-	{"end 64 in alu64", {BI_MOV64_IMM(0, 1), BI(BPF_ALU64 | BPF_END, 0, 0, 0, 16), BI_EXIT()},
-	 3, EINVAL, "unknown opcode"},
-	{"end bad width", {BI_MOV64_IMM(0, 1), BI(BPF_ALU | BPF_END, 0, 0, 0, 8), BI_EXIT()}, 3,
-	 EINVAL, "BPF_END uses reserved fields"},
-	{"jmp reserved", {BI_MOV64_IMM(0, 1), BI(BPF_JMP | BPF_JEQ | BPF_X, 0, 0, 0, 5), BI_EXIT()},
-	 3, EINVAL, "BPF_JMP/JMP32 uses reserved fields"},
-	{"exit reserved", {BI_MOV64_IMM(0, 1), BI(BPF_JMP | BPF_EXIT, 0, 0, 0, 1)}, 2, EINVAL,
-	 "BPF_EXIT uses reserved fields"},
-	{"helper", {BI(BPF_JMP | BPF_CALL, 0, 0, 0, 5), BI_MOV64_IMM(0, 1), BI_EXIT()}, 3, EINVAL,
-	 "helper function #5 is not implemented"},
-	{"bad helper", {BI(BPF_JMP | BPF_CALL, 0, 0, 0, -1), BI_MOV64_IMM(0, 1), BI_EXIT()}, 3,
-	 EINVAL, "invalid func unknown#-1"},
-	{"bpf2bpf", {BI(BPF_JMP | BPF_CALL, 0, 1, 0, 1), BI_MOV64_IMM(0, 1), BI_EXIT()}, 3, EINVAL,
-	 "bpf-to-bpf calls"},
-	{"ld abs", {BI(BPF_LD | BPF_ABS | BPF_W, 0, 0, 0, 0), BI_MOV64_IMM(0, 1), BI_EXIT()}, 3,
-	 EINVAL, "BPF_LD_[ABS|IND]"},
-	{"ldimm64 cut", {BI_MOV64_IMM(0, 1), BI(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, 1)}, 2, EINVAL,
-	 "invalid bpf_ld_imm64 insn"},
-	{"ldimm64 map", {BI(BPF_LD | BPF_IMM | BPF_DW, 0, 1, 0, 3), BI(0, 0, 0, 0, 0), BI_EXIT()},
-	 3, EBADF, "not pointing to valid bpf_map"},
-	{"ldimm64 middle", {BI_MOV64_IMM(0, 1), BI_JA(1), BI(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, 1),
-			    BI(0, 0, 0, 0, 0), BI_EXIT()},
-	 5, EINVAL, "jump into the middle of ldimm64"},
-	{"atomic", {BI_MOV64_IMM(2, 1), BI_STX(BPF_DW, 10, 2, -8),
-		    BI(BPF_STX | BPF_ATOMIC | BPF_DW, 10, 2, -8, BPF_ADD), BI_MOV64_IMM(0, 1),
-		    BI_EXIT()},
-	 5, EINVAL, "BPF_ATOMIC is not implemented"},
+    {"unknown opcode", {BI(0xff, 0, 0, 0, 0), BI_EXIT()}, 2, EINVAL, "unknown opcode ff"},
+    {"bad register", {BI_MOV64_IMM(11, 0), BI_EXIT()}, 2, EINVAL, "R11 is invalid"},
+    {"uninit read", {BI_MOV64_REG(0, 3), BI_EXIT()}, 2, EACCES, "R3 !read_ok"},
+    {"no R0", {BI_EXIT()}, 1, EACCES, "R0 !read_ok"},
+    {"R0 = 2", {BI_MOV64_IMM(0, 2), BI_EXIT()}, 2, EINVAL, "should have been in (0x0; 0x1)"},
+    {"R0 = ctx", {BI_MOV64_REG(0, 1), BI_EXIT()}, 2, EINVAL, "not a known value (ctx)"},
+    {"R0 unknown", {BI_LDX(BPF_W, 0, 1, 4), BI_EXIT()}, 2, EINVAL, "should have been in"},
+    {"write R10",
+     {BI_MOV64_IMM(10, 1), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     3,
+     EACCES,
+     "frame pointer is read only"},
+    {"ctx past end",
+     {BI_LDX(BPF_W, 0, 1, 12), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     3,
+     EACCES,
+     "invalid bpf_context access off=12 size=4"},
+    {"ctx misaligned",
+     {BI_LDX(BPF_W, 0, 1, 2), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     3,
+     EACCES,
+     "invalid bpf_context access off=2 size=4"},
+    {"ctx major narrow",
+     {BI_LDX(BPF_B, 0, 1, 4), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     3,
+     EACCES,
+     "invalid bpf_context access"},
+    {"ctx store",
+     {BI_MOV64_IMM(0, 1), BI_STX(BPF_W, 1, 0, 0), BI_EXIT()},
+     3,
+     EACCES,
+     "invalid bpf_context access"},
+    {"ctx st",
+     {BI_ST(BPF_W, 1, 0, 0), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     3,
+     EACCES,
+     "BPF_ST stores into R1 ctx"},
+    {"modified ctx",
+     {BI_ALU64_IMM(BPF_ADD, 1, 4), BI_LDX(BPF_W, 0, 1, 0), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     4,
+     EACCES,
+     "dereference of modified ctx ptr"},
+    {"ctx 32-bit arith",
+     {BI_ALU32_IMM(BPF_ADD, 1, 4), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     3,
+     EACCES,
+     "32-bit pointer arithmetic prohibited"},
+    {"ctx and",
+     {BI_ALU64_IMM(BPF_AND, 1, 4), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     3,
+     EACCES,
+     "bitwise operator &= on pointer"},
+    {"scalar deref",
+     {BI_MOV64_IMM(2, 0), BI_LDX(BPF_W, 0, 2, 0), BI_EXIT()},
+     3,
+     EACCES,
+     "invalid mem access 'scalar'"},
+    {"stack out",
+     {BI_MOV64_IMM(2, 1), BI_STX(BPF_DW, 10, 2, 8), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     4,
+     EACCES,
+     "invalid write to stack"},
+    {"stack deep",
+     {BI_MOV64_IMM(2, 1), BI_STX(BPF_DW, 10, 2, -520), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     4,
+     EACCES,
+     "invalid write to stack"},
+    {"stack misaligned",
+     {BI_MOV64_IMM(2, 1), BI_STX(BPF_W, 10, 2, -6), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     4,
+     EACCES,
+     "misaligned stack access"},
+    {"stack uninit", {BI_LDX(BPF_DW, 0, 10, -8), BI_EXIT()}, 2, EACCES, "invalid read from stack"},
+    {"ptr spill size",
+     {BI_STX(BPF_W, 10, 1, -8), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     3,
+     EACCES,
+     "invalid size of register spill"},
+    {"jump range", {BI_MOV64_IMM(0, 1), BI_JA(3), BI_EXIT()}, 3, EINVAL, "jump out of range"},
+    {"jump negative", {BI_MOV64_IMM(0, 1), BI_JA(-5), BI_EXIT()}, 3, EINVAL, "jump out of range"},
+    {"back-edge",
+     {BI_MOV64_IMM(0, 1), BI_JMP_IMM(BPF_JEQ, 0, 1, -2), BI_EXIT()},
+     3,
+     EINVAL,
+     "back-edge"},
+    {"unreachable",
+     {BI_MOV64_IMM(0, 1), BI_EXIT(), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     4,
+     EINVAL,
+     "unreachable insn 2"},
+    {"last insn", {BI_MOV64_IMM(0, 1)}, 1, EINVAL, "last insn is not an exit or jmp"},
+    {"div zero",
+     {BI_MOV64_IMM(0, 1), BI_ALU32_IMM(BPF_MOD, 0, 0), BI_EXIT()},
+     3,
+     EINVAL,
+     "div by zero"},
+    {"shift",
+     {BI_MOV64_IMM(0, 1), BI_ALU32_IMM(BPF_LSH, 0, 32), BI_EXIT()},
+     3,
+     EINVAL,
+     "invalid shift 32"},
+    {"mov reserved",
+     {BI(BPF_ALU64 | BPF_MOV | BPF_K, 0, 1, 0, 1), BI_EXIT()},
+     2,
+     EINVAL,
+     "BPF_MOV uses reserved fields"},
+    {"alu reserved",
+     {BI_MOV64_IMM(0, 1), BI(BPF_ALU64 | BPF_ADD | BPF_X, 0, 0, 0, 7), BI_EXIT()},
+     3,
+     EINVAL,
+     "BPF_ALU uses reserved fields"},
+    {"end 64 in alu64",
+     {BI_MOV64_IMM(0, 1), BI(BPF_ALU64 | BPF_END, 0, 0, 0, 16), BI_EXIT()},
+     3,
+     EINVAL,
+     "unknown opcode"},
+    {"end bad width",
+     {BI_MOV64_IMM(0, 1), BI(BPF_ALU | BPF_END, 0, 0, 0, 8), BI_EXIT()},
+     3,
+     EINVAL,
+     "BPF_END uses reserved fields"},
+    {"jmp reserved",
+     {BI_MOV64_IMM(0, 1), BI(BPF_JMP | BPF_JEQ | BPF_X, 0, 0, 0, 5), BI_EXIT()},
+     3,
+     EINVAL,
+     "BPF_JMP/JMP32 uses reserved fields"},
+    {"exit reserved",
+     {BI_MOV64_IMM(0, 1), BI(BPF_JMP | BPF_EXIT, 0, 0, 0, 1)},
+     2,
+     EINVAL,
+     "BPF_EXIT uses reserved fields"},
+    {"helper",
+     {BI(BPF_JMP | BPF_CALL, 0, 0, 0, 5), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     3,
+     EINVAL,
+     "helper function #5 is not implemented"},
+    {"bad helper",
+     {BI(BPF_JMP | BPF_CALL, 0, 0, 0, -1), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     3,
+     EINVAL,
+     "invalid func unknown#-1"},
+    {"bpf2bpf",
+     {BI(BPF_JMP | BPF_CALL, 0, 1, 0, 1), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     3,
+     EINVAL,
+     "bpf-to-bpf calls"},
+    {"ld abs",
+     {BI(BPF_LD | BPF_ABS | BPF_W, 0, 0, 0, 0), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     3,
+     EINVAL,
+     "BPF_LD_[ABS|IND]"},
+    {"ldimm64 cut",
+     {BI_MOV64_IMM(0, 1), BI(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, 1)},
+     2,
+     EINVAL,
+     "invalid bpf_ld_imm64 insn"},
+    {"ldimm64 map",
+     {BI(BPF_LD | BPF_IMM | BPF_DW, 0, 1, 0, 3), BI(0, 0, 0, 0, 0), BI_EXIT()},
+     3,
+     EBADF,
+     "not pointing to valid bpf_map"},
+    {"ldimm64 middle",
+     {BI_MOV64_IMM(0, 1), BI_JA(1), BI(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, 1), BI(0, 0, 0, 0, 0),
+      BI_EXIT()},
+     5,
+     EINVAL,
+     "jump into the middle of ldimm64"},
+    {"atomic",
+     {BI_MOV64_IMM(2, 1), BI_STX(BPF_DW, 10, 2, -8),
+      BI(BPF_STX | BPF_ATOMIC | BPF_DW, 10, 2, -8, BPF_ADD), BI_MOV64_IMM(0, 1), BI_EXIT()},
+     5,
+     EINVAL,
+     "BPF_ATOMIC is not implemented"},
 };
 
 static void test_refusals(void **state)
@@ -264,7 +351,8 @@ static void test_refusals(void **state)
 		const struct refusal *r = &refusals[i];
 		int err = verify(r->p, (uint32_t)r->n);
 		if (err != -r->err || !strstr(logbuf, r->msg))
-			fail_msg("%s: got %d (%s), want -%d (%s)", r->what, err, logbuf, r->err, r->msg);
+			fail_msg("%s: got %d (%s), want -%d (%s)", r->what, err, logbuf, r->err,
+				 r->msg);
 	}
 }
 
@@ -280,14 +368,16 @@ static void test_accepts(void **state)
 				     BI_EXIT()};
 	assert_int_equal(verify(b, N(b)), 0);
 	const struct bpf_insn c[] = {BI_MOV64_IMM(2, 5), BI_JMP_IMM(BPF_JEQ, 2, 5, 2),
-				     BI_MOV64_IMM(0, 7), BI_EXIT(), BI_MOV64_IMM(0, 1), BI_EXIT()};
+				     BI_MOV64_IMM(0, 7), BI_EXIT(),
+				     BI_MOV64_IMM(0, 1), BI_EXIT()};
 	assert_int_equal(verify(c, N(c)), 0);
-	const struct bpf_insn d[] = {BI_LDX(BPF_W, 2, 1, 0),
-				     BI(BPF_JMP32 | BPF_JSGT | BPF_K, 2, 0, 2, -1),
-				     BI_MOV32_IMM(0, 1), BI_EXIT(), BI_MOV32_IMM(0, 0), BI_EXIT()};
+	const struct bpf_insn d[] = {
+	    BI_LDX(BPF_W, 2, 1, 0), BI(BPF_JMP32 | BPF_JSGT | BPF_K, 2, 0, 2, -1),
+	    BI_MOV32_IMM(0, 1),	    BI_EXIT(),
+	    BI_MOV32_IMM(0, 0),	    BI_EXIT()};
 	assert_int_equal(verify(d, N(d)), 0);
-	const struct bpf_insn e[] = {BI_MOV64_IMM(0, 0x0100), BI(BPF_ALU | BPF_END | BPF_X, 0, 0, 0, 16),
-				     BI_EXIT()};
+	const struct bpf_insn e[] = {BI_MOV64_IMM(0, 0x0100),
+				     BI(BPF_ALU | BPF_END | BPF_X, 0, 0, 0, 16), BI_EXIT()};
 	assert_int_equal(verify(e, N(e)), 0);
 	assert_int_equal(run_dev(e, N(e), 0, 0, 0, 0), 1);
 	/* the same program twice in a row is verified to the same result */
@@ -309,7 +399,8 @@ static void test_path_explosion(void **state)
 	p[n++] = BI_MOV64_IMM(0, 1);
 	p[n++] = BI_EXIT();
 	struct bpf_vlog log = {.level = 1, .buf = logbuf, .size = sizeof(logbuf)};
-	struct bpf_verify_req r = {.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE, .insns = p, .cnt = n, .log = &log};
+	struct bpf_verify_req r = {
+	    .prog_type = BPF_PROG_TYPE_CGROUP_DEVICE, .insns = p, .cnt = n, .log = &log};
 	assert_int_equal(bpf_verify(&r), -E2BIG);
 	assert_non_null(strstr(logbuf, "BPF program is too large"));
 }
@@ -324,34 +415,56 @@ static uint64_t run(const struct bpf_insn *p, uint32_t n)
 	return r;
 }
 
-#define RUN(...)                                                                              \
-	({                                                                                    \
-		const struct bpf_insn p_[] = {__VA_ARGS__};                                   \
-		run(p_, N(p_));                                                               \
+#define RUN(...)                                                                                   \
+	({                                                                                         \
+		const struct bpf_insn p_[] = {__VA_ARGS__};                                        \
+		run(p_, N(p_));                                                                    \
 	})
 
 static void test_interp_alu(void **state)
 {
 	assert_int_equal(RUN(BI_MOV64_IMM(0, 7), BI_ALU64_IMM(BPF_DIV, 0, 2), BI_EXIT()), 3);
-	assert_int_equal(RUN(BI_MOV64_IMM(0, 7), BI_MOV64_IMM(1, 0), BI(BPF_ALU64 | BPF_DIV | BPF_X, 0, 1, 0, 0), BI_EXIT()), 0);
-	assert_int_equal(RUN(BI_MOV64_IMM(0, 7), BI_MOV64_IMM(1, 0), BI(BPF_ALU64 | BPF_MOD | BPF_X, 0, 1, 0, 0), BI_EXIT()), 7);
-	assert_int_equal(RUN(BI_MOV64_IMM(0, -1), BI_MOV64_IMM(1, 0), BI(BPF_ALU | BPF_MOD | BPF_X, 0, 1, 0, 0), BI_EXIT()), 0xffffffffULL);
+	assert_int_equal(RUN(BI_MOV64_IMM(0, 7), BI_MOV64_IMM(1, 0),
+			     BI(BPF_ALU64 | BPF_DIV | BPF_X, 0, 1, 0, 0), BI_EXIT()),
+			 0);
+	assert_int_equal(RUN(BI_MOV64_IMM(0, 7), BI_MOV64_IMM(1, 0),
+			     BI(BPF_ALU64 | BPF_MOD | BPF_X, 0, 1, 0, 0), BI_EXIT()),
+			 7);
+	assert_int_equal(RUN(BI_MOV64_IMM(0, -1), BI_MOV64_IMM(1, 0),
+			     BI(BPF_ALU | BPF_MOD | BPF_X, 0, 1, 0, 0), BI_EXIT()),
+			 0xffffffffULL);
 	assert_int_equal(RUN(BI_MOV64_IMM(0, -1), BI_ALU32_IMM(BPF_ADD, 0, 1), BI_EXIT()), 0);
 	assert_int_equal(RUN(BI_MOV64_IMM(0, -1), BI_ALU64_IMM(BPF_RSH, 0, 60), BI_EXIT()), 15);
-	assert_int_equal(RUN(BI_MOV64_IMM(0, -16), BI_ALU64_IMM(BPF_ARSH, 0, 2), BI_EXIT()), (uint64_t)-4);
-	assert_int_equal(RUN(BI_MOV32_IMM(0, -16), BI_ALU32_IMM(BPF_ARSH, 0, 2), BI_EXIT()), 0xfffffffcULL);
-	assert_int_equal(RUN(BI_MOV64_IMM(0, 1), BI_MOV64_IMM(1, 65), BI(BPF_ALU64 | BPF_LSH | BPF_X, 0, 1, 0, 0), BI_EXIT()), 2);
-	assert_int_equal(RUN(BI_MOV64_IMM(0, 5), BI(BPF_ALU64 | BPF_NEG, 0, 0, 0, 0), BI_EXIT()), (uint64_t)-5);
-	assert_int_equal(RUN(BI_MOV64_IMM(0, 0x12345678), BI(BPF_ALU | BPF_END | BPF_X, 0, 0, 0, 32), BI_EXIT()), 0x78563412);
-	assert_int_equal(RUN(BI_MOV64_IMM(0, 0x12345678), BI(BPF_ALU | BPF_END | BPF_K, 0, 0, 0, 16), BI_EXIT()), 0x5678);
-	assert_int_equal(RUN(BI(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, 0x55667788), BI(0, 0, 0, 0, 0x11223344), BI_EXIT()), 0x1122334455667788ULL);
+	assert_int_equal(RUN(BI_MOV64_IMM(0, -16), BI_ALU64_IMM(BPF_ARSH, 0, 2), BI_EXIT()),
+			 (uint64_t)-4);
+	assert_int_equal(RUN(BI_MOV32_IMM(0, -16), BI_ALU32_IMM(BPF_ARSH, 0, 2), BI_EXIT()),
+			 0xfffffffcULL);
+	assert_int_equal(RUN(BI_MOV64_IMM(0, 1), BI_MOV64_IMM(1, 65),
+			     BI(BPF_ALU64 | BPF_LSH | BPF_X, 0, 1, 0, 0), BI_EXIT()),
+			 2);
+	assert_int_equal(RUN(BI_MOV64_IMM(0, 5), BI(BPF_ALU64 | BPF_NEG, 0, 0, 0, 0), BI_EXIT()),
+			 (uint64_t)-5);
+	assert_int_equal(
+	    RUN(BI_MOV64_IMM(0, 0x12345678), BI(BPF_ALU | BPF_END | BPF_X, 0, 0, 0, 32), BI_EXIT()),
+	    0x78563412);
+	assert_int_equal(
+	    RUN(BI_MOV64_IMM(0, 0x12345678), BI(BPF_ALU | BPF_END | BPF_K, 0, 0, 0, 16), BI_EXIT()),
+	    0x5678);
+	assert_int_equal(RUN(BI(BPF_LD | BPF_IMM | BPF_DW, 0, 0, 0, 0x55667788),
+			     BI(0, 0, 0, 0, 0x11223344), BI_EXIT()),
+			 0x1122334455667788ULL);
 	/* JMP32 compares the low halves, signed */
-	assert_int_equal(RUN(BI(BPF_LD | BPF_IMM | BPF_DW, 2, 0, 0, -1), BI(0, 0, 0, 0, 1), BI_MOV64_IMM(0, 1),
-			     BI(BPF_JMP32 | BPF_JSLT | BPF_K, 2, 0, 1, 0), BI_MOV64_IMM(0, 0), BI_EXIT()), 1);
-	assert_int_equal(RUN(BI(BPF_LD | BPF_IMM | BPF_DW, 2, 0, 0, -1), BI(0, 0, 0, 0, 1), BI_MOV64_IMM(0, 1),
-			     BI_JMP_IMM(BPF_JSLT, 2, 0, 1), BI_MOV64_IMM(0, 0), BI_EXIT()), 0);
+	assert_int_equal(RUN(BI(BPF_LD | BPF_IMM | BPF_DW, 2, 0, 0, -1), BI(0, 0, 0, 0, 1),
+			     BI_MOV64_IMM(0, 1), BI(BPF_JMP32 | BPF_JSLT | BPF_K, 2, 0, 1, 0),
+			     BI_MOV64_IMM(0, 0), BI_EXIT()),
+			 1);
+	assert_int_equal(RUN(BI(BPF_LD | BPF_IMM | BPF_DW, 2, 0, 0, -1), BI(0, 0, 0, 0, 1),
+			     BI_MOV64_IMM(0, 1), BI_JMP_IMM(BPF_JSLT, 2, 0, 1), BI_MOV64_IMM(0, 0),
+			     BI_EXIT()),
+			 0);
 	/* the stack: a store and loads of parts */
-	assert_int_equal(RUN(BI_ST(BPF_DW, 10, -8, 0x01020304), BI_LDX(BPF_H, 0, 10, -6), BI_EXIT()), 0x0102);
+	assert_int_equal(
+	    RUN(BI_ST(BPF_DW, 10, -8, 0x01020304), BI_LDX(BPF_H, 0, 10, -6), BI_EXIT()), 0x0102);
 }
 
 static void test_interp_faults(void **state)
@@ -395,7 +508,7 @@ static void test_tnum(void **state)
  * ALU, loads, stores, forward jumps and exits, then R0 of 0..3 and an exit. */
 static int random_prog(struct bpf_insn *p)
 {
-	static const int ops[] = {BPF_ADD, BPF_SUB, BPF_AND,  BPF_OR,  BPF_XOR, BPF_LSH,
+	static const int ops[] = {BPF_ADD, BPF_SUB,  BPF_AND, BPF_OR,  BPF_XOR, BPF_LSH,
 				  BPF_RSH, BPF_ARSH, BPF_MUL, BPF_DIV, BPF_MOD};
 	static const int imms[] = {0, 1, 2, 3, 31, 32, 63, 64, -1, 0xffff};
 	static const int jops[] = {BPF_JEQ,  BPF_JNE,  BPF_JGT,	 BPF_JGE,  BPF_JLT, BPF_JLE,
@@ -432,15 +545,19 @@ static int random_prog(struct bpf_insn *p)
 			p[n] = BI(alu | ops[rand() % 11] | BPF_X, d, s, 0, 0);
 			break;
 		case 4:
-			p[n] = BI_LDX(sizes[rand() % 4], d, rand() % 2 ? 1 : rand() % 2 ? 10 : s,
+			p[n] = BI_LDX(sizes[rand() % 4], d,
+				      rand() % 2   ? 1
+				      : rand() % 2 ? 10
+						   : s,
 				      offs[rand() % 8]);
 			break;
 		case 5:
 			if (rand() % 2)
-				p[n] = BI_STX(sizes[rand() % 4], rand() % 3 ? 10 : 1, s, offs[rand() % 8]);
+				p[n] = BI_STX(sizes[rand() % 4], rand() % 3 ? 10 : 1, s,
+					      offs[rand() % 8]);
 			else
-				p[n] = BI_ST(sizes[rand() % 4], rand() % 3 ? 10 : 1, offs[rand() % 8],
-					     imms[rand() % 10]);
+				p[n] = BI_ST(sizes[rand() % 4], rand() % 3 ? 10 : 1,
+					     offs[rand() % 8], imms[rand() % 10]);
 			break;
 		case 6:
 			if (rand() % 2)
