@@ -1,17 +1,15 @@
 /* sentry/bpf/bpf_verifier_insn.c - the verifier's rules for one instruction in one state
- * (Linux's do_check: check_alu_op, check_mem_access, check_cond_jmp_op, the call and exit
- * checks): reserved fields, register reads and writes, scalar tracking, pointers to the
- * context and the stack, branches decided or refined by what is known.
+ * (Linux's do_check: check_alu_op, check_cond_jmp_op, the call and exit checks; loads and
+ * stores are bpf_verifier_mem.c's): reserved fields, register reads and writes, scalar
+ * tracking, pointer arithmetic, branches decided or refined by what is known.
  *
  * Pure; owns nothing (the walk in bpf_verifier.c owns the states). */
 #include <errno.h>
 #include <string.h>
 #include "sentry/bpf/bpf_verifier_internal.h"
 
-#define LOG(...) bpf_vlog_printf(vc->r->log, __VA_ARGS__)
-#define MAX_PTR_OFF (1 << 29) /* Linux's BPF_MAX_VAR_OFF */
-
-static const char *type_name(uint8_t t)
+/* See bpf_verifier_internal.h. */
+const char *vreg_type_name(uint8_t t)
 {
 	switch (t) {
 	case VR_SCALAR:
@@ -27,29 +25,9 @@ static const char *type_name(uint8_t t)
 static const char *const alu_names[16] = {"+=",	 "-=", "*=", "/=", "|=",   "&=",     "<<=", ">>=",
 					  "neg", "%=", "^=", "=",  "s>>=", "endian", "?",   "?"};
 
-static bool is_ptr(const struct vreg *r)
-{
-	return r->type == VR_CTX || r->type == VR_STACK;
-}
-
-static void mark_scalar(struct vreg *r, struct tnum var)
-{
-	memset(r, 0, sizeof(*r));
-	r->type = VR_SCALAR;
-	r->var = var;
-	r->umin = tnum_umin(var);
-	r->umax = tnum_umax(var);
-}
-
-/* An unknown value of @size bytes, zero-extended (a load). */
-static void mark_sized(struct vreg *r, int size)
-{
-	mark_scalar(r, size == 8 ? tnum_unknown() : tnum_range(0, (1ULL << (size * 8)) - 1));
-}
-
 /* Linux's check_reg_arg: a register number, a read of an initialised register, no write
  * of the frame pointer. */
-static int check_reg(struct vwalk_ctx *vc, struct vstate *st, int regno, bool read, bool write)
+int vreg_check(struct vwalk_ctx *vc, struct vstate *st, int regno, bool read, bool write)
 {
 	if (regno >= MAX_BPF_REG) {
 		LOG("R%d is invalid\n", regno);
@@ -66,7 +44,7 @@ static int check_reg(struct vwalk_ctx *vc, struct vstate *st, int regno, bool re
 	return 0;
 }
 
-static int size_bytes(uint8_t code)
+int vinsn_size(uint8_t code)
 {
 	switch (BPF_SIZE(code)) {
 	case BPF_B:
@@ -101,7 +79,7 @@ static int alu_neg_end(struct vwalk_ctx *vc, struct vstate *st, const struct bpf
 		LOG("BPF_%s uses reserved fields\n", op == BPF_NEG ? "NEG" : "END");
 		return -EINVAL;
 	}
-	int err = check_reg(vc, st, in->dst_reg, true, true);
+	int err = vreg_check(vc, st, in->dst_reg, true, true);
 	if (err)
 		return err;
 	struct vreg *d = &st->r[in->dst_reg];
@@ -144,19 +122,19 @@ static int sane_offset(struct vwalk_ctx *vc, const struct vreg *num, uint8_t pty
 	int64_t smin = smin_of(num);
 	if (tnum_is_const(num->var) &&
 	    ((int64_t)num->var.value >= MAX_PTR_OFF || (int64_t)num->var.value <= -MAX_PTR_OFF)) {
-		LOG("math between %s pointer and %lld is not allowed\n", type_name(ptype),
+		LOG("math between %s pointer and %lld is not allowed\n", vreg_type_name(ptype),
 		    (long long)num->var.value);
 		return -EINVAL;
 	}
 	if (smin == INT64_MIN) {
 		LOG("math between %s pointer and register with unbounded min value is not "
 		    "allowed\n",
-		    type_name(ptype));
+		    vreg_type_name(ptype));
 		return -EINVAL;
 	}
 	if (smin >= MAX_PTR_OFF || smin <= -MAX_PTR_OFF) {
 		LOG("value %lld makes %s pointer be out of bounds\n", (long long)smin,
-		    type_name(ptype));
+		    vreg_type_name(ptype));
 		return -EINVAL;
 	}
 	return 0;
@@ -224,12 +202,12 @@ static int alu_ptr(struct vwalk_ctx *vc, struct vreg *d, const struct vreg *s,
 		if (ovf || lo == INT64_MIN) {
 			LOG("math between %s pointer and register with unbounded min value is not "
 			    "allowed\n",
-			    type_name(ptr.type));
+			    vreg_type_name(ptr.type));
 			return -EINVAL;
 		}
 		if (lo >= MAX_PTR_OFF || lo <= -MAX_PTR_OFF) {
 			LOG("value %lld makes %s pointer be out of bounds\n", (long long)lo,
-			    type_name(ptr.type));
+			    vreg_type_name(ptr.type));
 			return -EINVAL;
 		}
 		ptr.var_off = 1;
@@ -239,7 +217,7 @@ static int alu_ptr(struct vwalk_ctx *vc, struct vreg *d, const struct vreg *s,
 		int64_t delta = (int64_t)num->var.value;
 		int64_t off = op == BPF_ADD ? ptr.off + delta : ptr.off - delta;
 		if (off >= MAX_PTR_OFF || off <= -MAX_PTR_OFF) {
-			LOG("%s pointer offset %lld is not allowed\n", type_name(ptr.type),
+			LOG("%s pointer offset %lld is not allowed\n", vreg_type_name(ptr.type),
 			    (long long)off);
 			return -EINVAL;
 		}
@@ -292,9 +270,9 @@ static int check_alu(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_i
 		LOG("BPF_%s uses reserved fields\n", op == BPF_MOV ? "MOV" : "ALU");
 		return -EINVAL;
 	}
-	int err = x ? check_reg(vc, st, in->src_reg, true, false) : 0;
+	int err = x ? vreg_check(vc, st, in->src_reg, true, false) : 0;
 	if (!err)
-		err = check_reg(vc, st, in->dst_reg, op != BPF_MOV, true);
+		err = vreg_check(vc, st, in->dst_reg, op != BPF_MOV, true);
 	if (err)
 		return err;
 	struct vreg *d = &st->r[in->dst_reg];
@@ -328,162 +306,12 @@ static int check_alu(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_i
 		b = tnum_cast32(b);
 	}
 	struct tnum res = alu_scalar(op, a, b, bits);
-	mark_scalar(d, is64 ? res : tnum_cast32(res));
-	return 0;
-}
-
-/* ---- memory ---- */
-
-/* Where a load or store through register @regno lands: 0 and the offset from the
- * context's start or from the frame pointer in *@off, or -EACCES. */
-static int mem_target(struct vwalk_ctx *vc, struct vstate *st, int regno, int16_t insn_off,
-		      int size, bool write, int *off)
-{
-	const struct vreg *p = &st->r[regno];
-	if (!is_ptr(p)) {
-		LOG("R%d invalid mem access '%s'\n", regno, type_name(p->type));
-		return -EACCES;
-	}
-	if (p->var_off) {
-		LOG("R%d variable %s access prohibited\n", regno, type_name(p->type));
-		return -EACCES;
-	}
-	if (p->type == VR_CTX && p->off) {
-		LOG("dereference of modified ctx ptr R%d off=%d disallowed\n", regno, p->off);
-		return -EACCES;
-	}
-	*off = p->off + insn_off;
-	if (p->type == VR_STACK) {
-		if (*off % size) {
-			LOG("misaligned stack access off (0x0; 0x0)+%d+%d size %d\n", p->off,
-			    insn_off, size);
-			return -EACCES;
-		}
-		if (*off < -BPF_STACK_BYTES || *off + size > 0) {
-			LOG("invalid %s stack R%d off=%d size=%d\n",
-			    write ? "write to" : "read from", regno, *off, size);
-			return -EACCES;
-		}
-	}
-	return 0;
-}
-
-static int ctx_access(struct vwalk_ctx *vc, int off, int size, bool write)
-{
-	if (bpf_ctx_access_ok(vc->r->prog_type, off, size, write))
-		return 0;
-	if (vc->r->prog_type == BPF_PROG_TYPE_CGROUP_SKB)
-		LOG("cvisor: __sk_buff access off=%d size=%d is not implemented\n", off, size);
-	else
-		LOG("invalid bpf_context access off=%d size=%d\n", off, size);
-	return -EACCES;
-}
-
-/* Stores @size bytes at frame offset @off: @val spilled when it is a whole register
- * (NULL: bytes of unknown value). A spill slot written in part becomes plain bytes. */
-static void stack_write(struct vstate *st, int off, int size, const struct vreg *val)
-{
-	int idx = off + BPF_STACK_BYTES;
-	for (int slot = idx / 8; slot <= (idx + size - 1) / 8; slot++) {
-		if (st->stack[slot * 8] != VS_SPILL)
-			continue;
-		memset(&st->stack[slot * 8], VS_MISC, 8);
-		memset(&st->spill[slot], 0, sizeof(st->spill[slot]));
-	}
-	if (val && size == 8) {
-		memset(&st->stack[idx], VS_SPILL, 8);
-		st->spill[idx / 8] = *val;
-	} else {
-		memset(&st->stack[idx], VS_MISC, size);
-	}
-}
-
-static int stack_read(struct vwalk_ctx *vc, struct vstate *st, int off, int size, struct vreg *dst)
-{
-	int idx = off + BPF_STACK_BYTES;
-	for (int k = 0; k < size && !vc->r->allow_uninit_stack; k++) {
-		if (st->stack[idx + k] == VS_INVALID) {
-			LOG("invalid read from stack off %d+%d size %d\n", off, k, size);
-			return -EACCES;
-		}
-	}
-	const struct vreg *sp = &st->spill[idx / 8];
-	if (st->stack[idx] == VS_SPILL && size == 8) {
-		*dst = *sp;
-		return 0;
-	}
-	if (st->stack[idx] == VS_SPILL && is_ptr(sp)) {
-		LOG("invalid size of register fill\n");
-		return -EACCES;
-	}
-	mark_sized(dst, size);
-	return 0;
-}
-
-static int check_ldx(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in)
-{
-	int size = size_bytes(in->code), off;
-	int err = check_reg(vc, st, in->src_reg, true, false);
-	if (!err)
-		err = check_reg(vc, st, in->dst_reg, false, true);
-	if (!err)
-		err = mem_target(vc, st, in->src_reg, in->off, size, false, &off);
-	if (err)
-		return err;
-	struct vreg val;
-	if (st->r[in->src_reg].type == VR_CTX) {
-		if ((err = ctx_access(vc, off, size, false)))
-			return err;
-		mark_sized(&val, size);
-	} else if ((err = stack_read(vc, st, off, size, &val))) {
-		return err;
-	}
-	st->r[in->dst_reg] = val;
-	return 0;
-}
-
-static int check_store(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in)
-{
-	bool stx = BPF_CLASS(in->code) == BPF_STX;
-	int size = size_bytes(in->code), off;
-	if (stx && BPF_MODE(in->code) == BPF_MEM && in->imm) {
-		LOG("BPF_STX uses reserved fields\n");
-		return -EINVAL;
-	}
-	if (!stx && in->src_reg) {
-		LOG("BPF_ST uses reserved fields\n");
-		return -EINVAL;
-	}
-	int err = stx ? check_reg(vc, st, in->src_reg, true, false) : 0;
-	if (!err)
-		err = check_reg(vc, st, in->dst_reg, true, false);
-	if (err)
-		return err;
-	const struct vreg *d = &st->r[in->dst_reg];
-	if (d->type == VR_CTX && (!stx || BPF_MODE(in->code) == BPF_ATOMIC)) {
-		LOG("BPF_%s stores into R%d ctx is not allowed\n", stx ? "ATOMIC" : "ST",
-		    in->dst_reg);
-		return -EACCES;
-	}
-	if (stx && BPF_MODE(in->code) == BPF_ATOMIC) {
-		LOG("cvisor: BPF_ATOMIC is not implemented\n");
-		return -EINVAL;
-	}
-	if ((err = mem_target(vc, st, in->dst_reg, in->off, size, true, &off)))
-		return err;
-	if (d->type == VR_CTX)
-		return ctx_access(vc, off, size, true);
-	struct vreg val;
-	if (stx) {
-		val = st->r[in->src_reg];
-		if (is_ptr(&val) && size != 8) {
-			LOG("invalid size of register spill\n");
-			return -EACCES;
-		}
-	} else {
-		mark_scalar(&val, tnum_const((uint64_t)(int64_t)in->imm));
-	}
-	stack_write(st, off, size, size == 8 ? &val : NULL);
+	/* Linux's is_safe_to_compute_dst_reg_range: after a division, a modulo or a shift by
+	 * an unknown or too large amount even the upper half of a 32-bit result is unknown */
+	bool unsafe = op == BPF_DIV || op == BPF_MOD ||
+		      ((op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) &&
+		       (!tnum_is_const(b) || b.value >= bits));
+	mark_scalar(d, is64 || unsafe ? res : tnum_cast32(res));
 	return 0;
 }
 
@@ -673,9 +501,9 @@ static int check_cond(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_
 		LOG("BPF_JMP/JMP32 uses reserved fields\n");
 		return -EINVAL;
 	}
-	int err = check_reg(vc, st, in->dst_reg, true, false);
+	int err = vreg_check(vc, st, in->dst_reg, true, false);
 	if (!err && x)
-		err = check_reg(vc, st, in->src_reg, true, false);
+		err = vreg_check(vc, st, in->src_reg, true, false);
 	if (err)
 		return err;
 	struct vreg b;
@@ -744,7 +572,7 @@ static int check_exit(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_
 	}
 	if (r0->type != VR_SCALAR) {
 		LOG("At program exit the register R0 is not a known value (%s)\n",
-		    type_name(r0->type));
+		    vreg_type_name(r0->type));
 		return -EINVAL;
 	}
 	uint64_t hi = vc->r->prog_type == BPF_PROG_TYPE_CGROUP_SKB &&
@@ -790,10 +618,10 @@ int vinsn_check(struct vwalk_ctx *vc, struct vstate *st, uint32_t i, uint32_t *n
 	case BPF_ALU64:
 		return check_alu(vc, st, in);
 	case BPF_LDX:
-		return check_ldx(vc, st, in);
+		return vmem_ldx(vc, st, in);
 	case BPF_ST:
 	case BPF_STX:
-		return check_store(vc, st, in);
+		return vmem_store(vc, st, in);
 	case BPF_JMP:
 	case BPF_JMP32:
 		return check_jmp(vc, st, in, i, next);
@@ -802,7 +630,7 @@ int vinsn_check(struct vwalk_ctx *vc, struct vstate *st, uint32_t i, uint32_t *n
 			LOG("BPF_LD_[ABS|IND] instructions not allowed for this program type\n");
 			return -EINVAL;
 		}
-		if ((err = check_reg(vc, st, in->dst_reg, false, true)))
+		if ((err = vreg_check(vc, st, in->dst_reg, false, true)))
 			return err;
 		mark_scalar(&st->r[in->dst_reg],
 			    tnum_const((uint32_t)in->imm | (uint64_t)(uint32_t)in[1].imm << 32));

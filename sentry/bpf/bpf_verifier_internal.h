@@ -3,8 +3,12 @@
  * (bpf_verifier.c) applies. Private to sentry/bpf/bpf_verifier*.c. */
 #ifndef CVISOR_SENTRY_BPF_VERIFIER_INTERNAL_H
 #define CVISOR_SENTRY_BPF_VERIFIER_INTERNAL_H
+#include <string.h>
 #include "sentry/bpf/bpf_tnum.h"
 #include "sentry/bpf/bpf_verifier.h"
+
+#define LOG(...) bpf_vlog_printf(vc->r->log, __VA_ARGS__)
+#define MAX_PTR_OFF (1 << 29) /* Linux's BPF_MAX_VAR_OFF */
 
 enum vreg_type { VR_NOT_INIT = 0, VR_SCALAR, VR_CTX, VR_STACK };
 
@@ -18,7 +22,9 @@ struct vreg {
 	uint64_t umin, umax; /* a scalar's unsigned bounds; a var_off pointer's signed ones */
 };
 
-enum vslot { VS_INVALID = 0, VS_MISC, VS_SPILL };
+/* What a stack byte holds (Linux's STACK_*): nothing written, some value, zero, a part of
+ * the register spilled to its 8-byte slot (the slot's low bytes, from its lowest address). */
+enum vslot { VS_INVALID = 0, VS_MISC, VS_ZERO, VS_SPILL };
 
 struct vstate {
 	struct vreg r[MAX_BPF_REG];
@@ -31,6 +37,38 @@ struct vwalk_ctx {
 	struct walk *walk;
 	struct bpf_verify_req *r;
 };
+
+static inline bool is_ptr(const struct vreg *r)
+{
+	return r->type == VR_CTX || r->type == VR_STACK;
+}
+
+/* @r becomes a scalar known by @var (bounds from its bits). */
+static inline void mark_scalar(struct vreg *r, struct tnum var)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = VR_SCALAR;
+	r->var = var;
+	r->umin = tnum_umin(var);
+	r->umax = tnum_umax(var);
+}
+
+/* An unknown value of @size bytes, zero-extended (a load). */
+static inline void mark_sized(struct vreg *r, int size)
+{
+	mark_scalar(r, size == 8 ? tnum_unknown() : tnum_range(0, (1ULL << (size * 8)) - 1));
+}
+
+/* "ctx", "fp", "scalar". */
+const char *vreg_type_name(uint8_t t);
+/* Linux's check_reg_arg: a register number, a read of an initialised register (@read),
+ * no write of the frame pointer (@write). 0, -EINVAL or -EACCES. */
+int vreg_check(struct vwalk_ctx *vc, struct vstate *st, int regno, bool read, bool write);
+/* Bytes a load or store of @code moves. */
+int vinsn_size(uint8_t code);
+/* BPF_LDX and BPF_ST/BPF_STX (bpf_verifier_mem.c): 0 or -errno. */
+int vmem_ldx(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in);
+int vmem_store(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in);
 
 #define VINSN_EXIT 1
 /* Checks insn @i in state @st and applies it: 0 and the next insn in *@next,

@@ -504,6 +504,28 @@ static void test_tnum(void **state)
 
 /* ---- against this host's kernel ---- */
 
+/* A random store (a constant, or a register holding one) to the stack, maybe a zeroing
+ * store, then a load returned in R0: spills, narrow fills, zeroed bytes. */
+static int random_stack_prog(struct bpf_insn *p)
+{
+	static const int sz[] = {BPF_B, BPF_H, BPF_W, BPF_DW};
+	int n = 0;
+	int off1 = -8 - 8 * (rand() % 2) + (rand() % 3 ? 0 : 4);
+	int off2 = -8 - 8 * (rand() % 2) + (rand() % 3 ? 0 : 4);
+	int v = rand() % 3 ? rand() % 3 : 0;
+	if (rand() % 2) {
+		p[n++] = BI_ST(sz[rand() % 4], 10, off1, v);
+	} else {
+		p[n++] = BI_MOV64_IMM(6, v);
+		p[n++] = BI_STX(sz[rand() % 4], 10, 6, off1);
+	}
+	if (rand() % 2)
+		p[n++] = BI_ST(sz[rand() % 4], 10, -8 - 8 * (rand() % 2), 0);
+	p[n++] = BI_LDX(sz[rand() % 4], 0, 10, off2);
+	p[n++] = BI_EXIT();
+	return n;
+}
+
 /* A random program: often a prologue that loads the context and spills, then a body of
  * ALU, loads, stores, forward jumps and exits, then R0 of 0..3 and an exit. */
 static int random_prog(struct bpf_insn *p)
@@ -515,6 +537,8 @@ static int random_prog(struct bpf_insn *p)
 				   BPF_JSGT, BPF_JSGE, BPF_JSLT, BPF_JSLE, BPF_JSET};
 	static const int offs[] = {-16, -8, -4, 0, 2, 4, 8, 12};
 	static const int sizes[] = {BPF_B, BPF_H, BPF_W, BPF_DW};
+	if (rand() % 4 == 0)
+		return random_stack_prog(p);
 	int n = 0;
 	bool prologue = rand() % 3;
 	if (prologue) {
@@ -599,8 +623,13 @@ static void test_matches_kernel(void **state)
 					   .cnt = (uint32_t)n,
 					   .allow_uninit_stack = true};
 		int ours = bpf_verify(&q);
-		if ((ours == 0) != (kernel == 0))
+		if ((ours == 0) != (kernel == 0)) {
+			for (int i = 0; i < n; i++)
+				print_message("  %d: code %02x dst %d src %d off %d imm %d\n", i,
+					      p[i].code, p[i].dst_reg, p[i].src_reg, p[i].off,
+					      p[i].imm);
 			fail_msg("program %d: kernel %d, ours %d", r, kernel, ours);
+		}
 		accepted += ours == 0;
 		differ += ours != kernel;
 	}
@@ -662,11 +691,17 @@ static void test_cgroup_effective(void **state)
 	bpf_prog_put(allow);
 	bpf_prog_put(deny);
 	assert_int_equal(bpf_prog_live, 1);
+	/* as cgroupfs's rmdir: the removed hook runs while the directory's inode still
+	 * holds the cgroup */
+	cgroup_get(b);
 	assert_int_equal(cgroup_rmdir(b), 0);
 	bpf_cgroup_release(b);
+	cgroup_put(b);
 	assert_int_equal(bpf_prog_live, 1);
+	cgroup_get(a);
 	assert_int_equal(cgroup_rmdir(a), 0);
 	bpf_cgroup_release(a);
+	cgroup_put(a);
 	assert_int_equal(bpf_prog_live, 0);
 	cgroup_tree_reset();
 	assert_int_equal(cgroup_live, 0);
