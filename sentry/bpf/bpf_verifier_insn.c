@@ -260,6 +260,73 @@ static struct tnum alu_scalar(uint8_t op, struct tnum a, struct tnum b, unsigned
 	return tnum_unknown();
 }
 
+/* Scalar @r seen as its low 32 bits (zero-extended). */
+static void cast32(struct vreg *r)
+{
+	if (r->umax <= 0xffffffffULL)
+		return;
+	mark_scalar(r, tnum_cast32(r->var));
+}
+
+/* @r becomes a scalar known by @var and within [@lo, @hi] (Linux's reg_bounds_sync for
+ * the unsigned bounds: each narrows the other). */
+static void mark_bounded(struct vreg *r, struct tnum var, uint64_t lo, uint64_t hi)
+{
+	var = tnum_intersect(var, tnum_range(lo, hi));
+	mark_scalar(r, var);
+	r->umin = lo > r->umin ? lo : r->umin;
+	r->umax = hi < r->umax ? hi : r->umax;
+}
+
+/* Linux's scalar_min_max_<op> for the unsigned bounds of a @bits-wide result of scalars
+ * @a op @b: [*@lo, *@hi] (the whole range when an overflow is possible). */
+static void alu_bounds(uint8_t op, const struct vreg *a, const struct vreg *b, unsigned bits,
+		       uint64_t *lo, uint64_t *hi)
+{
+	uint64_t max = bits == 64 ? UINT64_MAX : 0xffffffffULL;
+	*lo = 0;
+	*hi = max;
+	switch (op) {
+	case BPF_ADD:
+		if (a->umax <= max - b->umax) {
+			*lo = a->umin + b->umin;
+			*hi = a->umax + b->umax;
+		}
+		break;
+	case BPF_SUB:
+		if (a->umin >= b->umax) {
+			*lo = a->umin - b->umax;
+			*hi = a->umax - b->umin;
+		}
+		break;
+	case BPF_MUL:
+		if (a->umax <= 0xffffffffULL && b->umax <= 0xffffffffULL &&
+		    (bits == 64 || a->umax * b->umax <= max)) {
+			*lo = a->umin * b->umin;
+			*hi = a->umax * b->umax;
+		}
+		break;
+	case BPF_AND:
+		*hi = a->umax < b->umax ? a->umax : b->umax;
+		break;
+	case BPF_OR:
+		*lo = a->umin > b->umin ? a->umin : b->umin;
+		break;
+	case BPF_LSH:
+		if (tnum_is_const(b->var) && !(a->umax >> (bits - 1 - b->var.value) >> 1)) {
+			*lo = a->umin << b->var.value;
+			*hi = a->umax << b->var.value;
+		}
+		break;
+	case BPF_RSH:
+		if (tnum_is_const(b->var)) {
+			*lo = a->umin >> b->var.value;
+			*hi = a->umax >> b->var.value;
+		}
+		break;
+	}
+}
+
 static int check_alu(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in)
 {
 	uint8_t op = BPF_OP(in->code);
@@ -300,18 +367,24 @@ static int check_alu(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_i
 	}
 	if (is_ptr(d) || is_ptr(&s))
 		return alu_ptr(vc, d, &s, in);
-	struct tnum a = d->var, b = s.var;
+	struct vreg a = *d;
 	if (!is64) {
-		a = tnum_cast32(a);
-		b = tnum_cast32(b);
+		cast32(&a);
+		cast32(&s);
 	}
-	struct tnum res = alu_scalar(op, a, b, bits);
+	struct tnum res = alu_scalar(op, a.var, s.var, bits);
 	/* Linux's is_safe_to_compute_dst_reg_range: after a division, a modulo or a shift by
 	 * an unknown or too large amount even the upper half of a 32-bit result is unknown */
 	bool unsafe = op == BPF_DIV || op == BPF_MOD ||
 		      ((op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) &&
-		       (!tnum_is_const(b) || b.value >= bits));
-	mark_scalar(d, is64 || unsafe ? res : tnum_cast32(res));
+		       (!tnum_is_const(s.var) || s.var.value >= bits));
+	if (unsafe) {
+		mark_scalar(d, tnum_unknown());
+		return 0;
+	}
+	uint64_t lo, hi;
+	alu_bounds(op, &a, &s, bits, &lo, &hi);
+	mark_bounded(d, is64 ? res : tnum_cast32(res), lo, hi);
 	return 0;
 }
 
@@ -410,6 +483,30 @@ static uint8_t negate(uint8_t op)
 	return 0;
 }
 
+/* "a op b" as "b op' a". */
+static uint8_t flip(uint8_t op)
+{
+	switch (op) {
+	case BPF_JGT:
+		return BPF_JLT;
+	case BPF_JLT:
+		return BPF_JGT;
+	case BPF_JGE:
+		return BPF_JLE;
+	case BPF_JLE:
+		return BPF_JGE;
+	case BPF_JSGT:
+		return BPF_JSLT;
+	case BPF_JSLT:
+		return BPF_JSGT;
+	case BPF_JSGE:
+		return BPF_JSLE;
+	case BPF_JSLE:
+		return BPF_JSGE;
+	}
+	return op; /* JEQ, JNE, JSET */
+}
+
 /* Narrows scalar @r, known to satisfy "r op b" (unsigned, 64-bit). False: impossible. */
 static bool refine(struct vreg *r, uint8_t op, uint64_t b)
 {
@@ -470,15 +567,15 @@ static bool refine(struct vreg *r, uint8_t op, uint64_t b)
 	return true;
 }
 
-/* The unsigned 64-bit test equivalent to "a op b" for scalar @a, or 0 when there is
- * none Linux-style refinement here would trust (then nothing is narrowed). */
+/* The unsigned test equivalent to "a op b" for scalar @a (its low half for @is32), or 0
+ * when a signed test has none (then nothing is narrowed). */
 static uint8_t refinable_op(uint8_t op, const struct vreg *a, uint64_t b, bool is32)
 {
-	bool upper_zero = !(a->var.value >> 32) && !(a->var.mask >> 32);
-	if (is32 && !upper_zero)
-		return 0;
+	struct vreg v = *a;
+	if (is32)
+		cast32(&v);
 	uint64_t sign = is32 ? 1ULL << 31 : 1ULL << 63;
-	bool nonneg = a->umax < sign && b < sign;
+	bool nonneg = v.umax < sign && b < sign;
 	switch (op) {
 	case BPF_JSGT:
 		return nonneg ? BPF_JGT : 0;
@@ -490,6 +587,30 @@ static uint8_t refinable_op(uint8_t op, const struct vreg *a, uint64_t b, bool i
 		return nonneg ? BPF_JLE : 0;
 	}
 	return op;
+}
+
+/* refine() for a 64-bit test, or for a 32-bit one on @r's low half (what becomes known
+ * of the low bits is kept with the upper ones). False: impossible. */
+static bool refine_reg(struct vreg *r, uint8_t op, uint64_t b, bool is32)
+{
+	if (!is32)
+		return refine(r, op, b);
+	const uint64_t low_bits = 0xffffffffULL;
+	struct vreg low = *r;
+	cast32(&low);
+	if (!refine(&low, op, b))
+		return false;
+	struct tnum v = {(r->var.value & ~low_bits) | low.var.value,
+			 (r->var.mask & ~low_bits) | low.var.mask};
+	if (r->umax <= low_bits) { /* the upper half is zero: the low half is all */
+		r->var = v;
+		r->umin = low.umin;
+		r->umax = low.umax;
+		return true;
+	}
+	uint64_t lo = r->umin, hi = r->umax;
+	mark_bounded(r, v, lo, hi);
+	return r->umin <= r->umax;
 }
 
 static int check_cond(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in,
@@ -518,10 +639,18 @@ static int check_cond(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_
 		*next = taken ? target : i + 1;
 		return 0;
 	}
-	struct vreg *a = &st->r[in->dst_reg];
+	/* narrow the register compared with a constant (either side, as Linux) */
+	const struct vreg *a = &st->r[in->dst_reg];
 	uint8_t rop = 0;
-	if (a->type == VR_SCALAR && b.type == VR_SCALAR && tnum_is_const(vb.var))
-		rop = refinable_op(op, a, vb.var.value, is32);
+	int rreg = in->dst_reg;
+	uint64_t c = vb.var.value;
+	if (a->type == VR_SCALAR && b.type == VR_SCALAR && tnum_is_const(vb.var)) {
+		rop = refinable_op(op, a, c, is32);
+	} else if (x && a->type == VR_SCALAR && b.type == VR_SCALAR && tnum_is_const(va.var)) {
+		rreg = in->src_reg;
+		c = va.var.value;
+		rop = refinable_op(flip(op), &b, c, is32);
+	}
 	if (!rop) {
 		if ((err = vstate_push(vc, target, st)))
 			return err;
@@ -530,10 +659,9 @@ static int check_cond(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_
 	}
 	struct vstate other;
 	memcpy(&other, st, sizeof(other));
-	if (refine(&other.r[in->dst_reg], rop, vb.var.value) &&
-	    (err = vstate_push(vc, target, &other)))
+	if (refine_reg(&other.r[rreg], rop, c, is32) && (err = vstate_push(vc, target, &other)))
 		return err;
-	if (!refine(a, negate(rop), vb.var.value))
+	if (!refine_reg(&st->r[rreg], negate(rop), c, is32))
 		return VINSN_EXIT; /* the fall-through cannot happen */
 	*next = i + 1;
 	return 0;

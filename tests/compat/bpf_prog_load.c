@@ -1,6 +1,6 @@
 /* bpf_prog_load.c - BPF_PROG_LOAD of BPF_PROG_TYPE_CGROUP_DEVICE: what the verifier
- * refuses, with Linux's errno (and its message in the log), the attribute checks, the
- * CGROUP_SKB program cilium/ebpf loads to probe BPF_PROG_ATTACH, program ids
+ * refuses, with Linux's errno (and its message in the log), bounded loops it accepts, the attribute
+ * checks, the CGROUP_SKB program cilium/ebpf loads to probe BPF_PROG_ATTACH, program ids
  * (GET_NEXT_ID, GET_FD_BY_ID, ENOENT once the last fd is closed), the info's copies of
  * the insns and name, and EPERM without privileges. */
 /* syscalls: bpf */
@@ -15,7 +15,7 @@ static char log[4096];
 
 int main(void)
 {
-	TAP_PLAN(38);
+	TAP_PLAN(40);
 	{
 		const struct bpf_insn p[] = {BI(0xff, 0, 0, 0, 0), BI_EXIT()};
 		TAP_ERRNO(LOAD(p), EINVAL, "unknown opcode: EINVAL");
@@ -83,6 +83,17 @@ int main(void)
 	{
 		const struct bpf_insn p[] = {BI_MOV64_IMM(0, 1), BI_JA(-1), BI_EXIT()};
 		TAP_ERRNO(LOAD(p), EINVAL, "an infinite loop: EINVAL");
+	}
+	{
+		const struct bpf_insn p[] = {BI_MOV64_IMM(2, 0), BI_ALU64_IMM(BPF_ADD, 2, 1),
+					     BI_JMP_IMM(BPF_JLT, 2, 10, -2), BI_MOV64_IMM(0, 1),
+					     BI_EXIT()};
+		TAP_OK(LOAD(p) >= 0, "a loop of 10 rounds is accepted");
+	}
+	{
+		const struct bpf_insn p[] = {BI_MOV64_IMM(2, 0), BI_JMP_IMM(BPF_JEQ, 2, 0, -1),
+					     BI_MOV64_IMM(0, 1), BI_EXIT()};
+		TAP_ERRNO(LOAD(p), EINVAL, "a loop that never ends: EINVAL");
 	}
 	{
 		const struct bpf_insn p[] = {BI_MOV64_IMM(0, 1), BI_EXIT(), BI_EXIT()};

@@ -1,8 +1,8 @@
 /* tests/fuzz/fuzz_ebpf.c - libFuzzer target: the eBPF verifier and interpreter of bpf(2)
  * (sentry/bpf/). The input is one flags byte (bit 0: CAP_PERFMON's uninitialised stack
- * reads), a struct bpf_cgroup_dev_ctx (12 bytes), then the program. Any program is run
- * (the interpreter must stay in bounds and end); a program the verifier accepts must run
- * without a fault and return 0 or 1, as the verifier promised. */
+ * reads, bit 1: CAP_BPF's loops), a struct bpf_cgroup_dev_ctx (12 bytes), then the program. Any
+ * program is run (the interpreter must stay in bounds and end); a program the verifier accepts must
+ * run without a fault and return 0 or 1, as the verifier promised. */
 #include "sentry/bpf/bpf_interp.h"
 #include "sentry/bpf/bpf_verifier.h"
 #include <stdint.h>
@@ -25,7 +25,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct bpf_verify_req r = {.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE,
 				   .insns = prog,
 				   .cnt = (uint32_t)n,
-				   .allow_uninit_stack = data[0] & 1};
+				   .allow_uninit_stack = data[0] & 1,
+				   .allow_loops = data[0] & 2};
 	int err = bpf_verify(&r);
 	int fault = 0;
 	uint64_t ret = bpf_interp_run(prog, (uint32_t)n, ctx, sizeof(ctx), &fault);

@@ -384,6 +384,51 @@ static void test_accepts(void **state)
 	assert_int_equal(verify(a, N(a)), 0);
 }
 
+static int verify_loops(const struct bpf_insn *insns, uint32_t n)
+{
+	struct bpf_vlog log = {.level = 1, .buf = logbuf, .size = sizeof(logbuf)};
+	logbuf[0] = 0;
+	struct bpf_verify_req r = {.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE,
+				   .insns = insns,
+				   .cnt = n,
+				   .allow_loops = true,
+				   .log = &log};
+	return bpf_verify(&r);
+}
+
+/* With CAP_BPF loops are walked around until they end. */
+static void test_loops(void **state)
+{
+	const struct bpf_insn counted[] = {BI_MOV64_IMM(2, 0), BI_ALU64_IMM(BPF_ADD, 2, 1),
+					   BI_JMP_IMM(BPF_JLT, 2, 10, -2), BI_MOV64_IMM(0, 1),
+					   BI_EXIT()};
+	assert_int_equal(verify_loops(counted, N(counted)), 0);
+	assert_int_equal(run_dev(counted, N(counted), 2, 2, 1, 3), 1);
+	/* bounded by an unknown start: the bounds move each time around */
+	const struct bpf_insn masked[] = {
+	    BI_LDX(BPF_W, 2, 1, 4),	 BI_ALU64_IMM(BPF_AND, 2, 7),
+	    BI_ALU64_IMM(BPF_ADD, 2, 1), BI_JMP_IMM(BPF_JLT, 2, 10, -2),
+	    BI_MOV64_IMM(0, 1),		 BI_EXIT()};
+	assert_int_equal(verify_loops(masked, N(masked)), 0);
+	assert_int_equal(run_dev(masked, N(masked), 2, 2, 5, 0), 1);
+	/* the same state around the loop again */
+	const struct bpf_insn same[] = {BI_MOV64_IMM(2, 0), BI_JMP_IMM(BPF_JEQ, 2, 0, -1),
+					BI_MOV64_IMM(0, 1), BI_EXIT()};
+	assert_int_equal(verify_loops(same, N(same)), -EINVAL);
+	assert_non_null(strstr(logbuf, "infinite loop detected at insn 1"));
+	/* a counter without a bound: too many insns */
+	const struct bpf_insn unbounded[] = {BI_MOV64_IMM(2, 0), BI_ALU64_IMM(BPF_ADD, 2, 1),
+					     BI_JMP_IMM(BPF_JNE, 2, 0, -2), BI_MOV64_IMM(0, 1),
+					     BI_EXIT()};
+	assert_int_equal(verify_loops(unbounded, N(unbounded)), -E2BIG);
+	/* a 32-bit test narrows the low half; the other side of the test may be the one */
+	const struct bpf_insn low[] = {
+	    BI_LDX(BPF_W, 3, 1, 4),	  BI_MOV64_IMM(5, 2),
+	    BI_ALU64_IMM(BPF_XOR, 3, -1), BI(BPF_JMP32 | BPF_JEQ | BPF_X, 5, 3, -2, 0),
+	    BI_MOV64_IMM(0, 1),		  BI_EXIT()};
+	assert_int_equal(verify_loops(low, N(low)), 0);
+}
+
 /* 20 diamonds, each setting a different bit: 2^20 distinct paths. */
 static void test_path_explosion(void **state)
 {
@@ -539,7 +584,7 @@ static int random_prog(struct bpf_insn *p)
 	static const int sizes[] = {BPF_B, BPF_H, BPF_W, BPF_DW};
 	if (rand() % 4 == 0)
 		return random_stack_prog(p);
-	int n = 0;
+	int n = 0, back = rand() % 8 ? 0 : 3; /* loops in some */
 	bool prologue = rand() % 3;
 	if (prologue) {
 		p[n++] = BI_LDX(BPF_W, 2, 1, 0);
@@ -585,10 +630,11 @@ static int random_prog(struct bpf_insn *p)
 			break;
 		case 6:
 			if (rand() % 2)
-				p[n] = BI(jmp | jops[rand() % 11] | BPF_K, d, 0, rand() % 4,
+				p[n] = BI(jmp | jops[rand() % 11] | BPF_K, d, 0, rand() % 4 - back,
 					  imms[rand() % 10]);
 			else
-				p[n] = BI(jmp | jops[rand() % 11] | BPF_X, d, s, rand() % 4, 0);
+				p[n] =
+				    BI(jmp | jops[rand() % 11] | BPF_X, d, s, rand() % 4 - back, 0);
 			break;
 		default:
 			p[n] = BI_EXIT();
@@ -600,7 +646,7 @@ static int random_prog(struct bpf_insn *p)
 }
 
 /* The verifier never accepts what this host's kernel refuses nor refuses what it accepts
- * (programs without loops or helpers), and mostly refuses with the kernel's errno (the
+ * (programs with loops, without helpers), and mostly refuses with the kernel's errno (the
  * kernel's bounds differ from ours in the first error of some nonsense programs). */
 static void test_matches_kernel(void **state)
 {
@@ -621,7 +667,8 @@ static void test_matches_kernel(void **state)
 		struct bpf_verify_req q = {.prog_type = BPF_PROG_TYPE_CGROUP_DEVICE,
 					   .insns = p,
 					   .cnt = (uint32_t)n,
-					   .allow_uninit_stack = true};
+					   .allow_uninit_stack = true,
+					   .allow_loops = true};
 		int ours = bpf_verify(&q);
 		if ((ours == 0) != (kernel == 0)) {
 			for (int i = 0; i < n; i++)
@@ -732,6 +779,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_refusals, no_leaks),
 	    cmocka_unit_test_teardown(test_accepts, no_leaks),
 	    cmocka_unit_test_teardown(test_path_explosion, no_leaks),
+	    cmocka_unit_test_teardown(test_loops, no_leaks),
 	    cmocka_unit_test_teardown(test_interp_alu, no_leaks),
 	    cmocka_unit_test_teardown(test_interp_faults, no_leaks),
 	    cmocka_unit_test_teardown(test_tnum, no_leaks),
