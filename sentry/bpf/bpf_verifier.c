@@ -282,10 +282,50 @@ struct walk {
 	struct seen **seen; /* per insn */
 	uint8_t *nseen;
 	unsigned total_seen;
-	struct seen *cp;      /* the current walk's last stored state */
-	struct pending *pend; /* grows to BPF_VERIFY_MAX_PENDING */
+	struct seen *cp;       /* the current walk's last stored state */
+	uint32_t next_id;      /* scalar ids handed out */
+	struct vstate scratch; /* prune's canonical state */
+	struct pending *pend;  /* grows to BPF_VERIFY_MAX_PENDING */
 	unsigned npend, cap;
 };
+
+uint32_t vwalk_new_id(struct vwalk_ctx *vc)
+{
+	return ++vc->walk->next_id;
+}
+
+/* @st with its scalar ids renumbered in order of appearance and the ids only one value
+ * holds dropped (Linux compares states through an id map): the form states are stored
+ * and compared in. */
+static void canonical(const struct vstate *st, struct vstate *out)
+{
+	memcpy(out, st, sizeof(*out));
+	struct vreg *v[MAX_BPF_REG + BPF_STACK_BYTES / 8];
+	unsigned nv = 0;
+	for (int k = 0; k < MAX_BPF_REG; k++)
+		v[nv++] = &out->r[k];
+	for (int k = 0; k < BPF_STACK_BYTES / 8; k++)
+		if (out->stack[k * 8] == VS_SPILL)
+			v[nv++] = &out->spill[k];
+	uint32_t from[MAX_BPF_REG + BPF_STACK_BYTES / 8], count[MAX_BPF_REG + BPF_STACK_BYTES / 8];
+	unsigned nid = 0;
+	for (unsigned k = 0; k < nv; k++) {
+		if (!v[k]->id)
+			continue;
+		unsigned j = 0;
+		while (j < nid && from[j] != v[k]->id)
+			j++;
+		if (j == nid) {
+			from[nid] = v[k]->id;
+			count[nid++] = 0;
+		}
+		count[j]++;
+		v[k]->id = j + 1;
+	}
+	for (unsigned k = 0; k < nv; k++)
+		if (v[k]->id && count[v[k]->id - 1] < 2)
+			v[k]->id = 0;
+}
 
 /* A walk ended (an exit, a prune, an impossible branch): its stored states may be
  * finished now (Linux's update_branch_counts). */
@@ -299,10 +339,12 @@ static void walk_finished(struct seen *cp)
 /* At jump target @i in state @st: 1 when the walk may stop (an identical finished state),
  * -EINVAL when it came around a loop to an identical state, else 0 (@st is stored when
  * there is room). */
-static int prune(struct walk *w, uint32_t i, const struct vstate *st)
+static int prune(struct walk *w, uint32_t i, const struct vstate *cur)
 {
 	if (!w->target[i])
 		return 0;
+	struct vstate *st = &w->scratch;
+	canonical(cur, st);
 	for (struct seen *s = w->seen[i]; s; s = s->next) {
 		if (memcmp(&s->st, st, sizeof(*st)))
 			continue;

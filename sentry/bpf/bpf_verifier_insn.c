@@ -349,10 +349,21 @@ static int check_alu(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_i
 	else
 		mark_scalar(&s, tnum_const(is64 ? (uint64_t)(int64_t)in->imm : (uint32_t)in->imm));
 	if (op == BPF_MOV) {
-		if (is64)
-			*d = s;
-		else /* a partial copy of a pointer is a number (CAP_BPF) */
-			mark_scalar(d, tnum_cast32(is_ptr(&s) ? tnum_unknown() : s.var));
+		if (!is64 && is_ptr(&s)) { /* a partial copy of a pointer is a number */
+			mark_scalar(d, tnum_cast32(tnum_unknown()));
+			return 0;
+		}
+		/* a copy of a scalar is linked to it (Linux's assign_scalar_id_before_mov):
+		 * what a test teaches of one holds for the other */
+		if (x && s.type == VR_SCALAR && (is64 || s.umax <= 0xffffffffULL)) {
+			struct vreg *src = &st->r[in->src_reg];
+			if (!src->id)
+				src->id = vwalk_new_id(vc);
+			s.id = src->id;
+		}
+		if (!is64)
+			cast32(&s);
+		*d = s;
 		return 0;
 	}
 	unsigned bits = is64 ? 64 : 32;
@@ -507,7 +518,8 @@ static uint8_t flip(uint8_t op)
 	return op; /* JEQ, JNE, JSET */
 }
 
-/* Narrows scalar @r, known to satisfy "r op b" (unsigned, 64-bit). False: impossible. */
+/* Narrows scalar @r, known to satisfy "r op b" (unsigned, 64-bit). False: impossible
+ * (what branch_taken decides already). */
 static bool refine(struct vreg *r, uint8_t op, uint64_t b)
 {
 	uint64_t lo = r->umin, hi = r->umax;
@@ -554,13 +566,13 @@ static bool refine(struct vreg *r, uint8_t op, uint64_t b)
 		v.mask &= ~b;
 		break;
 	}
-	if (lo > hi)
-		return false;
 	v = tnum_intersect(v, tnum_range(lo, hi));
 	lo = lo > tnum_umin(v) ? lo : tnum_umin(v);
 	hi = hi < tnum_umax(v) ? hi : tnum_umax(v);
-	if (lo > hi)
-		return false;
+	if (lo > hi) { /* what is known contradicts itself: Linux goes on knowing nothing */
+		mark_scalar(r, tnum_unknown());
+		return true;
+	}
 	r->var = v;
 	r->umin = lo;
 	r->umax = hi;
@@ -609,8 +621,82 @@ static bool refine_reg(struct vreg *r, uint8_t op, uint64_t b, bool is32)
 		return true;
 	}
 	uint64_t lo = r->umin, hi = r->umax;
+	uint32_t id = r->id;
 	mark_bounded(r, v, lo, hi);
-	return r->umin <= r->umax;
+	if (r->umin > r->umax) /* a contradiction: Linux goes on knowing nothing */
+		mark_scalar(r, tnum_unknown());
+	r->id = id;
+	return true;
+}
+
+static void sync_linked(struct vstate *st, int regno);
+
+/* Linux's reg_bounds_sync after new bounds: known bits and bounds narrow each other; a
+ * contradiction leaves nothing known (Linux's sanity check). */
+static void bounds_sync(struct vreg *r)
+{
+	mark_bounded(r, r->var, r->umin, r->umax);
+	if (r->umin > r->umax)
+		mark_scalar(r, tnum_unknown());
+}
+
+/* "r[@ra] op r[@rb]" holds for two scalars (Linux's regs_refine_cond_op, unsigned
+ * 64-bit; the same register on both sides works as there). */
+static void refine_pair(struct vstate *st, int ra, int rb, uint8_t op)
+{
+	struct vreg *a = &st->r[ra], *b = &st->r[rb];
+	uint32_t ida = a->id, idb = b->id;
+	if (op == BPF_JGT || op == BPF_JGE) { /* as JLT / JLE with the sides swapped */
+		op = op == BPF_JGT ? BPF_JLT : BPF_JLE;
+		struct vreg *t = a;
+		a = b;
+		b = t;
+	}
+	switch (op) {
+	case BPF_JEQ: {
+		struct tnum v = tnum_intersect(a->var, b->var);
+		uint64_t lo = a->umin > b->umin ? a->umin : b->umin;
+		uint64_t hi = a->umax < b->umax ? a->umax : b->umax;
+		a->var = b->var = v;
+		a->umin = b->umin = lo;
+		a->umax = b->umax = hi;
+		break;
+	}
+	case BPF_JLE:
+		a->umax = a->umax < b->umax ? a->umax : b->umax;
+		b->umin = a->umin > b->umin ? a->umin : b->umin;
+		break;
+	case BPF_JLT:
+		if (b->umax)
+			a->umax = a->umax < b->umax - 1 ? a->umax : b->umax - 1;
+		if (a->umin != UINT64_MAX)
+			b->umin = a->umin + 1 > b->umin ? a->umin + 1 : b->umin;
+		break;
+	default:
+		return;
+	}
+	bounds_sync(a);
+	bounds_sync(b);
+	st->r[ra].id = ida;
+	st->r[rb].id = idb;
+	sync_linked(st, ra);
+	sync_linked(st, rb);
+}
+
+/* What is known of register @regno now holds for its linked copies, in registers and
+ * spills (Linux's sync_linked_regs). */
+static void sync_linked(struct vstate *st, int regno)
+{
+	const struct vreg *r = &st->r[regno];
+	if (!r->id)
+		return;
+	for (int k = 0; k < MAX_BPF_REG; k++)
+		if (k != regno && st->r[k].type == VR_SCALAR && st->r[k].id == r->id)
+			st->r[k] = *r;
+	for (int k = 0; k < BPF_STACK_BYTES / 8; k++)
+		if (st->stack[k * 8] == VS_SPILL && st->spill[k].type == VR_SCALAR &&
+		    st->spill[k].id == r->id)
+			st->spill[k] = *r;
 }
 
 static int check_cond(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in,
@@ -651,18 +737,31 @@ static int check_cond(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_
 		c = va.var.value;
 		rop = refinable_op(flip(op), &b, c, is32);
 	}
-	if (!rop) {
-		if ((err = vstate_push(vc, target, st)))
+	if (!rop) { /* two unknown numbers narrow each other (64-bit tests only) */
+		uint8_t pop = x && !is32 && a->type == VR_SCALAR && b.type == VR_SCALAR
+				  ? refinable_op(op, a, b.umax, false)
+				  : 0;
+		struct vstate other;
+		memcpy(&other, st, sizeof(other));
+		if (pop)
+			refine_pair(&other, in->dst_reg, in->src_reg, pop);
+		if ((err = vstate_push(vc, target, &other)))
 			return err;
+		if (pop)
+			refine_pair(st, in->dst_reg, in->src_reg, negate(pop));
 		*next = i + 1;
 		return 0;
 	}
 	struct vstate other;
 	memcpy(&other, st, sizeof(other));
-	if (refine_reg(&other.r[rreg], rop, c, is32) && (err = vstate_push(vc, target, &other)))
-		return err;
+	if (refine_reg(&other.r[rreg], rop, c, is32)) {
+		sync_linked(&other, rreg);
+		if ((err = vstate_push(vc, target, &other)))
+			return err;
+	}
 	if (!refine_reg(&st->r[rreg], negate(rop), c, is32))
 		return VINSN_EXIT; /* the fall-through cannot happen */
+	sync_linked(st, rreg);
 	*next = i + 1;
 	return 0;
 }

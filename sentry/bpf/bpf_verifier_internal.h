@@ -17,6 +17,8 @@ struct vreg {
 	uint8_t type;
 	uint8_t var_off;     /* a pointer moved by an unknown amount */
 	uint16_t pad;	     /* zero */
+	uint32_t id;	     /* a scalar copied by a move: its copies have the same (0: none) */
+	uint32_t pad2;	     /* zero */
 	int32_t off;	     /* a pointer's constant offset */
 	struct tnum var;     /* a scalar's known bits */
 	uint64_t umin, umax; /* a scalar's unsigned bounds; a var_off pointer's signed ones */
@@ -75,6 +77,8 @@ int vmem_store(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *i
  * VINSN_EXIT (the path ended), or -errno. Conditional jumps queue the other branch
  * (vstate_push). */
 int vinsn_check(struct vwalk_ctx *vc, struct vstate *st, uint32_t i, uint32_t *next);
+/* A new id linking the copies of a scalar (Linux's scalar ids). */
+uint32_t vwalk_new_id(struct vwalk_ctx *vc);
 /* Queues insn @insn in state @st to be walked later: 0, -E2BIG or -ENOMEM. */
 int vstate_push(struct vwalk_ctx *vc, uint32_t insn, const struct vstate *st);
 

@@ -76,6 +76,8 @@ static void spill(struct vstate *st, int slot, const struct vreg *r, int size)
 {
 	uint8_t *b = &st->stack[slot * 8];
 	st->spill[slot] = *r;
+	if (size < 8 && r->umax >> (size * 8)) /* a narrowing spill is no copy */
+		st->spill[slot].id = 0;
 	for (int k = 0; k < 8; k++) {
 		if (k < size)
 			b[k] = VS_SPILL;
