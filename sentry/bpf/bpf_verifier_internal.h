@@ -1,6 +1,6 @@
-/* sentry/bpf/bpf_verifier_internal.h - what the verifier's two files share: the state of
- * a path (registers and stack) and the per-insn rules (bpf_verifier_insn.c) the walk
- * (bpf_verifier.c) applies. Private to sentry/bpf/bpf_verifier*.c. */
+/* sentry/bpf/bpf_verifier_internal.h - what the verifier's files share: the state of
+ * a path (registers and stack) and the per-insn rules (bpf_verifier_insn.c, _mem.c,
+ * _jmp.c) the walk (bpf_verifier.c) applies. Private to sentry/bpf/bpf_verifier*.c. */
 #ifndef CVISOR_SENTRY_BPF_VERIFIER_INTERNAL_H
 #define CVISOR_SENTRY_BPF_VERIFIER_INTERNAL_H
 #include <string.h>
@@ -68,6 +68,15 @@ const char *vreg_type_name(uint8_t t);
 int vreg_check(struct vwalk_ctx *vc, struct vstate *st, int regno, bool read, bool write);
 /* Bytes a load or store of @code moves. */
 int vinsn_size(uint8_t code);
+/* Scalar @r seen as its low 32 bits (zero-extended). */
+void vreg_cast32(struct vreg *r);
+/* @r becomes a scalar known by @var and within [@lo, @hi] (Linux's reg_bounds_sync for
+ * the unsigned bounds: each narrows the other). */
+void vreg_bounded(struct vreg *r, struct tnum var, uint64_t lo, uint64_t hi);
+/* A conditional jump at insn @i (bpf_verifier_jmp.c): 0 and the next insn in *@next (the
+ * other branch queued), VINSN_EXIT (no branch can be taken) or -errno. */
+int vjmp_cond(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in, uint32_t i,
+	      uint32_t *next);
 /* BPF_LDX and BPF_ST/BPF_STX (bpf_verifier_mem.c): 0 or -errno. */
 int vmem_ldx(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in);
 int vmem_store(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in);
