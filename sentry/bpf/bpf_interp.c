@@ -2,13 +2,17 @@
  * every insn the verifier admits (ALU/ALU64 with division by zero giving 0 and modulo
  * by zero keeping the dividend, shifts masked to the width, byte swaps, JMP/JMP32,
  * loads and stores of 1/2/4/8 bytes, BPF_LD_IMM64). Every access is checked against the
- * context and the stack, and the run is bounded, so even an unverified program cannot
- * touch the Sentry's memory or hang it.
+ * context and the stack, and the run is bounded (1M steps), so even an unverified program
+ * cannot touch the Sentry's memory or hang it.
  *
  * Owns nothing; pure. */
 #include <stdbool.h>
 #include <string.h>
 #include "sentry/bpf/bpf_interp.h"
+
+/* A verified program's longest run is a path the verifier walked: at most its limit of
+ * insns processed (bpf_verifier.h). */
+#define BPF_INTERP_MAX_STEPS 1000000
 
 struct vm {
 	uint64_t r[MAX_BPF_REG];
@@ -188,7 +192,7 @@ uint64_t bpf_interp_run(const struct bpf_insn *insns, uint32_t cnt, const void *
 	vm.r[10] = (uintptr_t)(vm.stack + sizeof(vm.stack));
 	bool bad = false;
 	uint64_t steps = 0;
-	for (uint64_t pc = 0; pc < cnt && !bad && steps++ <= cnt;) {
+	for (uint64_t pc = 0; pc < cnt && !bad && steps++ <= BPF_INTERP_MAX_STEPS;) {
 		const struct bpf_insn *in = &insns[pc];
 		uint8_t cls = BPF_CLASS(in->code), op = BPF_OP(in->code);
 		bool x = BPF_SRC(in->code) == BPF_X; /* for ALU and JMP classes */

@@ -8,8 +8,8 @@
 
 /* Runs @cnt insns at @insns with R1 pointing at @ctx (@ctx_size bytes, read-only) and a
  * 512-byte stack at R10. Returns R0 at exit. Memory accesses outside the context or the
- * stack, an unknown insn or more than @cnt steps (the verifier rules out loops) stop
- * the program with 0 (deny) and set *@fault when @fault is not NULL: never happens to a
+ * stack, an unknown insn or more than 1M steps (longer than any path the verifier
+ * walks) stop the program with 0 (deny) and set *@fault when @fault is not NULL: never happens to a
  * program the verifier accepted. */
 uint64_t bpf_interp_run(const struct bpf_insn *insns, uint32_t cnt, const void *ctx,
 			size_t ctx_size, int *fault);

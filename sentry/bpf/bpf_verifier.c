@@ -167,7 +167,8 @@ static int check_jumps(struct bpf_verify_req *r)
 }
 
 /* Linux's check_cfg: a depth-first walk of the control-flow graph; an edge to an insn
- * still on the walk's stack is a loop. Marks jump targets in @target (state pruning). */
+ * still on the walk's stack is a loop (refused without CAP_BPF). Marks jump targets in
+ * @target (state pruning). */
 static int check_cfg(struct bpf_verify_req *r, uint8_t *target)
 {
 	const struct bpf_insn *p = r->insns;
@@ -221,7 +222,7 @@ static int check_cfg(struct bpf_verify_req *r, uint8_t *target)
 			}
 			if (k == 1 || (ns == 1 && has_target(in)))
 				target[to] = 1;
-			if (color[to] == 1) {
+			if (color[to] == 1 && !r->allow_loops) {
 				bpf_vlog_printf(r->log, "back-edge from insn %u to %lld\n", i,
 						(long long)to);
 				err = -EINVAL;
@@ -254,18 +255,24 @@ out:
 
 /* ---- the walk ---- */
 
-/* States seen at a jump target: a path reaching the same insn in an identical state is
- * verified already (no loops: it was or will be walked to its end). */
+/* States stored at jump targets (Linux's explored states). Each knows the state stored
+ * before it on its path (@parent) and how many walks below it are unfinished
+ * (@branches, Linux's branch counts): a walk reaching a stored state's insn in an
+ * identical state stops there when that state is finished (what follows was verified),
+ * and is an infinite loop when it is not (the walk came around to it). */
 #define PRUNE_PER_INSN 8
 #define PRUNE_TOTAL 4096
 
 struct seen {
-	struct seen *next;
+	struct seen *next;   /* at the same insn */
+	struct seen *parent; /* the walk's previous stored state */
+	unsigned branches;
 	struct vstate st;
 };
 
 struct pending {
 	uint32_t insn;
+	struct seen *cp; /* the last state stored on its path */
 	struct vstate st;
 };
 
@@ -275,30 +282,92 @@ struct walk {
 	struct seen **seen; /* per insn */
 	uint8_t *nseen;
 	unsigned total_seen;
-	struct pending *pend; /* grows to BPF_VERIFY_MAX_PENDING */
+	struct seen *cp;       /* the current walk's last stored state */
+	uint32_t next_id;      /* scalar ids handed out */
+	struct vstate scratch; /* prune's canonical state */
+	struct pending *pend;  /* grows to BPF_VERIFY_MAX_PENDING */
 	unsigned npend, cap;
 };
 
-/* Whether the walk may stop at @i in state @st (an identical state was seen); else
- * remembers @st when there is room. */
-static bool prune(struct walk *w, uint32_t i, const struct vstate *st)
+uint32_t vwalk_new_id(struct vwalk_ctx *vc)
+{
+	return ++vc->walk->next_id;
+}
+
+/* @st with its scalar ids renumbered in order of appearance and the ids only one value
+ * holds dropped (Linux compares states through an id map): the form states are stored
+ * and compared in. */
+static void canonical(const struct vstate *st, struct vstate *out)
+{
+	memcpy(out, st, sizeof(*out));
+	struct vreg *v[MAX_BPF_REG + BPF_STACK_BYTES / 8];
+	unsigned nv = 0;
+	for (int k = 0; k < MAX_BPF_REG; k++)
+		v[nv++] = &out->r[k];
+	for (int k = 0; k < BPF_STACK_BYTES / 8; k++)
+		if (out->stack[k * 8] == VS_SPILL)
+			v[nv++] = &out->spill[k];
+	uint32_t from[MAX_BPF_REG + BPF_STACK_BYTES / 8], count[MAX_BPF_REG + BPF_STACK_BYTES / 8];
+	unsigned nid = 0;
+	for (unsigned k = 0; k < nv; k++) {
+		if (!v[k]->id)
+			continue;
+		unsigned j = 0;
+		while (j < nid && from[j] != v[k]->id)
+			j++;
+		if (j == nid) {
+			from[nid] = v[k]->id;
+			count[nid++] = 0;
+		}
+		count[j]++;
+		v[k]->id = j + 1;
+	}
+	for (unsigned k = 0; k < nv; k++)
+		if (v[k]->id && count[v[k]->id - 1] < 2)
+			v[k]->id = 0;
+}
+
+/* A walk ended (an exit, a prune, an impossible branch): its stored states may be
+ * finished now (Linux's update_branch_counts). */
+static void walk_finished(struct seen *cp)
+{
+	for (; cp; cp = cp->parent)
+		if (--cp->branches)
+			break;
+}
+
+/* At jump target @i in state @st: 1 when the walk may stop (an identical finished state),
+ * -EINVAL when it came around a loop to an identical state, else 0 (@st is stored when
+ * there is room). */
+static int prune(struct walk *w, uint32_t i, const struct vstate *cur)
 {
 	if (!w->target[i])
-		return false;
-	for (struct seen *s = w->seen[i]; s; s = s->next)
-		if (!memcmp(&s->st, st, sizeof(*st)))
-			return true;
+		return 0;
+	struct vstate *st = &w->scratch;
+	canonical(cur, st);
+	for (struct seen *s = w->seen[i]; s; s = s->next) {
+		if (memcmp(&s->st, st, sizeof(*st)))
+			continue;
+		if (s->branches) {
+			bpf_vlog_printf(w->r->log, "infinite loop detected at insn %u\n", i);
+			return -EINVAL;
+		}
+		return 1;
+	}
 	if (w->nseen[i] >= PRUNE_PER_INSN || w->total_seen >= PRUNE_TOTAL)
-		return false;
+		return 0;
 	struct seen *s = malloc(sizeof(*s));
 	if (!s)
-		return false;
+		return 0;
 	memcpy(&s->st, st, sizeof(*st));
 	s->next = w->seen[i];
+	s->parent = w->cp;
+	s->branches = 1; /* the current walk; it replaces itself in its parent's count */
+	w->cp = s;
 	w->seen[i] = s;
 	w->nseen[i]++;
 	w->total_seen++;
-	return false;
+	return 0;
 }
 
 int vstate_push(struct vwalk_ctx *vc, uint32_t insn, const struct vstate *st)
@@ -318,6 +387,9 @@ int vstate_push(struct vwalk_ctx *vc, uint32_t insn, const struct vstate *st)
 		w->cap = cap;
 	}
 	memcpy(&w->pend[w->npend].st, st, sizeof(*st));
+	w->pend[w->npend].cp = w->cp;
+	if (w->cp)
+		w->cp->branches++;
 	w->pend[w->npend++].insn = insn;
 	return 0;
 }
@@ -341,10 +413,13 @@ static int walk_paths(struct walk *w, struct vstate *st)
 					r->processed);
 			return -E2BIG;
 		}
-		bool done = prune(w, i, st);
+		int err = prune(w, i, st);
+		if (err < 0)
+			return err;
+		bool done = err == 1;
 		uint32_t next = i;
 		if (!done) {
-			int err = vinsn_check(&vc, st, i, &next);
+			err = vinsn_check(&vc, st, i, &next);
 			if (err < 0)
 				return err;
 			done = err == VINSN_EXIT;
@@ -353,10 +428,12 @@ static int walk_paths(struct walk *w, struct vstate *st)
 			i = next;
 			continue;
 		}
+		walk_finished(w->cp);
 		if (!w->npend)
 			return 0;
 		w->npend--;
 		i = w->pend[w->npend].insn;
+		w->cp = w->pend[w->npend].cp;
 		memcpy(st, &w->pend[w->npend].st, sizeof(*st));
 	}
 }

@@ -3,13 +3,14 @@
  *
  * Structure first: known opcodes, well-formed BPF_LD_IMM64 pairs (no map references: the
  * Sentry has no maps), jumps inside the program, a last insn that is an exit or a jump,
- * no back-edge (loops are refused as Linux refuses them without CAP_BPF), no
- * unreachable insn. Then every path is walked with what is known of each register (not
- * initialised, a scalar with its known bits and unsigned bounds, the context pointer, the
- * frame pointer) and of the 512-byte stack: reserved fields, reads of uninitialised
- * registers or stack, writes of R10, pointer arithmetic, context accesses only at the
- * offsets and sizes the program type allows, division by a zero constant, shifts out of
- * range, helper calls (none implemented), and R0 at exit inside the program type's range.
+ * no unreachable insn, back-edges only with @allow_loops (CAP_BPF). Then every path is
+ * walked with what is known of each register (not initialised, a scalar with its known
+ * bits and unsigned bounds, the context pointer, the frame pointer) and of the 512-byte
+ * stack: reserved fields, reads of uninitialised registers or stack, writes of R10,
+ * pointer arithmetic, context accesses only at the offsets and sizes the program type
+ * allows, division by a zero constant, shifts out of range, helper calls (none
+ * implemented), R0 at exit inside the program type's range; each loop is walked around
+ * until it ends (an identical state met again on the way is an infinite loop).
  * Errors are Linux's errnos with Linux's messages in the log.
  *
  * Pure: nothing here touches tasks, guest memory or files (the caller answers whether a
@@ -48,8 +49,9 @@ struct bpf_verify_req {
 	bool (*fd_is_open)(void *arg, int fd);
 	void *fd_arg;
 	bool allow_uninit_stack; /* CAP_PERFMON: reads of unwritten stack are unknown values */
+	bool allow_loops;	 /* CAP_BPF: back-edges, each loop walked to its end */
 	struct bpf_vlog *log;	 /* may be NULL */
-	uint32_t processed;   /* out: insns walked */
+	uint32_t processed;	 /* out: insns walked */
 };
 
 /* Verifies @r's program. Returns 0, -EINVAL (malformed), -EACCES (unsafe access),

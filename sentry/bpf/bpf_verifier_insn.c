@@ -1,17 +1,16 @@
 /* sentry/bpf/bpf_verifier_insn.c - the verifier's rules for one instruction in one state
- * (Linux's do_check: check_alu_op, check_mem_access, check_cond_jmp_op, the call and exit
- * checks): reserved fields, register reads and writes, scalar tracking, pointers to the
- * context and the stack, branches decided or refined by what is known.
+ * (Linux's do_check: check_alu_op, the call and exit checks; loads and stores are
+ * bpf_verifier_mem.c's, conditional jumps bpf_verifier_jmp.c's): reserved fields,
+ * register reads and writes, scalar tracking (known bits and unsigned bounds), pointer
+ * arithmetic, linked copies.
  *
  * Pure; owns nothing (the walk in bpf_verifier.c owns the states). */
 #include <errno.h>
 #include <string.h>
 #include "sentry/bpf/bpf_verifier_internal.h"
 
-#define LOG(...) bpf_vlog_printf(vc->r->log, __VA_ARGS__)
-#define MAX_PTR_OFF (1 << 29) /* Linux's BPF_MAX_VAR_OFF */
-
-static const char *type_name(uint8_t t)
+/* See bpf_verifier_internal.h. */
+const char *vreg_type_name(uint8_t t)
 {
 	switch (t) {
 	case VR_SCALAR:
@@ -27,29 +26,9 @@ static const char *type_name(uint8_t t)
 static const char *const alu_names[16] = {"+=",	 "-=", "*=", "/=", "|=",   "&=",     "<<=", ">>=",
 					  "neg", "%=", "^=", "=",  "s>>=", "endian", "?",   "?"};
 
-static bool is_ptr(const struct vreg *r)
-{
-	return r->type == VR_CTX || r->type == VR_STACK;
-}
-
-static void mark_scalar(struct vreg *r, struct tnum var)
-{
-	memset(r, 0, sizeof(*r));
-	r->type = VR_SCALAR;
-	r->var = var;
-	r->umin = tnum_umin(var);
-	r->umax = tnum_umax(var);
-}
-
-/* An unknown value of @size bytes, zero-extended (a load). */
-static void mark_sized(struct vreg *r, int size)
-{
-	mark_scalar(r, size == 8 ? tnum_unknown() : tnum_range(0, (1ULL << (size * 8)) - 1));
-}
-
 /* Linux's check_reg_arg: a register number, a read of an initialised register, no write
  * of the frame pointer. */
-static int check_reg(struct vwalk_ctx *vc, struct vstate *st, int regno, bool read, bool write)
+int vreg_check(struct vwalk_ctx *vc, struct vstate *st, int regno, bool read, bool write)
 {
 	if (regno >= MAX_BPF_REG) {
 		LOG("R%d is invalid\n", regno);
@@ -66,7 +45,7 @@ static int check_reg(struct vwalk_ctx *vc, struct vstate *st, int regno, bool re
 	return 0;
 }
 
-static int size_bytes(uint8_t code)
+int vinsn_size(uint8_t code)
 {
 	switch (BPF_SIZE(code)) {
 	case BPF_B:
@@ -101,7 +80,7 @@ static int alu_neg_end(struct vwalk_ctx *vc, struct vstate *st, const struct bpf
 		LOG("BPF_%s uses reserved fields\n", op == BPF_NEG ? "NEG" : "END");
 		return -EINVAL;
 	}
-	int err = check_reg(vc, st, in->dst_reg, true, true);
+	int err = vreg_check(vc, st, in->dst_reg, true, true);
 	if (err)
 		return err;
 	struct vreg *d = &st->r[in->dst_reg];
@@ -123,49 +102,125 @@ static int alu_neg_end(struct vwalk_ctx *vc, struct vstate *st, const struct bpf
 	return 0;
 }
 
-/* dst op= src where one of them is a pointer (Linux's adjust_ptr_min_max_vals). */
+/* The signed lower bound of scalar @r (64-bit). */
+static int64_t smin_of(const struct vreg *r)
+{
+	if (r->umax < (1ULL << 63) || r->umin >= (1ULL << 63))
+		return (int64_t)r->umin;
+	return INT64_MIN;
+}
+
+static int64_t smax_of(const struct vreg *r)
+{
+	if (r->umax < (1ULL << 63) || r->umin >= (1ULL << 63))
+		return (int64_t)r->umax;
+	return INT64_MAX;
+}
+
+/* Linux's check_reg_sane_offset for the number @num added to a @ptype pointer. */
+static int sane_offset(struct vwalk_ctx *vc, const struct vreg *num, uint8_t ptype)
+{
+	int64_t smin = smin_of(num);
+	if (tnum_is_const(num->var) &&
+	    ((int64_t)num->var.value >= MAX_PTR_OFF || (int64_t)num->var.value <= -MAX_PTR_OFF)) {
+		LOG("math between %s pointer and %lld is not allowed\n", vreg_type_name(ptype),
+		    (long long)num->var.value);
+		return -EINVAL;
+	}
+	if (smin == INT64_MIN) {
+		LOG("math between %s pointer and register with unbounded min value is not "
+		    "allowed\n",
+		    vreg_type_name(ptype));
+		return -EINVAL;
+	}
+	if (smin >= MAX_PTR_OFF || smin <= -MAX_PTR_OFF) {
+		LOG("value %lld makes %s pointer be out of bounds\n", (long long)smin,
+		    vreg_type_name(ptype));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* dst op= src where one of them is a pointer (Linux's adjust_reg_min_max_vals and
+ * adjust_ptr_min_max_vals, with CAP_BPF and CAP_PERFMON). */
 static int alu_ptr(struct vwalk_ctx *vc, struct vreg *d, const struct vreg *s,
 		   const struct bpf_insn *in)
 {
 	uint8_t op = BPF_OP(in->code);
-	if (BPF_CLASS(in->code) == BPF_ALU) {
-		LOG("R%d 32-bit pointer arithmetic prohibited\n", in->dst_reg);
-		return -EACCES;
-	}
 	if (is_ptr(d) && is_ptr(s)) {
-		if (op == BPF_SUB) { /* pointer - pointer: a number (CAP_BPF) */
+		if (op == BPF_SUB) { /* pointer - pointer: a number */
 			mark_scalar(d, tnum_unknown());
 			return 0;
 		}
 		LOG("R%d pointer %s pointer prohibited\n", in->dst_reg, alu_names[op >> 4]);
 		return -EACCES;
 	}
-	if (op == BPF_AND || op == BPF_OR || op == BPF_XOR) {
-		LOG("R%d bitwise operator %s on pointer prohibited\n", in->dst_reg,
-		    alu_names[op >> 4]);
-		return -EACCES;
-	}
-	if (op != BPF_ADD && op != BPF_SUB) {
-		LOG("R%d pointer arithmetic with %s operator prohibited\n", in->dst_reg,
-		    alu_names[op >> 4]);
+	if (BPF_CLASS(in->code) == BPF_ALU) {
+		if (op == BPF_SUB) { /* a meaningless number */
+			mark_scalar(d, tnum_unknown());
+			return 0;
+		}
+		LOG("R%d 32-bit pointer arithmetic prohibited\n", in->dst_reg);
 		return -EACCES;
 	}
 	struct vreg ptr = is_ptr(d) ? *d : *s;
 	const struct vreg *num = is_ptr(d) ? s : d;
-	if (!is_ptr(d) && op == BPF_SUB) {
-		LOG("R%d tried to subtract pointer from scalar\n", in->dst_reg);
+	int err = sane_offset(vc, num, ptr.type);
+	if (err)
+		return err;
+	switch (op) {
+	case BPF_ADD:
+		break;
+	case BPF_SUB:
+		if (!is_ptr(d)) {
+			LOG("R%d tried to subtract pointer from scalar\n", in->dst_reg);
+			return -EACCES;
+		}
+		if (ptr.type == VR_STACK) {
+			LOG("R%d subtraction from stack pointer prohibited\n", in->dst_reg);
+			return -EACCES;
+		}
+		break;
+	case BPF_AND:
+	case BPF_OR:
+	case BPF_XOR:
+		LOG("R%d bitwise operator %s on pointer prohibited\n", in->dst_reg,
+		    alu_names[op >> 4]);
+		return -EACCES;
+	default:
+		LOG("R%d pointer arithmetic with %s operator prohibited\n", in->dst_reg,
+		    alu_names[op >> 4]);
 		return -EACCES;
 	}
 	if (!tnum_is_const(num->var)) {
+		/* the variable part's signed bounds (in umin/umax of a pointer) */
+		int64_t pmin = ptr.var_off ? (int64_t)ptr.umin : 0;
+		int64_t pmax = ptr.var_off ? (int64_t)ptr.umax : 0, lo, hi;
+		bool ovf = op == BPF_ADD ? __builtin_add_overflow(pmin, smin_of(num), &lo) ||
+					       __builtin_add_overflow(pmax, smax_of(num), &hi)
+					 : __builtin_sub_overflow(pmin, smax_of(num), &lo) ||
+					       __builtin_sub_overflow(pmax, smin_of(num), &hi);
+		if (ovf || lo == INT64_MIN) {
+			LOG("math between %s pointer and register with unbounded min value is not "
+			    "allowed\n",
+			    vreg_type_name(ptr.type));
+			return -EINVAL;
+		}
+		if (lo >= MAX_PTR_OFF || lo <= -MAX_PTR_OFF) {
+			LOG("value %lld makes %s pointer be out of bounds\n", (long long)lo,
+			    vreg_type_name(ptr.type));
+			return -EINVAL;
+		}
 		ptr.var_off = 1;
+		ptr.umin = (uint64_t)lo;
+		ptr.umax = (uint64_t)hi;
 	} else {
 		int64_t delta = (int64_t)num->var.value;
 		int64_t off = op == BPF_ADD ? ptr.off + delta : ptr.off - delta;
-		if (delta <= -MAX_PTR_OFF || delta >= MAX_PTR_OFF || off <= -MAX_PTR_OFF ||
-		    off >= MAX_PTR_OFF) {
-			LOG("value %lld makes %s pointer be out of bounds\n", (long long)delta,
-			    type_name(ptr.type));
-			return -EACCES;
+		if (off >= MAX_PTR_OFF || off <= -MAX_PTR_OFF) {
+			LOG("%s pointer offset %lld is not allowed\n", vreg_type_name(ptr.type),
+			    (long long)off);
+			return -EINVAL;
 		}
 		ptr.off = (int32_t)off;
 	}
@@ -200,14 +255,79 @@ static struct tnum alu_scalar(uint8_t op, struct tnum a, struct tnum b, unsigned
 			return tnum_rshift(a, (unsigned)b.value);
 		return tnum_arshift(a, (unsigned)b.value, bits);
 	case BPF_DIV:
-	case BPF_MOD:
-		if (!tnum_is_const(a) || !tnum_is_const(b))
-			return tnum_unknown();
-		if (op == BPF_DIV)
-			return tnum_const(b.value ? a.value / b.value : 0);
-		return tnum_const(b.value ? a.value % b.value : a.value);
+	case BPF_MOD: /* Linux tracks nothing of quotients and remainders */
+		return tnum_unknown();
 	}
 	return tnum_unknown();
+}
+
+/* Scalar @r seen as its low 32 bits (zero-extended). */
+/* See bpf_verifier_internal.h. */
+void vreg_cast32(struct vreg *r)
+{
+	if (r->umax <= 0xffffffffULL)
+		return;
+	mark_scalar(r, tnum_cast32(r->var));
+}
+
+/* @r becomes a scalar known by @var and within [@lo, @hi] (Linux's reg_bounds_sync for
+ * the unsigned bounds: each narrows the other). */
+/* See bpf_verifier_internal.h. */
+void vreg_bounded(struct vreg *r, struct tnum var, uint64_t lo, uint64_t hi)
+{
+	var = tnum_intersect(var, tnum_range(lo, hi));
+	mark_scalar(r, var);
+	r->umin = lo > r->umin ? lo : r->umin;
+	r->umax = hi < r->umax ? hi : r->umax;
+}
+
+/* Linux's scalar_min_max_<op> for the unsigned bounds of a @bits-wide result of scalars
+ * @a op @b: [*@lo, *@hi] (the whole range when an overflow is possible). */
+static void alu_bounds(uint8_t op, const struct vreg *a, const struct vreg *b, unsigned bits,
+		       uint64_t *lo, uint64_t *hi)
+{
+	uint64_t max = bits == 64 ? UINT64_MAX : 0xffffffffULL;
+	*lo = 0;
+	*hi = max;
+	switch (op) {
+	case BPF_ADD:
+		if (a->umax <= max - b->umax) {
+			*lo = a->umin + b->umin;
+			*hi = a->umax + b->umax;
+		}
+		break;
+	case BPF_SUB:
+		if (a->umin >= b->umax) {
+			*lo = a->umin - b->umax;
+			*hi = a->umax - b->umin;
+		}
+		break;
+	case BPF_MUL:
+		if (a->umax <= 0xffffffffULL && b->umax <= 0xffffffffULL &&
+		    (bits == 64 || a->umax * b->umax <= max)) {
+			*lo = a->umin * b->umin;
+			*hi = a->umax * b->umax;
+		}
+		break;
+	case BPF_AND:
+		*hi = a->umax < b->umax ? a->umax : b->umax;
+		break;
+	case BPF_OR:
+		*lo = a->umin > b->umin ? a->umin : b->umin;
+		break;
+	case BPF_LSH:
+		if (tnum_is_const(b->var) && !(a->umax >> (bits - 1 - b->var.value) >> 1)) {
+			*lo = a->umin << b->var.value;
+			*hi = a->umax << b->var.value;
+		}
+		break;
+	case BPF_RSH:
+		if (tnum_is_const(b->var)) {
+			*lo = a->umin >> b->var.value;
+			*hi = a->umax >> b->var.value;
+		}
+		break;
+	}
 }
 
 static int check_alu(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in)
@@ -220,9 +340,9 @@ static int check_alu(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_i
 		LOG("BPF_%s uses reserved fields\n", op == BPF_MOV ? "MOV" : "ALU");
 		return -EINVAL;
 	}
-	int err = x ? check_reg(vc, st, in->src_reg, true, false) : 0;
+	int err = x ? vreg_check(vc, st, in->src_reg, true, false) : 0;
 	if (!err)
-		err = check_reg(vc, st, in->dst_reg, op != BPF_MOV, true);
+		err = vreg_check(vc, st, in->dst_reg, op != BPF_MOV, true);
 	if (err)
 		return err;
 	struct vreg *d = &st->r[in->dst_reg];
@@ -232,10 +352,21 @@ static int check_alu(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_i
 	else
 		mark_scalar(&s, tnum_const(is64 ? (uint64_t)(int64_t)in->imm : (uint32_t)in->imm));
 	if (op == BPF_MOV) {
-		if (is64)
-			*d = s;
-		else /* a partial copy of a pointer is a number (CAP_BPF) */
-			mark_scalar(d, tnum_cast32(is_ptr(&s) ? tnum_unknown() : s.var));
+		if (!is64 && is_ptr(&s)) { /* a partial copy of a pointer is a number */
+			mark_scalar(d, tnum_cast32(tnum_unknown()));
+			return 0;
+		}
+		/* a copy of a scalar is linked to it (Linux's assign_scalar_id_before_mov):
+		 * what a test teaches of one holds for the other */
+		if (x && s.type == VR_SCALAR && (is64 || s.umax <= 0xffffffffULL)) {
+			struct vreg *src = &st->r[in->src_reg];
+			if (!src->id)
+				src->id = vwalk_new_id(vc);
+			s.id = src->id;
+		}
+		if (!is64)
+			vreg_cast32(&s);
+		*d = s;
 		return 0;
 	}
 	unsigned bits = is64 ? 64 : 32;
@@ -250,400 +381,24 @@ static int check_alu(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_i
 	}
 	if (is_ptr(d) || is_ptr(&s))
 		return alu_ptr(vc, d, &s, in);
-	struct tnum a = d->var, b = s.var;
+	struct vreg a = *d;
 	if (!is64) {
-		a = tnum_cast32(a);
-		b = tnum_cast32(b);
+		vreg_cast32(&a);
+		vreg_cast32(&s);
 	}
-	struct tnum res = alu_scalar(op, a, b, bits);
-	mark_scalar(d, is64 ? res : tnum_cast32(res));
-	return 0;
-}
-
-/* ---- memory ---- */
-
-/* Where a load or store through register @regno lands: 0 and the offset from the
- * context's start or from the frame pointer in *@off, or -EACCES. */
-static int mem_target(struct vwalk_ctx *vc, struct vstate *st, int regno, int16_t insn_off,
-		      int size, bool write, int *off)
-{
-	const struct vreg *p = &st->r[regno];
-	if (!is_ptr(p)) {
-		LOG("R%d invalid mem access '%s'\n", regno, type_name(p->type));
-		return -EACCES;
-	}
-	if (p->var_off) {
-		LOG("R%d variable %s access prohibited\n", regno, type_name(p->type));
-		return -EACCES;
-	}
-	if (p->type == VR_CTX && p->off) {
-		LOG("dereference of modified ctx ptr R%d off=%d disallowed\n", regno, p->off);
-		return -EACCES;
-	}
-	*off = p->off + insn_off;
-	if (p->type == VR_STACK) {
-		if (*off % size) {
-			LOG("misaligned stack access off (0x0; 0x0)+%d+%d size %d\n", p->off,
-			    insn_off, size);
-			return -EACCES;
-		}
-		if (*off < -BPF_STACK_BYTES || *off + size > 0) {
-			LOG("invalid %s stack R%d off=%d size=%d\n",
-			    write ? "write to" : "read from", regno, *off, size);
-			return -EACCES;
-		}
-	}
-	return 0;
-}
-
-static int ctx_access(struct vwalk_ctx *vc, int off, int size, bool write)
-{
-	if (bpf_ctx_access_ok(vc->r->prog_type, off, size, write))
-		return 0;
-	if (vc->r->prog_type == BPF_PROG_TYPE_CGROUP_SKB)
-		LOG("cvisor: __sk_buff access off=%d size=%d is not implemented\n", off, size);
-	else
-		LOG("invalid bpf_context access off=%d size=%d\n", off, size);
-	return -EACCES;
-}
-
-/* Stores @size bytes at frame offset @off: @val spilled when it is a whole register
- * (NULL: bytes of unknown value). A spill slot written in part becomes plain bytes. */
-static void stack_write(struct vstate *st, int off, int size, const struct vreg *val)
-{
-	int idx = off + BPF_STACK_BYTES;
-	for (int slot = idx / 8; slot <= (idx + size - 1) / 8; slot++) {
-		if (st->stack[slot * 8] != VS_SPILL)
-			continue;
-		memset(&st->stack[slot * 8], VS_MISC, 8);
-		memset(&st->spill[slot], 0, sizeof(st->spill[slot]));
-	}
-	if (val && size == 8) {
-		memset(&st->stack[idx], VS_SPILL, 8);
-		st->spill[idx / 8] = *val;
-	} else {
-		memset(&st->stack[idx], VS_MISC, size);
-	}
-}
-
-static int stack_read(struct vwalk_ctx *vc, struct vstate *st, int off, int size, struct vreg *dst)
-{
-	int idx = off + BPF_STACK_BYTES;
-	for (int k = 0; k < size && !vc->r->allow_uninit_stack; k++) {
-		if (st->stack[idx + k] == VS_INVALID) {
-			LOG("invalid read from stack off %d+%d size %d\n", off, k, size);
-			return -EACCES;
-		}
-	}
-	const struct vreg *sp = &st->spill[idx / 8];
-	if (st->stack[idx] == VS_SPILL && size == 8) {
-		*dst = *sp;
+	struct tnum res = alu_scalar(op, a.var, s.var, bits);
+	/* Linux's is_safe_to_compute_dst_reg_range: after a division, a modulo or a shift by
+	 * an unknown or too large amount even the upper half of a 32-bit result is unknown */
+	bool unsafe = op == BPF_DIV || op == BPF_MOD ||
+		      ((op == BPF_LSH || op == BPF_RSH || op == BPF_ARSH) &&
+		       (!tnum_is_const(s.var) || s.var.value >= bits));
+	if (unsafe) {
+		mark_scalar(d, tnum_unknown());
 		return 0;
 	}
-	if (st->stack[idx] == VS_SPILL && is_ptr(sp)) {
-		LOG("invalid size of register fill\n");
-		return -EACCES;
-	}
-	mark_sized(dst, size);
-	return 0;
-}
-
-static int check_ldx(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in)
-{
-	int size = size_bytes(in->code), off;
-	int err = check_reg(vc, st, in->src_reg, true, false);
-	if (!err)
-		err = check_reg(vc, st, in->dst_reg, false, true);
-	if (!err)
-		err = mem_target(vc, st, in->src_reg, in->off, size, false, &off);
-	if (err)
-		return err;
-	struct vreg val;
-	if (st->r[in->src_reg].type == VR_CTX) {
-		if ((err = ctx_access(vc, off, size, false)))
-			return err;
-		mark_sized(&val, size);
-	} else if ((err = stack_read(vc, st, off, size, &val))) {
-		return err;
-	}
-	st->r[in->dst_reg] = val;
-	return 0;
-}
-
-static int check_store(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in)
-{
-	bool stx = BPF_CLASS(in->code) == BPF_STX;
-	int size = size_bytes(in->code), off;
-	if (stx && BPF_MODE(in->code) == BPF_MEM && in->imm) {
-		LOG("BPF_STX uses reserved fields\n");
-		return -EINVAL;
-	}
-	if (!stx && in->src_reg) {
-		LOG("BPF_ST uses reserved fields\n");
-		return -EINVAL;
-	}
-	int err = stx ? check_reg(vc, st, in->src_reg, true, false) : 0;
-	if (!err)
-		err = check_reg(vc, st, in->dst_reg, true, false);
-	if (err)
-		return err;
-	const struct vreg *d = &st->r[in->dst_reg];
-	if (d->type == VR_CTX && (!stx || BPF_MODE(in->code) == BPF_ATOMIC)) {
-		LOG("BPF_%s stores into R%d ctx is not allowed\n", stx ? "ATOMIC" : "ST",
-		    in->dst_reg);
-		return -EACCES;
-	}
-	if (stx && BPF_MODE(in->code) == BPF_ATOMIC) {
-		LOG("cvisor: BPF_ATOMIC is not implemented\n");
-		return -EINVAL;
-	}
-	if ((err = mem_target(vc, st, in->dst_reg, in->off, size, true, &off)))
-		return err;
-	if (d->type == VR_CTX)
-		return ctx_access(vc, off, size, true);
-	struct vreg val;
-	if (stx) {
-		val = st->r[in->src_reg];
-		if (is_ptr(&val) && size != 8) {
-			LOG("invalid size of register spill\n");
-			return -EACCES;
-		}
-	} else {
-		mark_scalar(&val, tnum_const((uint64_t)(int64_t)in->imm));
-	}
-	stack_write(st, off, size, size == 8 ? &val : NULL);
-	return 0;
-}
-
-/* ---- jumps ---- */
-
-/* What a comparison sees of an operand. */
-struct vval {
-	bool ptr;
-	struct tnum var;
-	uint64_t umin, umax;
-	int64_t smin, smax;
-};
-
-static struct vval vval_of(const struct vreg *r, bool is32)
-{
-	struct vval v = {.ptr = is_ptr(r), .var = r->var, .umin = r->umin, .umax = r->umax};
-	unsigned bits = is32 ? 32 : 64;
-	if (is32) {
-		v.var = tnum_cast32(r->var);
-		if (r->umax > 0xffffffffULL) {
-			v.umin = tnum_umin(v.var);
-			v.umax = tnum_umax(v.var);
-		}
-	}
-	uint64_t sign = 1ULL << (bits - 1);
-	if (v.umax < sign) {
-		v.smin = (int64_t)v.umin;
-		v.smax = (int64_t)v.umax;
-	} else if (v.umin >= sign) { /* all negative: the order is kept */
-		v.smin = is32 ? (int32_t)v.umin : (int64_t)v.umin;
-		v.smax = is32 ? (int32_t)v.umax : (int64_t)v.umax;
-	} else {
-		v.smin = is32 ? INT32_MIN : INT64_MIN;
-		v.smax = is32 ? INT32_MAX : INT64_MAX;
-	}
-	return v;
-}
-
-/* Linux's is_branch_taken: 1 taken, 0 not taken, -1 unknown. */
-static int branch_taken(uint8_t op, const struct vval *a, const struct vval *b)
-{
-	if (a->ptr || b->ptr) { /* a context or stack pointer is never NULL */
-		const struct vval *n = a->ptr ? b : a;
-		if ((a->ptr != b->ptr) && !n->ptr && tnum_is_const(n->var) && !n->var.value) {
-			if (op == BPF_JEQ)
-				return 0;
-			if (op == BPF_JNE)
-				return 1;
-		}
-		return -1;
-	}
-	bool differ = ((a->var.value ^ b->var.value) & ~(a->var.mask | b->var.mask)) ||
-		      a->umin > b->umax || a->umax < b->umin;
-	switch (op) {
-	case BPF_JEQ:
-	case BPF_JNE: {
-		int eq = differ ? 0 : tnum_is_const(a->var) && tnum_is_const(b->var) ? 1 : -1;
-		return eq < 0 ? -1 : op == BPF_JEQ ? eq : !eq;
-	}
-	case BPF_JSET:
-		if (a->var.value & b->var.value)
-			return 1;
-		return (tnum_umax(a->var) & tnum_umax(b->var)) ? -1 : 0;
-	case BPF_JGT:
-		return a->umin > b->umax ? 1 : a->umax <= b->umin ? 0 : -1;
-	case BPF_JGE:
-		return a->umin >= b->umax ? 1 : a->umax < b->umin ? 0 : -1;
-	case BPF_JLT:
-		return a->umax < b->umin ? 1 : a->umin >= b->umax ? 0 : -1;
-	case BPF_JLE:
-		return a->umax <= b->umin ? 1 : a->umin > b->umax ? 0 : -1;
-	case BPF_JSGT:
-		return a->smin > b->smax ? 1 : a->smax <= b->smin ? 0 : -1;
-	case BPF_JSGE:
-		return a->smin >= b->smax ? 1 : a->smax < b->smin ? 0 : -1;
-	case BPF_JSLT:
-		return a->smax < b->smin ? 1 : a->smin >= b->smax ? 0 : -1;
-	case BPF_JSLE:
-		return a->smax <= b->smin ? 1 : a->smin > b->smax ? 0 : -1;
-	}
-	return -1;
-}
-
-#define JSET_NOT 0xff
-
-static uint8_t negate(uint8_t op)
-{
-	switch (op) {
-	case BPF_JEQ:
-		return BPF_JNE;
-	case BPF_JNE:
-		return BPF_JEQ;
-	case BPF_JGT:
-		return BPF_JLE;
-	case BPF_JLE:
-		return BPF_JGT;
-	case BPF_JGE:
-		return BPF_JLT;
-	case BPF_JLT:
-		return BPF_JGE;
-	case BPF_JSET:
-		return JSET_NOT;
-	}
-	return 0;
-}
-
-/* Narrows scalar @r, known to satisfy "r op b" (unsigned, 64-bit). False: impossible. */
-static bool refine(struct vreg *r, uint8_t op, uint64_t b)
-{
-	uint64_t lo = r->umin, hi = r->umax;
-	struct tnum v = r->var;
-	switch (op) {
-	case BPF_JEQ:
-		if (b < lo || b > hi || ((v.value ^ b) & ~v.mask))
-			return false;
-		v = tnum_const(b);
-		lo = hi = b;
-		break;
-	case BPF_JNE:
-		if (lo == b && hi == b)
-			return false;
-		lo += lo == b;
-		hi -= hi == b;
-		break;
-	case BPF_JGT:
-		if (b == UINT64_MAX)
-			return false;
-		lo = lo > b + 1 ? lo : b + 1;
-		break;
-	case BPF_JGE:
-		lo = lo > b ? lo : b;
-		break;
-	case BPF_JLT:
-		if (b == 0)
-			return false;
-		hi = hi < b - 1 ? hi : b - 1;
-		break;
-	case BPF_JLE:
-		hi = hi < b ? hi : b;
-		break;
-	case BPF_JSET:
-		if (b && !(b & (b - 1)) && (v.mask & b)) { /* one bit: now known set */
-			v.value |= b;
-			v.mask &= ~b;
-		}
-		break;
-	case JSET_NOT:
-		if (v.value & b)
-			return false;
-		v.value &= ~b;
-		v.mask &= ~b;
-		break;
-	}
-	if (lo > hi)
-		return false;
-	v = tnum_intersect(v, tnum_range(lo, hi));
-	lo = lo > tnum_umin(v) ? lo : tnum_umin(v);
-	hi = hi < tnum_umax(v) ? hi : tnum_umax(v);
-	if (lo > hi)
-		return false;
-	r->var = v;
-	r->umin = lo;
-	r->umax = hi;
-	return true;
-}
-
-/* The unsigned 64-bit test equivalent to "a op b" for scalar @a, or 0 when there is
- * none Linux-style refinement here would trust (then nothing is narrowed). */
-static uint8_t refinable_op(uint8_t op, const struct vreg *a, uint64_t b, bool is32)
-{
-	bool upper_zero = !(a->var.value >> 32) && !(a->var.mask >> 32);
-	if (is32 && !upper_zero)
-		return 0;
-	uint64_t sign = is32 ? 1ULL << 31 : 1ULL << 63;
-	bool nonneg = a->umax < sign && b < sign;
-	switch (op) {
-	case BPF_JSGT:
-		return nonneg ? BPF_JGT : 0;
-	case BPF_JSGE:
-		return nonneg ? BPF_JGE : 0;
-	case BPF_JSLT:
-		return nonneg ? BPF_JLT : 0;
-	case BPF_JSLE:
-		return nonneg ? BPF_JLE : 0;
-	}
-	return op;
-}
-
-static int check_cond(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_insn *in,
-		      uint32_t i, uint32_t *next)
-{
-	bool x = BPF_SRC(in->code) == BPF_X, is32 = BPF_CLASS(in->code) == BPF_JMP32;
-	uint8_t op = BPF_OP(in->code);
-	if (x ? in->imm != 0 : in->src_reg != 0) {
-		LOG("BPF_JMP/JMP32 uses reserved fields\n");
-		return -EINVAL;
-	}
-	int err = check_reg(vc, st, in->dst_reg, true, false);
-	if (!err && x)
-		err = check_reg(vc, st, in->src_reg, true, false);
-	if (err)
-		return err;
-	struct vreg b;
-	if (x)
-		b = st->r[in->src_reg];
-	else
-		mark_scalar(&b, tnum_const(is32 ? (uint32_t)in->imm : (uint64_t)(int64_t)in->imm));
-	struct vval va = vval_of(&st->r[in->dst_reg], is32), vb = vval_of(&b, is32);
-	uint32_t target = i + in->off + 1;
-	int taken = branch_taken(op, &va, &vb);
-	if (taken >= 0) {
-		*next = taken ? target : i + 1;
-		return 0;
-	}
-	struct vreg *a = &st->r[in->dst_reg];
-	uint8_t rop = 0;
-	if (a->type == VR_SCALAR && b.type == VR_SCALAR && tnum_is_const(vb.var))
-		rop = refinable_op(op, a, vb.var.value, is32);
-	if (!rop) {
-		if ((err = vstate_push(vc, target, st)))
-			return err;
-		*next = i + 1;
-		return 0;
-	}
-	struct vstate other;
-	memcpy(&other, st, sizeof(other));
-	if (refine(&other.r[in->dst_reg], rop, vb.var.value) &&
-	    (err = vstate_push(vc, target, &other)))
-		return err;
-	if (!refine(a, negate(rop), vb.var.value))
-		return VINSN_EXIT; /* the fall-through cannot happen */
-	*next = i + 1;
+	uint64_t lo, hi;
+	alu_bounds(op, &a, &s, bits, &lo, &hi);
+	vreg_bounded(d, is64 ? res : tnum_cast32(res), lo, hi);
 	return 0;
 }
 
@@ -680,7 +435,7 @@ static int check_exit(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_
 	}
 	if (r0->type != VR_SCALAR) {
 		LOG("At program exit the register R0 is not a known value (%s)\n",
-		    type_name(r0->type));
+		    vreg_type_name(r0->type));
 		return -EINVAL;
 	}
 	uint64_t hi = vc->r->prog_type == BPF_PROG_TYPE_CGROUP_SKB &&
@@ -713,7 +468,7 @@ static int check_jmp(struct vwalk_ctx *vc, struct vstate *st, const struct bpf_i
 		*next = i + in->off + 1;
 		return 0;
 	}
-	return check_cond(vc, st, in, i, next);
+	return vjmp_cond(vc, st, in, i, next);
 }
 
 int vinsn_check(struct vwalk_ctx *vc, struct vstate *st, uint32_t i, uint32_t *next)
@@ -726,10 +481,10 @@ int vinsn_check(struct vwalk_ctx *vc, struct vstate *st, uint32_t i, uint32_t *n
 	case BPF_ALU64:
 		return check_alu(vc, st, in);
 	case BPF_LDX:
-		return check_ldx(vc, st, in);
+		return vmem_ldx(vc, st, in);
 	case BPF_ST:
 	case BPF_STX:
-		return check_store(vc, st, in);
+		return vmem_store(vc, st, in);
 	case BPF_JMP:
 	case BPF_JMP32:
 		return check_jmp(vc, st, in, i, next);
@@ -738,7 +493,7 @@ int vinsn_check(struct vwalk_ctx *vc, struct vstate *st, uint32_t i, uint32_t *n
 			LOG("BPF_LD_[ABS|IND] instructions not allowed for this program type\n");
 			return -EINVAL;
 		}
-		if ((err = check_reg(vc, st, in->dst_reg, false, true)))
+		if ((err = vreg_check(vc, st, in->dst_reg, false, true)))
 			return err;
 		mark_scalar(&st->r[in->dst_reg],
 			    tnum_const((uint32_t)in->imm | (uint64_t)(uint32_t)in[1].imm << 32));

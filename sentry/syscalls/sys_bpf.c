@@ -204,6 +204,7 @@ static int load_verify(struct task *t, const union bpf_attr *attr, struct bpf_in
 	    .fd_is_open = fd_is_open,
 	    .fd_arg = t,
 	    .allow_uninit_stack = capable(t, CAP_PERFMON_BIT) || capable(t, CAP_SYS_ADMIN_BIT),
+	    .allow_loops = capable(t, CAP_BPF_BIT) || capable(t, CAP_SYS_ADMIN_BIT),
 	    .log = log,
 	};
 	int err = bpf_verify(&req);

@@ -80,8 +80,8 @@ int main(void)
 
 	/* flags 0 */
 	TAP_OK(attach(P, A, 0, 0) == 0, "attach A to the parent with flags 0");
-	TAP_OK(attach(P, B, 0, 0) == 0 && query(P, false, ids, 4, &flags) == 1 &&
-		       ids[0] == b_id && flags == 0,
+	TAP_OK(attach(P, B, 0, 0) == 0 && query(P, false, ids, 4, &flags) == 1 && ids[0] == b_id &&
+		   flags == 0,
 	       "attaching B with flags 0 replaces A");
 	TAP_ERRNO(attach(P, A, BPF_F_ALLOW_MULTI, 0), EPERM,
 		  "ALLOW_MULTI over a flags-0 program is EPERM");
@@ -121,14 +121,15 @@ int main(void)
 	TAP_ERRNO(attach(C, B, BPF_F_ALLOW_MULTI | BPF_F_REPLACE, B), ENOENT,
 		  "REPLACE of a program not attached there is ENOENT");
 	TAP_OK(attach(C, B, BPF_F_ALLOW_MULTI | BPF_F_REPLACE, A) == 0 &&
-		       query(C, false, ids, 4, &flags) == 1 && ids[0] == b_id &&
-		       flags == BPF_F_ALLOW_MULTI,
+		   query(C, false, ids, 4, &flags) == 1 && ids[0] == b_id &&
+		   flags == BPF_F_ALLOW_MULTI,
 	       "REPLACE swaps A for B");
 	TAP_ERRNO(detach(C, P), EINVAL, "multi detach without a program fd is EINVAL");
 	TAP_ERRNO(detach(C, A), ENOENT, "multi detach of a program not attached is ENOENT");
 	q.query.prog_cnt = 4;
 	q.query.prog_attach_flags = (uintptr_t)ids;
-	TAP_ERRNO(bpf_sys(BPF_PROG_QUERY, &q), EINVAL, "effective query with prog_attach_flags is EINVAL");
+	TAP_ERRNO(bpf_sys(BPF_PROG_QUERY, &q), EINVAL,
+		  "effective query with prog_attach_flags is EINVAL");
 	q.query.query_flags = 2;
 	q.query.prog_attach_flags = 0;
 	TAP_ERRNO(bpf_sys(BPF_PROG_QUERY, &q), EINVAL, "unknown query flags are EINVAL");

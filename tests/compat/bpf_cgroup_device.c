@@ -94,7 +94,8 @@ static bool fdinfo(int fd, unsigned *type, unsigned *id, char tag[17])
 	snprintf(p, sizeof(p), "/proc/self/fdinfo/%d", fd);
 	if (tap_read_file(p, buf, sizeof(buf)) < 0)
 		return false;
-	char *t = strstr(buf, "prog_type:"), *i = strstr(buf, "prog_id:"), *g = strstr(buf, "prog_tag:");
+	char *t = strstr(buf, "prog_type:"), *i = strstr(buf, "prog_id:"),
+	     *g = strstr(buf, "prog_tag:");
 	return t && i && g && sscanf(t, "prog_type: %u", type) == 1 &&
 	       sscanf(i, "prog_id: %u", id) == 1 && sscanf(g, "prog_tag: %16s", tag) == 1;
 }
@@ -109,9 +110,9 @@ int main(void)
 		return 1;
 	}
 	static const struct bpf_dev_rule rules[] = {
-		{'c', -1, -1, "m", true},
-		{'c', 1, 5, "rwm", true},
-		{'c', 1, 7, "r", true},
+	    {'c', -1, -1, "m", true},
+	    {'c', 1, 5, "rwm", true},
+	    {'c', 1, 7, "r", true},
 	};
 	struct bpf_insn insns[64];
 	int n = bpf_runc_devfilter(rules, 3, false, insns);
@@ -121,18 +122,19 @@ int main(void)
 		TAP_DIAG("verifier: %s", log);
 	struct bpf_prog_info info;
 	TAP_OK(bpf_info(prog, &info) == 0 && info.type == BPF_PROG_TYPE_CGROUP_DEVICE &&
-		       info.id > 0 && info.xlated_prog_len == n * sizeof(struct bpf_insn),
+		   info.id > 0 && info.xlated_prog_len == n * sizeof(struct bpf_insn),
 	       "BPF_OBJ_GET_INFO_BY_FD: type, id, insns");
 	unsigned ftype = 0, fid = 0;
 	char ftag[17] = "", itag[17];
 	for (int i = 0; i < 8; i++)
 		snprintf(itag + 2 * i, 3, "%02x", info.tag[i]);
 	TAP_OK(fdinfo(prog, &ftype, &fid, ftag) && ftype == BPF_PROG_TYPE_CGROUP_DEVICE &&
-		       fid == info.id && !strcmp(ftag, itag),
+		   fid == info.id && !strcmp(ftag, itag),
 	       "fdinfo: prog_type %u, prog_id %u, prog_tag %s = info's", ftype, fid, ftag);
 	char link[64], target[64] = "";
 	snprintf(link, sizeof(link), "/proc/self/fd/%d", prog);
-	TAP_OK(readlink(link, target, sizeof(target) - 1) > 0 && !strcmp(target, "anon_inode:bpf-prog"),
+	TAP_OK(readlink(link, target, sizeof(target) - 1) > 0 &&
+		   !strcmp(target, "anon_inode:bpf-prog"),
 	       "the fd is anon_inode:bpf-prog (%s)", target);
 
 	int cgfd = open(dev, O_RDONLY | O_DIRECTORY);
@@ -140,8 +142,7 @@ int main(void)
 	TAP_OK(query(cgfd, ids, 4, &flags) == 0 && flags == 0, "query: nothing attached yet");
 	TAP_OK(attach(cgfd, prog, BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI) == 0,
 	       "BPF_PROG_ATTACH with BPF_F_ALLOW_MULTI");
-	TAP_OK(query(cgfd, ids, 4, &flags) == 1 && ids[0] == info.id &&
-		       flags == BPF_F_ALLOW_MULTI,
+	TAP_OK(query(cgfd, ids, 4, &flags) == 1 && ids[0] == info.id && flags == BPF_F_ALLOW_MULTI,
 	       "query: the program's id and the attach flags");
 
 	int r[NCHECKS];
@@ -173,7 +174,8 @@ int main(void)
 	TAP_OK(bpf_sys(BPF_PROG_QUERY, &q) == 0 && q.query.prog_cnt == 1 && ids[0] == info.id,
 	       "a child cgroup's effective programs: the parent's");
 	checks_in(sub, r);
-	TAP_OK(r[0] == EPERM && r[2] == 0, "inside the child cgroup: /dev/null EPERM, /dev/zero ok");
+	TAP_OK(r[0] == EPERM && r[2] == 0,
+	       "inside the child cgroup: /dev/null EPERM, /dev/zero ok");
 
 	TAP_ERRNO(attach(cgfd, prog, BPF_CGROUP_DEVICE, BPF_F_ALLOW_MULTI), EINVAL,
 		  "attaching the same program twice (multi) is EINVAL");

@@ -1,19 +1,21 @@
 /* bpf_prog_load.c - BPF_PROG_LOAD of BPF_PROG_TYPE_CGROUP_DEVICE: what the verifier
- * refuses, with Linux's errno (and its message in the log), the attribute checks, the
- * CGROUP_SKB program cilium/ebpf loads to probe BPF_PROG_ATTACH, program ids
+ * refuses, with Linux's errno (and its message in the log), bounded loops it accepts, the attribute
+ * checks, the CGROUP_SKB program cilium/ebpf loads to probe BPF_PROG_ATTACH, program ids
  * (GET_NEXT_ID, GET_FD_BY_ID, ENOENT once the last fd is closed), the info's copies of
  * the insns and name, and EPERM without privileges. */
 /* syscalls: bpf */
 #include "tap.h"
 #include "bpf_util.h"
 
-#define LOAD(insns) bpf_load(BPF_PROG_TYPE_CGROUP_DEVICE, insns, sizeof(insns) / sizeof(insns[0]), log, sizeof(log))
+#define LOAD(insns)                                                                                \
+	bpf_load(BPF_PROG_TYPE_CGROUP_DEVICE, insns, sizeof(insns) / sizeof(insns[0]), log,        \
+		 sizeof(log))
 
 static char log[4096];
 
 int main(void)
 {
-	TAP_PLAN(38);
+	TAP_PLAN(40);
 	{
 		const struct bpf_insn p[] = {BI(0xff, 0, 0, 0, 0), BI_EXIT()};
 		TAP_ERRNO(LOAD(p), EINVAL, "unknown opcode: EINVAL");
@@ -25,13 +27,15 @@ int main(void)
 		TAP_OK(strstr(log, "R2 !read_ok") != NULL, "... \"R2 !read_ok\" in the log");
 	}
 	{
-		const struct bpf_insn p[] = {BI_LDX(BPF_W, 0, 1, 12), BI_MOV64_IMM(0, 1), BI_EXIT()};
+		const struct bpf_insn p[] = {BI_LDX(BPF_W, 0, 1, 12), BI_MOV64_IMM(0, 1),
+					     BI_EXIT()};
 		TAP_ERRNO(LOAD(p), EACCES, "context load past struct bpf_cgroup_dev_ctx: EACCES");
 		TAP_OK(strstr(log, "invalid bpf_context access off=12 size=4") != NULL,
 		       "... \"invalid bpf_context access\" in the log");
 	}
 	{
-		const struct bpf_insn p[] = {BI_LDX(BPF_DW, 0, 1, 0), BI_MOV64_IMM(0, 1), BI_EXIT()};
+		const struct bpf_insn p[] = {BI_LDX(BPF_DW, 0, 1, 0), BI_MOV64_IMM(0, 1),
+					     BI_EXIT()};
 		TAP_ERRNO(LOAD(p), EACCES, "8-byte context load: EACCES");
 	}
 	{
@@ -81,6 +85,17 @@ int main(void)
 		TAP_ERRNO(LOAD(p), EINVAL, "an infinite loop: EINVAL");
 	}
 	{
+		const struct bpf_insn p[] = {BI_MOV64_IMM(2, 0), BI_ALU64_IMM(BPF_ADD, 2, 1),
+					     BI_JMP_IMM(BPF_JLT, 2, 10, -2), BI_MOV64_IMM(0, 1),
+					     BI_EXIT()};
+		TAP_OK(LOAD(p) >= 0, "a loop of 10 rounds is accepted");
+	}
+	{
+		const struct bpf_insn p[] = {BI_MOV64_IMM(2, 0), BI_JMP_IMM(BPF_JEQ, 2, 0, -1),
+					     BI_MOV64_IMM(0, 1), BI_EXIT()};
+		TAP_ERRNO(LOAD(p), EINVAL, "a loop that never ends: EINVAL");
+	}
+	{
 		const struct bpf_insn p[] = {BI_MOV64_IMM(0, 1), BI_EXIT(), BI_EXIT()};
 		TAP_ERRNO(LOAD(p), EINVAL, "an unreachable insn: EINVAL");
 	}
@@ -89,18 +104,20 @@ int main(void)
 		TAP_ERRNO(LOAD(p), EACCES, "writing R10: EACCES");
 	}
 	{
-		const struct bpf_insn p[] = {BI_MOV64_IMM(0, 1), BI_ALU64_IMM(BPF_DIV, 0, 0), BI_EXIT()};
+		const struct bpf_insn p[] = {BI_MOV64_IMM(0, 1), BI_ALU64_IMM(BPF_DIV, 0, 0),
+					     BI_EXIT()};
 		TAP_ERRNO(LOAD(p), EINVAL, "division by a zero constant: EINVAL");
 	}
 	{
-		const struct bpf_insn p[] = {BI(BPF_JMP | BPF_CALL, 0, 0, 0, 100000), BI_MOV64_IMM(0, 1),
-					     BI_EXIT()};
+		const struct bpf_insn p[] = {BI(BPF_JMP | BPF_CALL, 0, 0, 0, 100000),
+					     BI_MOV64_IMM(0, 1), BI_EXIT()};
 		TAP_ERRNO(LOAD(p), EINVAL, "a call of an unknown helper: EINVAL");
 	}
 	{
 		/* r2 = map fd 1000 (not open) */
-		const struct bpf_insn p[] = {BI(BPF_LD | BPF_IMM | BPF_DW, 2, BPF_PSEUDO_MAP_FD, 0, 1000),
-					     BI(0, 0, 0, 0, 0), BI_MOV64_IMM(0, 1), BI_EXIT()};
+		const struct bpf_insn p[] = {
+		    BI(BPF_LD | BPF_IMM | BPF_DW, 2, BPF_PSEUDO_MAP_FD, 0, 1000), BI(0, 0, 0, 0, 0),
+		    BI_MOV64_IMM(0, 1), BI_EXIT()};
 		TAP_ERRNO(LOAD(p), EBADF, "BPF_LD_IMM64 of a closed map fd: EBADF");
 	}
 	{
@@ -109,7 +126,8 @@ int main(void)
 		TAP_OK(LOAD(p) >= 0, "a spill to the stack and back keeps R0 = 1");
 	}
 	{
-		const struct bpf_insn p[] = {BI_LDX(BPF_DW, 0, 10, -16), BI_MOV64_IMM(0, 1), BI_EXIT()};
+		const struct bpf_insn p[] = {BI_LDX(BPF_DW, 0, 10, -16), BI_MOV64_IMM(0, 1),
+					     BI_EXIT()};
 		TAP_OK(LOAD(p) >= 0, "a read of uninitialised stack is allowed with CAP_PERFMON");
 	}
 	const struct bpf_insn ok[] = {BI_MOV64_IMM(0, 1), BI_EXIT()};
@@ -160,8 +178,8 @@ int main(void)
 	ia.info.info_len = sizeof(info);
 	ia.info.info = (uintptr_t)&info;
 	TAP_OK(bpf_sys(BPF_OBJ_GET_INFO_BY_FD, &ia) == 0 && !strcmp(info.name, "cvisor_t.1") &&
-		       info.xlated_prog_len == sizeof(ok) && !memcmp(back, ok, sizeof(ok)) &&
-		       info.gpl_compatible,
+		   info.xlated_prog_len == sizeof(ok) && !memcmp(back, ok, sizeof(ok)) &&
+		   info.gpl_compatible,
 	       "info: name, insns, GPL");
 	union bpf_attr ida;
 	memset(&ida, 0, sizeof(ida));
@@ -172,7 +190,7 @@ int main(void)
 	ida.prog_id = info.id;
 	int fd2 = (int)bpf_sys(BPF_PROG_GET_FD_BY_ID, &ida);
 	TAP_OK(fd2 >= 0 && fd2 != fd && bpf_id(fd2) == info.id &&
-		       (fcntl(fd2, F_GETFD) & FD_CLOEXEC),
+		   (fcntl(fd2, F_GETFD) & FD_CLOEXEC),
 	       "BPF_PROG_GET_FD_BY_ID: a second close-on-exec fd of the same program");
 	close(fd);
 	close(fd2);

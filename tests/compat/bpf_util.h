@@ -12,7 +12,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#define BI(c, d, s, o, i) ((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
+#define BI(c, d, s, o, i)                                                                          \
+	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
 #define BI_MOV64_IMM(d, v) BI(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, v)
 #define BI_MOV32_IMM(d, v) BI(BPF_ALU | BPF_MOV | BPF_K, d, 0, 0, v)
 #define BI_MOV64_REG(d, s) BI(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
@@ -95,13 +96,13 @@ static inline int bpf_runc_devfilter(const struct bpf_dev_rule *rules, int n, bo
 	for (int r = 0; r < n; r++) {
 		int acc = 0;
 		for (const char *c = rules[r].access; *c; c++)
-			acc |= *c == 'r' ? BPF_DEVCG_ACC_READ
+			acc |= *c == 'r'   ? BPF_DEVCG_ACC_READ
 			       : *c == 'w' ? BPF_DEVCG_ACC_WRITE
 					   : BPF_DEVCG_ACC_MKNOD;
 		nnext = 0;
 		next[nnext++] = len;
-		out[len++] = BI_JMP_IMM(BPF_JNE, 2,
-					rules[r].type == 'c' ? BPF_DEVCG_DEV_CHAR : BPF_DEVCG_DEV_BLOCK, 0);
+		out[len++] = BI_JMP_IMM(
+		    BPF_JNE, 2, rules[r].type == 'c' ? BPF_DEVCG_DEV_CHAR : BPF_DEVCG_DEV_BLOCK, 0);
 		if (acc != (BPF_DEVCG_ACC_READ | BPF_DEVCG_ACC_WRITE | BPF_DEVCG_ACC_MKNOD)) {
 			out[len++] = BI_MOV32_REG(1, 3);
 			out[len++] = BI_ALU32_IMM(BPF_AND, 1, acc);

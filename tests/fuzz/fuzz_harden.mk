@@ -11,7 +11,7 @@ HFUZZ_BUILD   := $(BUILD)/fuzz-harden
 HFUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
                  -fno-sanitize-recover=undefined -std=gnu11 -D_GNU_SOURCE -I. $(UNWIND_CFLAGS) \
                  -Wno-unused-parameter
-HFUZZ_TARGETS := oci_config elf_load path_walk seccomp_bpf
+HFUZZ_TARGETS := oci_config elf_load path_walk seccomp_bpf ebpf
 HFUZZ_BINS    := $(HFUZZ_TARGETS:%=$(HFUZZ_BUILD)/fuzz_%)
 HFUZZ_CORE    := $(CORE_SRCS:%.c=$(HFUZZ_BUILD)/%.o) $(HFUZZ_BUILD)/runtime/oci_config.o \
                  $(HFUZZ_BUILD)/runtime/oci_seccomp.o

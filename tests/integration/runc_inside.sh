@@ -104,6 +104,14 @@ out=$($RUNC delete t2 2>&1)
 rc=$?
 [ $rc -eq 0 ] && [ -z "$($RUNC list -q 2>&1)" ] && res delete ok "" ||
 	res delete fail "exit $rc: $out; list: $($RUNC list -q 2>&1)"
+
+# the default spec's device rules (runc's eBPF device filter, run by the Sentry): a node
+# they do not allow (1:1, /dev/mem) cannot be opened inside the container, /dev/null can
+mknod rootfs/mem c 1 1
+jq '.process.args = ["sh", "-c", "cat /mem; echo null=$(cat /dev/null && echo ok)"]' \
+	config.json >config.new && mv config.new config.json
+out=$($RUNC run t4 2>&1 | grep -v 'level=')
+case "$out" in *"Operation not permitted"*null=ok*) res devices ok "" ;; *) res devices fail "$out" ;; esac
 EOF
 
 OUT=$(timeout 120 "$CVISOR" do -- /bin/sh "$W/inside.sh" "$W/bundle" 2>&1)
@@ -122,7 +130,8 @@ for step in run:"runc run prints hello and exits 0" \
 	exec:"runc exec runs a second process in it" \
 	kill:"runc kill KILL" \
 	state_stopped:"runc state says stopped after the kill" \
-	delete:"runc delete removes it; runc list is empty"; do
+	delete:"runc delete removes it; runc list is empty" \
+	devices:"the default device rules: /dev/mem (1:1) EPERM inside, /dev/null opens"; do
 	name=${step%%:*}
 	line=$(printf '%s\n' "$OUT" | grep "^RESULT $name ")
 	case "$line" in
