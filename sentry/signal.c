@@ -126,6 +126,8 @@ static bool task_blocks(struct task *t, int sig)
 	uint64_t mask = 0;
 	if (sig == SIGKILL || sig == SIGSTOP)
 		return false;
+	if (task_sigwait_has(t, sig))
+		return true;
 	if (plat->sigmask_get(t->host_tid, &mask) < 0)
 		return false;
 	return mask & SIGBIT(sig);
@@ -161,6 +163,19 @@ static void group_continue(struct thread_group *tg)
 	}
 }
 
+/* Linux's sig_task_ignored for SIGNAL_UNKILLABLE: a nested namespace's pid 1 drops every
+ * signal it has no handler for and does not block (@t's mask counts), whoever sends it
+ * (a stranger's exit signal, a parent-death signal, SIGHUP of a tty, kill from outside),
+ * except SIGKILL and SIGSTOP, which pidns_init_ignores judges by their sender. */
+static bool init_drops(struct thread_group *tg, struct task *t, int sig)
+{
+	if (sig == SIGKILL || sig == SIGSTOP || !pidns_is_init(tg))
+		return false;
+	if (tg->sighand && tg->sighand->action[sig].handler > 1)
+		return false;
+	return !(t && t->state != TASK_DEAD && task_blocks(t, sig));
+}
+
 int signal_send_task(struct task *t, const siginfo_t *info)
 {
 	int sig = info->si_signo;
@@ -170,6 +185,8 @@ int signal_send_task(struct task *t, const siginfo_t *info)
 		return 0;
 	if (sig == SIGCONT)
 		group_continue(t->tg);
+	if (init_drops(t->tg, t, sig))
+		return 0;
 	if (sig == SIGKILL) {
 		plat->kill(t->host_tid, SIGKILL);
 		return 0;
@@ -198,6 +215,8 @@ int signal_send_group(struct thread_group *tg, const siginfo_t *info)
 		return 0;
 	if (sig == SIGCONT)
 		group_continue(tg);
+	if (init_drops(tg, tg->leader, sig))
+		return 0;
 	if (sig == SIGKILL) {
 		tg->group_exiting = true;
 		list_for_each_entry(t, &tg->threads, tg_link)

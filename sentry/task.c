@@ -207,8 +207,6 @@ static void reparent_children(struct thread_group *tg)
 		}
 		c->parent = reaper;
 		list_add_tail(&c->sibling, &reaper->children);
-		if (c->zombie)
-			waitq_wake(&reaper->child_wq, 1);
 		/* PR_SET_PDEATHSIG of the child's threads fires on the parent's death */
 		struct task *ct;
 		list_for_each_entry(ct, &c->threads, tg_link) {
@@ -218,6 +216,14 @@ static void reparent_children(struct thread_group *tg)
 				signal_send_task(ct, &si);
 			}
 		}
+		/* Linux's reparent_leader: an adopted child's death sends SIGCHLD whatever it
+		 * was cloned with (no exit signal of a stranger slays a pid 1 or a subreaper),
+		 * and a zombie is announced to its new parent, which may auto-reap it */
+		c->exit_signal = SIGCHLD;
+		if (c->zombie && !c->ns_exit_pending)
+			tg_death_notify(c);
+		else if (c->zombie)
+			waitq_wake(&reaper->child_wq, 1);
 	}
 }
 
@@ -265,10 +271,13 @@ void tg_death_notify(struct thread_group *tg)
 		tg_reap(tg);
 		return;
 	}
-	if (tg->exit_signal > 0) { /* the host drops it if ignored and not blocked */
+	int sig = tg->exit_signal;
+	if (sig > 0 && sig != SIGCHLD && tg->parent_exec_id != parent->self_exec_id)
+		sig = SIGCHLD; /* the parent exec'd since the clone (Linux's do_notify_parent) */
+	if (sig > 0) { /* the host drops it if ignored and not blocked */
 		siginfo_t si;
 		memset(&si, 0, sizeof(si));
-		si.si_signo = tg->exit_signal;
+		si.si_signo = sig;
 		si.si_pid = tg->vpid;
 		si.si_uid = tg->cred.uid;
 		if (WIFEXITED(status)) {
@@ -280,7 +289,7 @@ void tg_death_notify(struct thread_group *tg)
 		}
 		signal_send_group(parent, &si);
 	}
-	if (parent_autoreaps(parent, tg->exit_signal)) {
+	if (parent_autoreaps(parent, sig)) {
 		tg_reap(tg);
 		waitq_wake(&parent->child_wq, 1);
 		return;

@@ -64,7 +64,11 @@ struct thread_group {
 	struct list_head sibling;
 	struct list_head all_link;     /* in the pid table's list of groups */
 	int pgid, sid;
-	int exit_signal;               /* sent to the parent on death (SIGCHLD usually) */
+	int exit_signal;               /* sent to the parent on death (SIGCHLD usually); back
+	                                * to SIGCHLD when reparented (task.c) */
+	uint64_t self_exec_id;         /* counts this process's execs */
+	uint64_t parent_exec_id;       /* the parent's self_exec_id at the fork: a parent that
+	                                * exec'd since gets SIGCHLD, not exit_signal */
 	bool zombie;                   /* dead, not yet reaped */
 	bool group_exiting;
 	int wait_status;               /* Linux wait status once zombie */
@@ -214,6 +218,9 @@ void task_interrupt_with(struct task *t, int sig);
 bool task_has_deliverable_signal(struct task *t);
 /* Sends @sig to @t itself (SIGPIPE from a write, SIGXFSZ...). */
 int task_signal_self(struct task *t, int sig);
+/* Whether @t is in a native rt_sigtimedwait for a set holding @sig (the host unblocks
+ * that set for the call: Linux's real_blocked still counts it as blocked). */
+bool task_sigwait_has(struct task *t, int sig);
 /* Runs every queued wake-up (loop.c calls it after each event). */
 void task_run_queue(void);
 /* Live host threads of the sandbox. */
