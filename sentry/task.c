@@ -74,6 +74,47 @@ bool pid_in_use(int v)
 	return false;
 }
 
+bool pgrp_is_orphaned(int pgid, const struct thread_group *ignored)
+{
+	struct thread_group *g;
+	list_for_each_entry(g, &all_groups, all_link) {
+		if (g->pgid != pgid || g == ignored || g->zombie || !g->parent)
+			continue;
+		if (g->parent->pgid != pgid && g->parent->sid == g->sid)
+			return false;
+	}
+	return true;
+}
+
+static bool pgrp_has_stopped(int pgid)
+{
+	struct thread_group *g;
+	struct task *t;
+	list_for_each_entry(g, &all_groups, all_link) {
+		if (g->pgid != pgid || g->zombie)
+			continue;
+		list_for_each_entry(t, &g->threads, tg_link)
+			if (t->state == TASK_GROUP_STOPPED)
+				return true;
+	}
+	return false;
+}
+
+/* Linux's kill_orphaned_pgrp (POSIX): when @tg's exit (@father NULL) or its move away
+ * from @father (reparenting) leaves @tg's process group without a link to another group
+ * of its session and a member of it is stopped, the group gets SIGHUP then SIGCONT (its
+ * shell is gone: nobody would ever continue it). */
+static void orphaned_pgrp_hangup(struct thread_group *tg, struct thread_group *father)
+{
+	struct thread_group *parent = father ? father : tg->parent;
+	if (!parent || parent->pgid == tg->pgid || parent->sid != tg->sid)
+		return;
+	if (!pgrp_is_orphaned(tg->pgid, father ? NULL : tg) || !pgrp_has_stopped(tg->pgid))
+		return;
+	signal_send_pgrp(tg->pgid, SIGHUP);
+	signal_send_pgrp(tg->pgid, SIGCONT);
+}
+
 int pid_alloc(void)
 {
 	for (;;) {
@@ -224,6 +265,8 @@ static void reparent_children(struct thread_group *tg)
 			tg_death_notify(c);
 		else if (c->zombie)
 			waitq_wake(&reaper->child_wq, 1);
+		else
+			orphaned_pgrp_hangup(c, tg);
 	}
 }
 
@@ -251,6 +294,7 @@ static void tg_died(struct thread_group *tg, int status)
 	ptimers_release(tg);
 	sigqueue_flush(&tg->sigqueue);
 	reparent_children(tg);
+	orphaned_pgrp_hangup(tg, NULL);
 	tg_put_resources(tg);
 	if (tg == init_tg) {
 		loop_request_exit(status);
