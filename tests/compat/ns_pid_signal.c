@@ -48,20 +48,36 @@ static int in_ns(void *arg)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 0;
 }
 
-static int from_outside(void *arg)
+/* Forks pid 1 of a new pid namespace: in it (0 returned) @ready() runs first and then
+ * says so on the pipe; the caller gets its pid once it did (-1: no namespace). */
+static pid_t ready_pid1(void (*ready)(void))
 {
 	int p[2];
 	if (pipe(p) < 0 || unshare(CLONE_NEWPID) < 0)
-		return 0;
+		return -1;
 	fflush(stdout);
 	pid_t init = fork();
 	if (init == 0) {
+		if (ready)
+			ready();
 		write(p[1], "x", 1);
-		for (;;)
-			pause();
+		return 0;
 	}
 	char c;
 	read(p[0], &c, 1);
+	close(p[0]);
+	close(p[1]);
+	return init;
+}
+
+static int from_outside(void *arg)
+{
+	pid_t init = ready_pid1(NULL);
+	if (init < 0)
+		return 0;
+	if (init == 0)
+		for (;;)
+			pause();
 	int bits = (kill(init, SIGTERM) == 0) << 0; /* no handler: dropped, even from outside */
 	usleep(50000);
 	bits |= (waitpid(init, NULL, WNOHANG) == 0) << 1;
@@ -73,13 +89,20 @@ static int from_outside(void *arg)
 
 /* pid 1 blocks SIGTERM and SIGUSR2 without handlers and waits for them: SIGTERM from the
  * parent namespace, SIGUSR2 from a child inside. Bits 0 SIGTERM taken, 1 SIGUSR2 taken. */
+static void block_term_usr2(void)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGUSR2);
+	sigprocmask(SIG_BLOCK, &set, NULL);
+}
+
 static int blocked_waited(void *arg)
 {
-	int p[2];
-	if (pipe(p) < 0 || unshare(CLONE_NEWPID) < 0)
+	pid_t init = ready_pid1(block_term_usr2);
+	if (init < 0)
 		return 0;
-	fflush(stdout);
-	pid_t init = fork();
 	if (init == 0) {
 		sigset_t set;
 		siginfo_t si;
@@ -87,10 +110,6 @@ static int blocked_waited(void *arg)
 		int bits = 0;
 		sigemptyset(&set);
 		sigaddset(&set, SIGTERM);
-		sigaddset(&set, SIGUSR2);
-		sigprocmask(SIG_BLOCK, &set, NULL);
-		write(p[1], "x", 1);
-		sigdelset(&set, SIGUSR2);
 		bits |= (sigtimedwait(&set, &si, &ts) == SIGTERM) << 0;
 		pid_t k = fork();
 		if (k == 0)
@@ -101,8 +120,6 @@ static int blocked_waited(void *arg)
 		bits |= (sigtimedwait(&set, &si, &ts) == SIGUSR2) << 1;
 		_exit(bits);
 	}
-	char c;
-	read(p[0], &c, 1);
 	kill(init, SIGTERM);
 	int st = tap_wait(init);
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 0;

@@ -13,15 +13,8 @@
 # of the comparison. Needs root, util-linux and iproute2. Runs in a few seconds.
 . "$(dirname "$0")/lib.sh"
 
-for p in unshare ip busybox; do
-	command -v $p >/dev/null || {
-		echo "1..0 # SKIP $p not installed"
-		echo "0 passed, 0 failed"
-		exit 0
-	}
-done
-BUSYBOX=$(command -v busybox)
-file -L "$BUSYBOX" 2>/dev/null | grep -q "statically linked" || BUSYBOX=/bin/busybox
+t_require unshare ip busybox
+BUSYBOX=$(t_static_busybox)
 
 W=$(mktemp -d /tmp/cvisor-hostcheck-XXXXXX)
 trap 'rm -rf "$W"' EXIT

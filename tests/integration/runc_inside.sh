@@ -15,15 +15,8 @@
 # (vfs/fs/cgroupfs*, issue 9) the test skips, saying so.
 . "$(dirname "$0")/lib.sh"
 
-for p in runc jq busybox; do
-	command -v $p >/dev/null || {
-		echo "1..0 # SKIP $p not installed"
-		echo "0 passed, 0 failed"
-		exit 0
-	}
-done
-BUSYBOX=$(command -v busybox)
-file -L "$BUSYBOX" 2>/dev/null | grep -q "statically linked" || BUSYBOX=/bin/busybox
+t_require runc jq busybox
+BUSYBOX=$(t_static_busybox)
 
 W=$(mktemp -d /tmp/cvisor-runc-XXXXXX)
 trap 'rm -rf "$W"' EXIT
