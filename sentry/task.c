@@ -233,11 +233,15 @@ static void tg_put_userns(struct thread_group *tg)
 	tg->userns = NULL;
 }
 
+/* Gives @tg's children to their new reaper. One child at a time from the head: reaping
+ * one (an auto-reaped zombie) may finish a namespace's pid 1 that is another child here,
+ * which then leaves the list by itself. */
 static void reparent_children(struct thread_group *tg)
 {
-	struct thread_group *c, *tmp;
+	struct thread_group *c;
 	struct thread_group *reaper = pidns_find_reaper(tg);
-	list_for_each_entry_safe(c, tmp, &tg->children, sibling) {
+	while (!list_empty(&tg->children)) {
+		c = list_first_entry(&tg->children, struct thread_group, sibling);
 		list_del(&c->sibling);
 		if (!reaper || reaper == tg) {
 			/* nobody will wait for it (a dying namespace's pid 1 had it) */
