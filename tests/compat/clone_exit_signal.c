@@ -145,32 +145,38 @@ static int direct_case(void)
  * ours and its death sends SIGCHLD. Bits 0 SIGCHLD, 1 no SIGUSR1, 2 plain waitpid. */
 static int clone_parent_case(void)
 {
-	int bits = 0, st, p[2];
+	int bits = 0, st, p[2], go[2];
 	block_usr1_chld();
 	pipe(p);
+	pipe(go);
 	pid_t a = fork();
 	if (a == 0) {
 		pid_t b = clone_flags(CLONE_PARENT | SIGUSR1);
-		if (b == 0)
+		if (b == 0) { /* exits once a's SIGCHLD was taken: two would merge into one */
+			char c;
+			close(go[1]);
+			read(go[0], &c, 1);
 			_exit(5);
+		}
 		write(p[1], &b, sizeof(b));
 		_exit(0);
 	}
+	close(go[0]);
 	pid_t b = 0;
 	read(p[0], &b, sizeof(b));
 	waitpid(a, &st, 0);
-	/* a's own SIGCHLD is pending already: tell b's apart by waiting for it first */
 	sigset_t s;
 	sigemptyset(&s);
 	sigaddset(&s, SIGCHLD);
 	struct timespec ts = {2, 0};
 	siginfo_t si;
-	while (sigtimedwait(&s, &si, &ts) == SIGCHLD && si.si_pid != b)
-		;
-	bool got = si.si_pid == b;
-	bits |= got << 0;
+	sigtimedwait(&s, &si, &ts); /* a's */
+	write(go[1], "x", 1);
+	si.si_pid = 0;
+	bits |= (sigtimedwait(&s, &si, &ts) == SIGCHLD && si.si_pid == b) << 0;
 	bits |= !pending(SIGUSR1) << 1;
 	bits |= (b > 0 && waitpid(b, &st, 0) == b && tap_exited(st, 5)) << 2;
+	close(go[1]);
 	return bits;
 }
 
