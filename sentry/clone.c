@@ -31,7 +31,10 @@ static struct thread_group *fork_group(struct task *parent, pid_t child_tid, uin
 		list_add_tail(&tg->sibling, &tg->parent->children);
 	tg->pgid = ptg->pgid;
 	tg->sid = ptg->sid;
-	tg->exit_signal = exit_signal;
+	/* CLONE_PARENT: a sibling of the cloner, with the cloner's own exit signal (Linux's
+	 * copy_process: the flags' signal is for children of the caller only) */
+	tg->exit_signal = (flags & CLONE_PARENT) ? ptg->exit_signal : exit_signal;
+	tg->parent_exec_id = (flags & CLONE_PARENT) ? ptg->parent_exec_id : ptg->self_exec_id;
 	tg->cred = ptg->cred;
 	memcpy(tg->rlim, ptg->rlim, sizeof(tg->rlim));
 	memcpy(tg->comm, ptg->comm, sizeof(tg->comm));

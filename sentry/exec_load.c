@@ -338,6 +338,7 @@ void exec_on_loader_trap(struct task *t)
 	tg->exe_file = es->exe.file;
 	vfs_file_get(tg->exe_file);
 	if (!es->boot) {
+		tg->self_exec_id++; /* children cloned before send SIGCHLD (task.c) */
 		exec_caps(tg);
 		signal_exec_reset(tg);
 		ptimers_release(tg); /* timers do not survive exec */

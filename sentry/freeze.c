@@ -39,19 +39,9 @@ static void kick(struct task *t)
  * can vanish without a stop: a SIGCONT flushes pending stop signals. */
 static bool stop_pending(const struct task *t)
 {
-	char path[64], buf[2048];
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)t->host_tid);
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return false;
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = 0;
 	uint64_t pend = 0;
-	for (const char *k = buf; (k = strstr(k, "Pnd:\t")); k += 5)
-		pend |= strtoull(k + 5, NULL, 16);
+	if (host_status_masks(t->host_tid, "Pnd", &pend) < 0)
+		return false;
 	return pend & (1ULL << (SIGSTOP - 1));
 }
 

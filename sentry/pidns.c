@@ -1,7 +1,8 @@
 /* sentry/pidns.c - nested pid namespaces: the namespace objects, the numbers a process has
  * at each level (records keyed by its sandbox-level number), translation both ways, and
  * the lives of a namespace's pid 1: orphans go to it, its death kills the namespace, and
- * signals it has no handler for are dropped when sent from inside (pid_namespaces(7)).
+ * SIGKILL/SIGSTOP sent from inside are dropped (pid_namespaces(7); the other signals it
+ * has no handler for are dropped by signal.c whoever sends them).
  * See pidns.h for who holds what. Must not resume tasks nor deliver signals itself
  * (signal.c does), nor free thread groups (task.c does). */
 #include "sentry/pidns.h"
@@ -307,17 +308,17 @@ void pidns_group_reaped(struct thread_group *tg)
 	}
 }
 
-bool pidns_init_ignores(struct task *sender, struct thread_group *tg, int sig)
+bool pidns_is_init(struct thread_group *tg)
 {
 	struct pid_ns *ns = tg_pidns(tg);
-	if (!sender || sig == 0 || ns->level == 0 || ns->reaper != tg)
+	return ns->level > 0 && ns->reaper == tg;
+}
+
+bool pidns_init_ignores(struct task *sender, struct thread_group *tg, int sig)
+{
+	if (!sender || (sig != SIGKILL && sig != SIGSTOP) || !pidns_is_init(tg))
 		return false;
-	if (tg->sighand && tg->sighand->action[sig].handler > 1)
-		return false; /* a handler: delivered */
-	bool from_inside = pidns_nr(sender->tg->vpid, ns) != 0;
-	if (!from_inside && (sig == SIGKILL || sig == SIGSTOP))
-		return false;
-	return true;
+	return pidns_nr(sender->tg->vpid, tg_pidns(tg)) != 0; /* from inside */
 }
 
 void pidns_fix_siginfo(struct task *t, siginfo_t *info)

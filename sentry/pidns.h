@@ -63,9 +63,11 @@ struct thread_group *pidns_find_reaper(struct thread_group *tg);
 bool pidns_init_died(struct thread_group *tg);
 /* @tg is being reaped: finishes the death of namespace inits waiting for it. */
 void pidns_group_reaped(struct thread_group *tg);
-/* Whether signal @sig from @sender (NULL: the kernel) to @tg is dropped because @tg is a
- * nested namespace's pid 1 without a handler for it (SIGKILL/SIGSTOP only from an
- * ancestor namespace), as Linux's SIGNAL_UNKILLABLE. */
+/* Whether @tg is pid 1 of a nested pid namespace (Linux's SIGNAL_UNKILLABLE). */
+bool pidns_is_init(struct thread_group *tg);
+/* Whether SIGKILL or SIGSTOP from @sender (NULL: the kernel) to @tg is dropped: @tg is a
+ * nested namespace's pid 1 and @sender is in that namespace. Every other signal such a
+ * pid 1 has no handler for is dropped whoever sends it (signal.c). */
 bool pidns_init_ignores(struct task *sender, struct thread_group *tg, int sig);
 /* Rewrites si_pid of a siginfo the Sentry made (@info) for receiver @t: the sender's pid
  * in @t's namespace, 0 when not visible. */

@@ -9,8 +9,11 @@
 #include "sentry/pidns.h"
 #include "common/log.h"
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define SIGBIT(sig) (1ULL << ((sig)-1))
 
@@ -121,12 +124,37 @@ static bool queue_has(struct list_head *q, int sig)
 	return false;
 }
 
+int host_status_masks(pid_t tid, const char *key, uint64_t *out)
+{
+	char path[64], buf[2048], pat[16];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	snprintf(pat, sizeof(pat), "%s:\t", key);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	int err = n < 0 ? -errno : 0;
+	close(fd);
+	if (n <= 0)
+		return err ? err : -ESRCH;
+	buf[n] = 0;
+	for (const char *k = buf; (k = strstr(k, pat)); k += strlen(pat))
+		*out |= strtoull(k + strlen(pat), NULL, 16);
+	return 0;
+}
+
+/* @t's blocked set: the tracer reads it at a stop; a thread running natively (in the app
+ * or in a native call) shows it in its /proc status; a native rt_sigtimedwait's set counts
+ * as blocked (the host unblocks it for the call, as Linux's real_blocked). */
 static bool task_blocks(struct task *t, int sig)
 {
 	uint64_t mask = 0;
 	if (sig == SIGKILL || sig == SIGSTOP)
 		return false;
-	if (plat->sigmask_get(t->host_tid, &mask) < 0)
+	if (task_sigwait_has(t, sig))
+		return true;
+	if (plat->sigmask_get(t->host_tid, &mask) < 0 &&
+	    host_status_masks(t->host_tid, "SigBlk", &mask) < 0)
 		return false;
 	return mask & SIGBIT(sig);
 }
@@ -161,6 +189,19 @@ static void group_continue(struct thread_group *tg)
 	}
 }
 
+/* Linux's sig_task_ignored for SIGNAL_UNKILLABLE: a nested namespace's pid 1 drops every
+ * signal it has no handler for and does not block (@t's mask counts), whoever sends it
+ * (a stranger's exit signal, a parent-death signal, SIGHUP of a tty, kill from outside),
+ * except SIGKILL and SIGSTOP, which pidns_init_ignores judges by their sender. */
+static bool init_drops(struct thread_group *tg, struct task *t, int sig)
+{
+	if (sig == SIGKILL || sig == SIGSTOP || !pidns_is_init(tg))
+		return false;
+	if (tg->sighand && tg->sighand->action[sig].handler > 1)
+		return false;
+	return !(t && t->state != TASK_DEAD && task_blocks(t, sig));
+}
+
 int signal_send_task(struct task *t, const siginfo_t *info)
 {
 	int sig = info->si_signo;
@@ -170,6 +211,8 @@ int signal_send_task(struct task *t, const siginfo_t *info)
 		return 0;
 	if (sig == SIGCONT)
 		group_continue(t->tg);
+	if (init_drops(t->tg, t, sig))
+		return 0;
 	if (sig == SIGKILL) {
 		plat->kill(t->host_tid, SIGKILL);
 		return 0;
@@ -198,6 +241,8 @@ int signal_send_group(struct thread_group *tg, const siginfo_t *info)
 		return 0;
 	if (sig == SIGCONT)
 		group_continue(tg);
+	if (init_drops(tg, tg->leader, sig))
+		return 0;
 	if (sig == SIGKILL) {
 		tg->group_exiting = true;
 		list_for_each_entry(t, &tg->threads, tg_link)
@@ -224,6 +269,23 @@ int signal_send_group(struct thread_group *tg, const siginfo_t *info)
 		}
 	}
 	return 0;
+}
+
+int signal_send_pgrp(int pgid, int sig)
+{
+	struct thread_group *g, *tmp;
+	siginfo_t si;
+	int found = 0;
+	if (pgid <= 0)
+		return -ESRCH;
+	signal_info_user(&si, sig, SI_KERNEL, NULL);
+	list_for_each_entry_safe(g, tmp, &all_groups, all_link) {
+		if (g->pgid == pgid && !g->zombie) {
+			signal_send_group(g, &si);
+			found++;
+		}
+	}
+	return found ? 0 : -ESRCH;
 }
 
 int task_signal_self(struct task *t, int sig)

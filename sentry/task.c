@@ -75,6 +75,47 @@ bool pid_in_use(int v)
 	return false;
 }
 
+bool pgrp_is_orphaned(int pgid, const struct thread_group *ignored)
+{
+	struct thread_group *g;
+	list_for_each_entry(g, &all_groups, all_link) {
+		if (g->pgid != pgid || g == ignored || g->zombie || !g->parent)
+			continue;
+		if (g->parent->pgid != pgid && g->parent->sid == g->sid)
+			return false;
+	}
+	return true;
+}
+
+static bool pgrp_has_stopped(int pgid)
+{
+	struct thread_group *g;
+	struct task *t;
+	list_for_each_entry(g, &all_groups, all_link) {
+		if (g->pgid != pgid || g->zombie)
+			continue;
+		list_for_each_entry(t, &g->threads, tg_link)
+			if (t->state == TASK_GROUP_STOPPED)
+				return true;
+	}
+	return false;
+}
+
+/* Linux's kill_orphaned_pgrp (POSIX): when @tg's exit (@father NULL) or its move away
+ * from @father (reparenting) leaves @tg's process group without a link to another group
+ * of its session and a member of it is stopped, the group gets SIGHUP then SIGCONT (its
+ * shell is gone: nobody would ever continue it). */
+static void orphaned_pgrp_hangup(struct thread_group *tg, struct thread_group *father)
+{
+	struct thread_group *parent = father ? father : tg->parent;
+	if (!parent || parent->pgid == tg->pgid || parent->sid != tg->sid)
+		return;
+	if (!pgrp_is_orphaned(tg->pgid, father ? NULL : tg) || !pgrp_has_stopped(tg->pgid))
+		return;
+	signal_send_pgrp(tg->pgid, SIGHUP);
+	signal_send_pgrp(tg->pgid, SIGCONT);
+}
+
 int pid_alloc(void)
 {
 	for (;;) {
@@ -193,11 +234,15 @@ static void tg_put_userns(struct thread_group *tg)
 	tg->userns = NULL;
 }
 
+/* Gives @tg's children to their new reaper. One child at a time from the head: reaping
+ * one (an auto-reaped zombie) may finish a namespace's pid 1 that is another child here,
+ * which then leaves the list by itself. */
 static void reparent_children(struct thread_group *tg)
 {
-	struct thread_group *c, *tmp;
+	struct thread_group *c;
 	struct thread_group *reaper = pidns_find_reaper(tg);
-	list_for_each_entry_safe(c, tmp, &tg->children, sibling) {
+	while (!list_empty(&tg->children)) {
+		c = list_first_entry(&tg->children, struct thread_group, sibling);
 		list_del(&c->sibling);
 		if (!reaper || reaper == tg) {
 			/* nobody will wait for it (a dying namespace's pid 1 had it) */
@@ -208,8 +253,6 @@ static void reparent_children(struct thread_group *tg)
 		}
 		c->parent = reaper;
 		list_add_tail(&c->sibling, &reaper->children);
-		if (c->zombie)
-			waitq_wake(&reaper->child_wq, 1);
 		/* PR_SET_PDEATHSIG of the child's threads fires on the parent's death */
 		struct task *ct;
 		list_for_each_entry(ct, &c->threads, tg_link) {
@@ -219,6 +262,16 @@ static void reparent_children(struct thread_group *tg)
 				signal_send_task(ct, &si);
 			}
 		}
+		/* Linux's reparent_leader: an adopted child's death sends SIGCHLD whatever it
+		 * was cloned with (no exit signal of a stranger slays a pid 1 or a subreaper),
+		 * and a zombie is announced to its new parent, which may auto-reap it */
+		c->exit_signal = SIGCHLD;
+		if (c->zombie && !c->ns_exit_pending)
+			tg_death_notify(c);
+		else if (c->zombie)
+			waitq_wake(&reaper->child_wq, 1);
+		else
+			orphaned_pgrp_hangup(c, tg);
 	}
 }
 
@@ -247,6 +300,7 @@ static void tg_died(struct thread_group *tg, int status)
 	sysv_tg_exit(tg);
 	sigqueue_flush(&tg->sigqueue);
 	reparent_children(tg);
+	orphaned_pgrp_hangup(tg, NULL);
 	tg_put_resources(tg);
 	if (tg == init_tg) {
 		loop_request_exit(status);
@@ -267,10 +321,13 @@ void tg_death_notify(struct thread_group *tg)
 		tg_reap(tg);
 		return;
 	}
-	if (tg->exit_signal > 0) { /* the host drops it if ignored and not blocked */
+	int sig = tg->exit_signal;
+	if (sig > 0 && sig != SIGCHLD && tg->parent_exec_id != parent->self_exec_id)
+		sig = SIGCHLD; /* the parent exec'd since the clone (Linux's do_notify_parent) */
+	if (sig > 0) { /* the host drops it if ignored and not blocked */
 		siginfo_t si;
 		memset(&si, 0, sizeof(si));
-		si.si_signo = tg->exit_signal;
+		si.si_signo = sig;
 		si.si_pid = tg->vpid;
 		si.si_uid = tg->cred.uid;
 		if (WIFEXITED(status)) {
@@ -282,7 +339,7 @@ void tg_death_notify(struct thread_group *tg)
 		}
 		signal_send_group(parent, &si);
 	}
-	if (parent_autoreaps(parent, tg->exit_signal)) {
+	if (parent_autoreaps(parent, sig)) {
 		tg_reap(tg);
 		waitq_wake(&parent->child_wq, 1);
 		return;

@@ -66,7 +66,11 @@ struct thread_group {
 	struct list_head sibling;
 	struct list_head all_link;     /* in the pid table's list of groups */
 	int pgid, sid;
-	int exit_signal;               /* sent to the parent on death (SIGCHLD usually) */
+	int exit_signal;               /* sent to the parent on death (SIGCHLD usually); back
+	                                * to SIGCHLD when reparented (task.c) */
+	uint64_t self_exec_id;         /* counts this process's execs */
+	uint64_t parent_exec_id;       /* the parent's self_exec_id at the fork: a parent that
+	                                * exec'd since gets SIGCHLD, not exit_signal */
 	bool zombie;                   /* dead, not yet reaped */
 	bool group_exiting;
 	int wait_status;               /* Linux wait status once zombie */
@@ -184,6 +188,9 @@ struct thread_group *tg_by_vpid(int vpid);
 int pid_alloc(void);
 /* Whether sandbox-level number @v is some task's tid or some group's pid, pgid or sid. */
 bool pid_in_use(int v);
+/* Linux's will_become_orphaned_pgrp: true when no live member of process group @pgid other
+ * than @ignored (NULL: none) has its parent in another group of the same session. */
+bool pgrp_is_orphaned(int pgid, const struct thread_group *ignored);
 /* Creates the task for host thread @tid in group @tg (new group when @tg is NULL). */
 struct task *task_new(pid_t host_tid, struct thread_group *tg, int vtid);
 struct thread_group *tg_new(void);
@@ -221,6 +228,13 @@ void task_interrupt_with(struct task *t, int sig);
 bool task_has_deliverable_signal(struct task *t);
 /* Sends @sig to @t itself (SIGPIPE from a write, SIGXFSZ...). */
 int task_signal_self(struct task *t, int sig);
+/* The signal masks of host thread @tid's /proc status lines named @key (each line whose
+ * name ends with @key: "Pnd" gives SigPnd | ShdPnd, "SigBlk" the blocked set), ORed into
+ * @out; 0, or -errno when unreadable. Readable while the thread runs. */
+int host_status_masks(pid_t tid, const char *key, uint64_t *out);
+/* Whether @t is in a native rt_sigtimedwait for a set holding @sig (the host unblocks
+ * that set for the call: Linux's real_blocked still counts it as blocked). */
+bool task_sigwait_has(struct task *t, int sig);
 /* Runs every queued wake-up (loop.c calls it after each event). */
 void task_run_queue(void);
 /* Live host threads of the sandbox. */
@@ -234,6 +248,9 @@ int task_regs_sync(struct task *t);
 /* Sends @info->si_signo to thread group @tg (process-directed) or task @t. */
 int signal_send_group(struct thread_group *tg, const siginfo_t *info);
 int signal_send_task(struct task *t, const siginfo_t *info);
+/* Sends @sig from the kernel (SI_KERNEL) to every live process of group @pgid; 0, or
+ * -ESRCH when it has none. */
+int signal_send_pgrp(int pgid, int sig);
 /* A host signal-delivery-stop of @t. */
 void signal_on_host_stop(struct task *t, const struct plat_event *ev);
 void signal_exec_reset(struct thread_group *tg);

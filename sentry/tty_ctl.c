@@ -64,16 +64,7 @@ static int send(struct thread_group *tg, int sig)
 
 static int job_signal_pgrp(int pgid, int sig)
 {
-	struct thread_group *g, *tmp;
-	int found = 0;
-	if (pgid <= 0)
-		return -ESRCH;
-	list_for_each_entry_safe(g, tmp, &all_groups, all_link) if (g->pgid == pgid && !g->zombie)
-	{
-		send(g, sig);
-		found++;
-	}
-	return found ? 0 : -ESRCH;
+	return signal_send_pgrp(pgid, sig);
 }
 
 static int job_signal_proc(int pid, int sig)
@@ -92,18 +83,9 @@ static int job_pgrp_session(int pgid)
 	return 0;
 }
 
-/* Linux's will_become_orphaned_pgrp(pgrp, NULL). */
 static bool job_pgrp_orphaned(int pgid)
 {
-	struct thread_group *g;
-	list_for_each_entry(g, &all_groups, all_link)
-	{
-		if (g->pgid != pgid || g->zombie || !g->parent)
-			continue;
-		if (g->parent->pgid != pgid && g->parent->sid == g->sid)
-			return false;
-	}
-	return true;
+	return pgrp_is_orphaned(pgid, NULL);
 }
 
 static bool job_caller_ignores(int sig)

@@ -29,7 +29,7 @@ static int kill_group(struct task *t, struct thread_group *tg, const siginfo_t *
 	if (!may_signal(t, tg))
 		return -EPERM;
 	if (pidns_init_ignores(t, tg, si->si_signo))
-		return 0; /* a pid namespace's init without a handler: dropped, as Linux */
+		return 0; /* SIGKILL/SIGSTOP to its pid namespace's init from inside: dropped */
 	return signal_send_group(tg, si);
 }
 
@@ -327,6 +327,16 @@ static void sigtimedwait_fixup(struct task *t)
 		return;
 	if (t->call.a[1])
 		guest_copy_out(&t->mem, t->call.a[1], &vi, sizeof(vi));
+}
+
+bool task_sigwait_has(struct task *t, int sig)
+{
+	uint64_t set;
+	if (t->exit_fixup != sigtimedwait_fixup || sig < 1 || sig > 64)
+		return false;
+	if (guest_copy_in(&t->mem, &set, t->call.a[0], sizeof(set)) < 0)
+		return false;
+	return set & (1ULL << (sig - 1));
 }
 
 /* implements rt_sigtimedwait(2): waits natively (every app signal is a host signal

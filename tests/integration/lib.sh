@@ -93,3 +93,23 @@ t_done() {
 	echo "$T_PASS passed, $T_FAIL failed"
 	[ "$T_FAIL" -eq 0 ]
 }
+
+# t_require CMD...: the whole driver is skipped (plan 1..0) when one is not installed.
+t_require() {
+	local p
+	for p in "$@"; do
+		command -v "$p" >/dev/null && continue
+		echo "1..0 # SKIP $p not installed"
+		echo "0 passed, 0 failed"
+		exit 0
+	done
+}
+
+# t_static_busybox: the path of a statically linked busybox (busybox-static's), for
+# rootfs that have no libc.
+t_static_busybox() {
+	local b
+	b=$(command -v busybox)
+	file -L "$b" 2>/dev/null | grep -q "statically linked" || b=/bin/busybox
+	echo "$b"
+}
