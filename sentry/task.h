@@ -219,6 +219,8 @@ void task_wake(struct task *t);
 void task_interrupt_with(struct task *t, int sig);
 /* Whether a signal the Sentry sent is pending for @t and not blocked or ignored. */
 bool task_has_deliverable_signal(struct task *t);
+/* The first such signal the host will deliver to @t (0: none). */
+int task_next_signal(struct task *t);
 /* Sends @sig to @t itself (SIGPIPE from a write, SIGXFSZ...). */
 int task_signal_self(struct task *t, int sig);
 /* Runs every queued wake-up (loop.c calls it after each event). */
