@@ -125,6 +125,13 @@ void clone_on_event(struct task *parent, pid_t child_tid)
 		int v = pidns_nr(child->vtid, task_pidns(parent));
 		guest_copy_out(&parent->mem, req->ptid_gaddr, &v, sizeof(v));
 	}
+	if (req->flags & CLONE_PIDFD) {
+		/* Checked before the host clone; only a thread sharing the table, filling it
+		 * meanwhile, or no memory leaves the parent without it. */
+		int fd = pidfd_clone_install(parent, child->tg, req->pidfd_gaddr);
+		if (fd < 0)
+			log_err("no pidfd for pid %d (errno %d)", child->tg->vpid, -fd);
+	}
 	if (req->flags & CLONE_CHILD_CLEARTID)
 		child->clear_child_tid = req->ctid_gaddr;
 	child->clone = *req; /* the child fixes CLONE_CHILD_SETTID at its first stop */

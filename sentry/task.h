@@ -118,6 +118,7 @@ struct task_clone_req {
 	uint64_t flags;        /* as the app asked */
 	int exit_signal;
 	uint64_t ptid_gaddr, ctid_gaddr;
+	uint64_t pidfd_gaddr;  /* CLONE_PIDFD: where the pidfd's number goes */
 	pid_t child_tid;       /* set at the clone event */
 	uint64_t app_args[6];  /* the app's argument registers: restored in parent and child
 	                        * (glibc's vfork keeps its return address in rdi) */
@@ -271,6 +272,13 @@ void pidfd_group_exit(void);
  * *@file_flags (may be NULL). -EBADF when @fd is not a pidfd, -ESRCH when the group has
  * been reaped. */
 int pidfd_resolve(struct task *t, int fd, struct thread_group **tg, int *file_flags);
+/* clone(CLONE_PIDFD), before the host clone: 0, -EMFILE when @t's fd table has no free
+ * number below its limit, -EFAULT when the int at @pidfd_gaddr is not writable. */
+long pidfd_clone_check(struct task *t, uint64_t pidfd_gaddr);
+/* At the clone event: a pidfd for the new process @child in @parent's fd table (after
+ * the child's table was copied: the child does not get it), close-on-exec, its number
+ * written at @pidfd_gaddr. Returns the fd or -EMFILE / -ENOMEM / -EFAULT (no fd left). */
+int pidfd_clone_install(struct task *parent, struct thread_group *child, uint64_t pidfd_gaddr);
 
 /* ---- the app's seccomp filters (syscalls/sys_seccomp.c) ---- */
 struct sock_filter;
