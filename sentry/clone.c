@@ -50,6 +50,8 @@ static struct thread_group *fork_group(struct task *parent, pid_t child_tid, uin
 	tg->cap_ambient = ptg->cap_ambient;
 	tg->securebits = ptg->securebits;
 	tg->nice = ptg->nice;
+	tg->oom_score_adj = ptg->oom_score_adj;
+	tg->oom_score_adj_min = ptg->oom_score_adj_min;
 	cgroup_tg_fork(tg, ptg);
 	tg->cap_eff_ns = ptg->cap_eff_ns;
 	tg->userns = ptg->userns;

@@ -100,6 +100,8 @@ struct thread_group {
 	uint64_t cap_bounding, cap_permitted, cap_inheritable, cap_ambient;
 	unsigned securebits;           /* SECBIT_* (linux/securebits.h), KEEP_CAPS included */
 	int nice;                      /* getpriority/setpriority (not applied on the host) */
+	short oom_score_adj;           /* /proc/<pid>/oom_score_adj: kept by fork and exec */
+	short oom_score_adj_min;       /* the floor without CAP_SYS_RESOURCE (Linux's) */
 	unsigned personality;          /* personality(2): recorded and inherited, not applied */
 	struct list_head timers;       /* POSIX timers (sys_timer.c); next NULL until first */
 	/* cgroup v2 (sentry/cgroup.c) and the freezer (sentry/freeze.c) */
