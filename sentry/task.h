@@ -319,6 +319,11 @@ int loop_run(void);
 int loop_watch_fd(int fd, uint32_t events, struct waitq *wq);
 void loop_unwatch_fd(int fd);
 void loop_request_exit(int status);
+/* A created container's init (sandbox.c): its first stop (the seccomp stop of its exec of
+ * the loader) is held until loop_release_start, which handles it (@replay: start_init has
+ * set up the exec) or forgets it (the task is being killed). */
+void loop_hold_until_start(struct task *t);
+void loop_release_start(bool replay);
 
 /* ---- sandbox-wide settings (sandbox.c) ---- */
 struct sandbox_config {
