@@ -24,7 +24,7 @@
 #define PAGE_UP(x) (((x) + 4095UL) & ~4095UL)
 #define PAGE_DOWN(x) ((x) & ~4095UL)
 #define ELF_ET_DYN_BASE 0x555555554aaaUL /* DEFAULT_MAP_WINDOW / 3 * 2 */
-#define BRK_RND_RANGE (1UL << 30)        /* arch_randomize_brk, 64-bit (32 MiB before 6.9) */
+#define BRK_RND_RANGE (1UL << 30)        /* arch_randomize_brk, 64-bit (older kernels: 32 MiB) */
 #define MMAP_MIN_ADDR 65536UL
 #define TASK_SIZE_MAX 0x7ffffffff000UL
 

@@ -1,7 +1,7 @@
 /* brk_placement.c - where execve puts a dynamically linked PIE and its program break
  * (load_elf_binary): the break starts just after the bss (&end, page aligned) and the
  * program at ELF_ET_DYN_BASE (0x555555554000) under personality(ADDR_NO_RANDOMIZE); with
- * randomize_va_space 2 the break is randomized within 1 GiB (32 MiB before Linux 6.9)
+ * randomize_va_space 2 the break is randomized within 1 GiB (32 MiB on older kernels)
  * past the bss, and the base within the mmap randomization past ELF_ET_DYN_BASE. */
 /* syscalls: brk execve personality */
 #include "tap.h"
