@@ -220,11 +220,20 @@ static int sock_stat(struct vfs_file *f, struct stat *st)
 	memset(st, 0, sizeof(*st));
 	st->st_dev = makedev(0, 8); /* sockfs */
 	st->st_ino = f->anon_ino;
-	st->st_mode = S_IFSOCK | 0777;
+	st->st_mode = S_IFSOCK;
 	st->st_nlink = 1;
-	st->st_uid = s->owner.euid;
-	st->st_gid = s->owner.egid;
 	st->st_blksize = 4096;
+	vfs_anon_attr_fill(&s->inode, st);
+	return 0;
+}
+
+/* fchmod/fchown/futimens change the sockfs inode (the VFS checked permissions); a new
+ * owner is also the socket's uid, as Linux's sockfs_setattr sets sk_uid. */
+static int sock_setattr(struct vfs_file *f, const struct vfs_iattr *ia)
+{
+	struct net_socket *s = f->priv;
+	vfs_anon_attr_set(&s->inode, ia);
+	s->owner.euid = s->inode.uid;
 	return 0;
 }
 
@@ -244,11 +253,14 @@ static const struct vfs_file_ops net_socket_fops = {
     .waitq = sock_waitq,
     .ioctl = sock_ioctl,
     .stat = sock_stat,
+    .setattr = sock_setattr,
     .release = sock_release,
 };
 
 struct vfs_file *net_socket_file_new(struct net_socket *s, int flags)
 {
+	s->inode = (struct vfs_anon_attr){ .mode = 0777, .uid = s->owner.euid,
+					   .gid = s->owner.egid };
 	struct vfs_file *f =
 	    vfs_file_new_anon(&net_socket_fops, s, O_RDWR | (flags & O_NONBLOCK), "socket");
 	if (!f) {

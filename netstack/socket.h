@@ -21,6 +21,7 @@
 #include <sys/types.h>
 #include "common/waitq.h"
 #include "vfs/vfs.h"
+#include "vfs/file.h"
 
 struct vfs_file;
 struct net_socket;
@@ -163,7 +164,9 @@ struct net_socket {
 	struct linger linger;
 	struct net_ucred peercred; /* SO_PEERCRED, when has_peercred */
 	bool has_peercred;
-	struct net_ucred owner; /* creator: fstat uid/gid */
+	struct net_ucred owner; /* creator; owner.euid is Linux's sk_uid (fchown changes it) */
+	struct vfs_anon_attr inode; /* the sockfs inode: S_IFSOCK 0777, the creator's ids, times
+	                             * 0 until futimens; fchmod/fchown change it */
 	struct net_ucred last;	/* last caller seen by a socket syscall (see net_call) */
 };
 

@@ -107,14 +107,6 @@ static void env_set(json_t *env, const char *kv)
 	json_array_append_new(env, json_string(kv));
 }
 
-static json_t *strv_json(char **v)
-{
-	json_t *a = json_array();
-	for (; v && *v; v++)
-		json_array_append_new(a, json_string(*v));
-	return a;
-}
-
 /* The exec request: the container's process as a base (env, cwd, user, capabilities, as
  * runc does), --process FILE or the flags on top. Returns NULL after printing an error. */
 static json_t *build_request(struct global_opts *g, const char *id, struct exec_opts *o,
@@ -154,7 +146,7 @@ static json_t *build_request(struct global_opts *g, const char *id, struct exec_
 		cli_error("exec: no command given (usage: cvisor exec ID -- CMD [ARGS])");
 		goto out;
 	}
-	json_t *env = strv_json(p->env);
+	json_t *env = ctl_strv(p->env);
 	for (int i = 0; i < o->nenv; i++)
 		env_set(env, o->env[i]);
 	uint32_t uid = p->uid, gid = p->gid;
@@ -175,7 +167,7 @@ static json_t *build_request(struct global_opts *g, const char *id, struct exec_
 	for (int i = 0; i < o->ngroups; i++)
 		json_array_append_new(groups, json_integer(o->groups[i]));
 	req = json_pack("{s:s, s:o, s:o, s:s, s:i, s:i, s:o, s:b}", "op", "exec", "args",
-			o->process_file ? strv_json(p->args) : strv_json(args), "env", env, "cwd",
+			o->process_file ? ctl_strv(p->args) : ctl_strv(args), "env", env, "cwd",
 			o->cwd ? o->cwd : p->cwd, "uid", (int)uid, "gid", (int)gid, "groups", groups,
 			"noNewPrivileges", p->no_new_privileges || o->no_new_privs);
 	if (p->caps.present) {

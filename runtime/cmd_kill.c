@@ -50,7 +50,7 @@ int cmd_kill(struct global_opts *g, int argc, char **argv)
 					id);
 		}
 	} else if (!strcmp(status, "created") || !strcmp(status, "creating")) {
-		/* the Sentry waits in the start fifo, serving nothing: the app never ran */
+		/* the Sentry waits for the start fifo (serving only hooks): the app never ran */
 		if (sig && sig != SIGCONT && sig != SIGCHLD && sig != SIGWINCH && sig != SIGURG)
 			container_kill_sentry(&st, 0);
 	} else {

@@ -627,17 +627,41 @@ static const char *cgroup_path_for(struct global_opts *g, const struct oci_confi
 	return buf;
 }
 
-/* prestart and createRuntime hooks, with the state of a container being created (the
- * Sentry's pid: its network namespace is the container's). createContainer and
- * startContainer are not run (see runtime/hooks.c): a warning says so. */
-static int run_create_hooks(const struct oci_config *cfg, struct container_state *st, char *why,
-			    size_t len)
+/* The state JSON hooks read on stdin: @st with status @status. NULL on ENOMEM. */
+static char *hook_state_json(struct container_state *st, const char *status)
 {
 	char saved[sizeof(st->status)];
 	memcpy(saved, st->status, sizeof(saved));
-	snprintf(st->status, sizeof(st->status), "creating");
+	snprintf(st->status, sizeof(st->status), "%s", status);
 	char *json = state_oci_json(st);
 	memcpy(st->status, saved, sizeof(saved));
+	return json;
+}
+
+/* createContainer (end of create) and startContainer (start) hooks: processes of the
+ * sandbox of @st (runtime/hooks.c), with @st's state as @status. */
+static int run_sandbox_hooks(struct global_opts *g, const struct oci_config *cfg,
+			     struct container_state *st, enum oci_hook_kind kind,
+			     const char *status, char *why, size_t len)
+{
+	if (!cfg->n_hooks[kind])
+		return 0;
+	char *json = hook_state_json(st, status);
+	if (!json) {
+		snprintf(why, len, "out of memory");
+		return -1;
+	}
+	int r = oci_hooks_run_in_sandbox(g->root, st->id, cfg, kind, json, why, len);
+	free(json);
+	return r;
+}
+
+/* prestart and createRuntime hooks, with the state of a container being created (the
+ * Sentry's pid: its network namespace is the container's). */
+static int run_create_hooks(const struct oci_config *cfg, struct container_state *st, char *why,
+			    size_t len)
+{
+	char *json = hook_state_json(st, "creating");
 	if (!json) {
 		snprintf(why, len, "out of memory");
 		return -1;
@@ -646,11 +670,6 @@ static int run_create_hooks(const struct oci_config *cfg, struct container_state
 	if (!r)
 		r = oci_hooks_run(cfg, OCI_HOOK_CREATE_RUNTIME, json, why, len);
 	free(json);
-	for (int k = OCI_HOOK_CREATE_CONTAINER; k <= OCI_HOOK_START_CONTAINER; k++)
-		if (cfg->n_hooks[k])
-			cli_warn("hooks.%s: not run (they would run inside the container's own "
-				 "namespaces, which live in the Sentry)",
-				 oci_hook_names[k]);
 	return r;
 }
 
@@ -810,6 +829,12 @@ int container_create(struct global_opts *g, const struct create_opts *o, pid_t *
 		why[m > 0 ? m : 0] = '\0';
 		n = 0;
 	}
+	/* the sandbox is set up: createContainer runs in it, before the program */
+	if (n == 1 && run_sandbox_hooks(g, &cfg, &st, OCI_HOOK_CREATE_CONTAINER, "creating", why,
+				       sizeof(why)) < 0) {
+		kill(pid, SIGKILL);
+		n = 0;
+	}
 	if (n != 1) {
 		int status = 0;
 		waitpid(pid, &status, 0);
@@ -869,6 +894,21 @@ int container_start(struct global_opts *g, const char *id)
 	if (strcmp(status, "created")) {
 		state_free(&st);
 		return cli_error("cannot start a container that is %s (only a created one)", status);
+	}
+	/* startContainer: in the sandbox, just before the program; a failure stops the
+	 * container (runtime-spec: the lifecycle goes on at delete) */
+	struct oci_config cfg;
+	char why[4400];
+	if (oci_config_load(st.bundle, &cfg, why, sizeof(why)) == 0) {
+		int hr = run_sandbox_hooks(g, &cfg, &st, OCI_HOOK_START_CONTAINER, "created", why,
+					   sizeof(why));
+		oci_config_free(&cfg);
+		if (hr < 0) {
+			if (st.pid > 0)
+				kill(st.pid, SIGKILL);
+			state_free(&st);
+			return cli_error("%s", why);
+		}
 	}
 	state_dir(g->root, id, dir, sizeof(dir));
 	snprintf(fifo, sizeof(fifo), "%s/start.fifo", dir);

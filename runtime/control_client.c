@@ -118,3 +118,12 @@ json_t *ctl_request(const char *root, const char *id, json_t *req, int timeout_m
 	errno = err;
 	return r;
 }
+
+/* See control_client.h. */
+json_t *ctl_strv(char *const *v)
+{
+	json_t *a = json_array();
+	for (; v && *v; v++)
+		json_array_append_new(a, json_string(*v));
+	return a;
+}

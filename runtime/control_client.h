@@ -17,4 +17,7 @@ json_t *ctl_recv(int fd, int timeout_ms);
 /* One request on a fresh connection. */
 json_t *ctl_request(const char *root, const char *id, json_t *req, int timeout_ms);
 
+/* A JSON array of the strings of NULL-terminated @v (NULL: empty), a new reference. */
+json_t *ctl_strv(char *const *v);
+
 #endif

@@ -11,4 +11,11 @@
 int oci_hooks_run(const struct oci_config *c, enum oci_hook_kind kind, const char *state_json,
 		  char *err, size_t errlen);
 
+/* createContainer / startContainer: the same, each hook a process of the sandbox of
+ * container @id (state dir under @root), its path resolved in the container's root, run
+ * as root with stdout and stderr on the caller's stderr. */
+int oci_hooks_run_in_sandbox(const char *root, const char *id, const struct oci_config *c,
+			     enum oci_hook_kind kind, const char *state_json, char *err,
+			     size_t errlen);
+
 #endif

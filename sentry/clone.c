@@ -53,6 +53,8 @@ static struct thread_group *fork_group(struct task *parent, pid_t child_tid, uin
 	tg->cap_ambient = ptg->cap_ambient;
 	tg->securebits = ptg->securebits;
 	tg->nice = ptg->nice;
+	tg->oom_score_adj = ptg->oom_score_adj;
+	tg->oom_score_adj_min = ptg->oom_score_adj_min;
 	cgroup_tg_fork(tg, ptg);
 	tg->cap_eff_ns = ptg->cap_eff_ns;
 	tg->userns = ptg->userns;
@@ -127,6 +129,13 @@ void clone_on_event(struct task *parent, pid_t child_tid)
 		 * host clear this very word (glibc passes the same address as ctid). */
 		int v = pidns_nr(child->vtid, task_pidns(parent));
 		guest_copy_out(&parent->mem, req->ptid_gaddr, &v, sizeof(v));
+	}
+	if (req->flags & CLONE_PIDFD) {
+		/* Checked before the host clone; only a thread sharing the table, filling it
+		 * meanwhile, or no memory leaves the parent without it. */
+		int fd = pidfd_clone_install(parent, child->tg, req->pidfd_gaddr);
+		if (fd < 0)
+			log_err("no pidfd for pid %d (errno %d)", child->tg->vpid, -fd);
 	}
 	if (req->flags & CLONE_CHILD_CLEARTID)
 		child->clear_child_tid = req->ctid_gaddr;

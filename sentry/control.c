@@ -392,6 +392,8 @@ static void op_exec(struct control_conn *c, json_t *req, int *fds, int nfds)
 {
 	json_t *args = json_object_get(req, "args"), *env = json_object_get(req, "env");
 	const char *cwd = json_string_value(json_object_get(req, "cwd"));
+	/* "path": the program, resolved in the sandbox (args[0] is only its name) */
+	const char *path = json_string_value(json_object_get(req, "path"));
 	bool terminal = json_is_true(json_object_get(req, "terminal"));
 	char **argv = NULL, **envp = NULL;
 	struct plat_spawn sp = {.channel_fd = sentry_channel_peer_fd, .loader_fd = -1};
@@ -466,10 +468,10 @@ static void op_exec(struct control_conn *c, json_t *req, int *fds, int nfds)
 			goto out;
 		}
 	}
-	r = exec_first(t, argv, envp);
+	r = path ? exec_start_init(t, path, argv, envp) : exec_first(t, argv, envp);
 	if (r < 0) {
 		char msg[4200];
-		snprintf(msg, sizeof(msg), "%s: %s", argv[0], strerror(-r));
+		snprintf(msg, sizeof(msg), "%s: %s", path ? path : argv[0], strerror(-r));
 		c->exec_failed = true;
 		plat->kill(tid, SIGKILL);
 		send_error(c->fd, r, msg);

@@ -42,8 +42,16 @@ static void restore_call_sigmask(struct task *t)
 	}
 }
 
+static void restart_syscall(struct task *t);
+
 void task_syscall_complete(struct task *t, long ret)
 {
+	if (ret == -ERESTARTSYS && task_has_deliverable_signal(t)) {
+		/* task_block found a signal pending that restarts the call (SA_RESTART, or no
+		 * handler): it is delivered as the task resumes, then the call runs again */
+		restart_syscall(t);
+		return;
+	}
 	if (ret <= -ERESTARTSYS && ret >= -ERESTART_RESTARTBLOCK)
 		ret = -EINTR; /* a restart code with no signal to act on */
 	if (sandbox.strace)
@@ -165,8 +173,6 @@ int task_wait_on(struct task *t, struct waitq *wq, uint32_t events)
 	return 0;
 }
 
-bool task_has_deliverable_signal(struct task *t);
-
 /* A signal ends a call made under a temporary mask (ppoll...): keep that mask while the
  * signal is delivered; signal.c writes the original into the handler's frame. */
 static void keep_call_mask_for_handler(struct task *t)
@@ -177,6 +183,8 @@ static void keep_call_mask_for_handler(struct task *t)
 	t->frame_mask_fix = true;
 }
 
+static long intr_result(struct task *t, int sig);
+
 long task_block(struct task *t, int64_t deadline_ns, long intr)
 {
 	if (deadline_ns && deadline_ns <= stimer_now_ns()) {
@@ -184,10 +192,12 @@ long task_block(struct task *t, int64_t deadline_ns, long intr)
 		return -ETIMEDOUT;
 	}
 	t->park_intr = intr;
-	if (task_has_deliverable_signal(t)) {
+	int sig = task_next_signal(t);
+	if (sig) {
+		/* Already pending: the call ends as if @sig had arrived while it waited
+		 * (-ERESTARTSYS: task_syscall_complete restarts it). */
 		task_unpark(t);
-		keep_call_mask_for_handler(t);
-		return intr == -ERESTARTSYS || intr == -ERESTARTNOHAND ? -EINTR : intr;
+		return intr_result(t, sig);
 	}
 	if (deadline_ns) {
 		t->park_timer.fn = park_timer_fn;
@@ -236,30 +246,49 @@ void task_run_queue(void)
 	}
 }
 
-/* Interrupted by a signal with handler flags @sa_flags (0 when no handler runs). */
-static long intr_result(struct task *t, bool has_handler, uint64_t sa_flags)
+/* How the parked call of @t ends when signal @sig interrupts it: -ERESTARTSYS (run it
+ * again once the signal is handled: SA_RESTART, or no handler runs) or its error. When a
+ * handler runs, the call's temporary mask (ppoll...) is kept for it. */
+static long intr_result(struct task *t, int sig)
 {
+	struct sighand *sh = t->tg->sighand;
+	bool has_handler = sh && sh->action[sig].handler > 1;
+	uint64_t sa_flags = sh ? sh->action[sig].flags : 0;
+	long ret;
+
 	switch (-t->park_intr) {
 	case ERESTARTSYS:
-		if (!has_handler || (sa_flags & SA_RESTART))
-			return -ERESTARTSYS;
-		return -EINTR;
+		ret = !has_handler || (sa_flags & SA_RESTART) ? -ERESTARTSYS : -EINTR;
+		break;
 	case ERESTARTNOHAND:
-		return has_handler ? -EINTR : -ERESTARTSYS;
+		ret = has_handler ? -EINTR : -ERESTARTSYS;
+		break;
 	case ERESTARTNOINTR:
-		return -ERESTARTSYS;
+		ret = -ERESTARTSYS;
+		break;
 	default:
-		return t->park_intr;
+		ret = t->park_intr;
 	}
+	if (has_handler)
+		keep_call_mask_for_handler(t);
+	return ret;
+}
+
+/* Re-executes the syscall instruction after the pending signal's handler (or at once). */
+static void restart_syscall(struct task *t)
+{
+	if (sandbox.strace)
+		strace_print(t, -ERESTARTSYS);
+	restore_call_sigmask(t);
+	t->regs.r.rax = (uint64_t)t->call.nr;
+	t->regs.r.rip -= 2;
+	t->regs.r.orig_rax = (uint64_t)-1;
+	t->regs_dirty = true;
+	task_resume(t, 0);
 }
 
 void task_interrupt_with(struct task *t, int sig)
 {
-	struct sighand *sh = t->tg->sighand;
-	uint64_t h = sh ? sh->action[sig].handler : 0;
-	bool has_handler = h > 1;
-	long ret;
-
 	if (t->state != TASK_PARKED)
 		return;
 	if (t->queued) {
@@ -267,19 +296,9 @@ void task_interrupt_with(struct task *t, int sig)
 		t->queued = false;
 	}
 	task_unpark(t);
-	ret = intr_result(t, has_handler, sh ? sh->action[sig].flags : 0);
-	if (has_handler)
-		keep_call_mask_for_handler(t);
+	long ret = intr_result(t, sig);
 	if (ret == -ERESTARTSYS) {
-		/* Re-execute the syscall instruction after the handler (or at once). */
-		if (sandbox.strace)
-			strace_print(t, -ERESTARTSYS);
-		restore_call_sigmask(t);
-		t->regs.r.rax = t->regs.r.orig_rax;
-		t->regs.r.rip -= 2;
-		t->regs.r.orig_rax = (uint64_t)-1;
-		t->regs_dirty = true;
-		task_resume(t, 0);
+		restart_syscall(t);
 		return;
 	}
 	task_syscall_complete(t, ret);

@@ -23,4 +23,13 @@ struct exec_state {
 
 void exec_state_free(struct exec_state *es);
 
+/* exec_layout.c: the load bias Linux gives the PIE @b run with an interpreter
+ * (ELF_ET_DYN_BASE, randomized under ASLR); 0 when @b has nothing to load. */
+uint64_t exec_layout_pie_bias(const struct thread_group *tg, const struct exec_binary *b);
+/* Moves the stub's program break just after the new program's bss (randomized under
+ * ASLR as Linux does) and records its code, data, stack, argument and environment bounds
+ * (prctl PR_SET_MM_MAP injected into @t, at its stack pointer @sp). 0 or -errno: the
+ * break then stays where the host put it for the loader image. */
+int exec_layout_set_mm(struct task *t, const struct exec_state *es, uint64_t sp);
+
 #endif

@@ -33,8 +33,10 @@ static bool is_err(long r)
 	return r < 0 && r > -4096;
 }
 
-/* Maps every PT_LOAD of @b; sets b->bias. Returns 0 or -errno. */
-static int map_binary(struct task *t, struct exec_binary *b)
+/* Maps every PT_LOAD of @b; sets b->bias. @pie: an ET_DYN @b goes at the bias Linux
+ * gives a PIE with an interpreter (else wherever the host's mmap puts it). Returns 0 or
+ * -errno. */
+static int map_binary(struct task *t, struct exec_binary *b, bool pie)
 {
 	uint64_t lo = UINT64_MAX, hi = 0;
 	int host_fd = vfs_file_host_fd(b->file, false);
@@ -56,8 +58,17 @@ static int map_binary(struct task *t, struct exec_binary *b)
 	hi = PAGE_UP(hi);
 	b->bias = 0;
 	if (b->ehdr.e_type == ET_DYN) {
-		r = stub_inject(t, SYS_mmap, 0, hi - lo, PROT_NONE,
-				MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, (uint64_t)-1, 0);
+		uint64_t want = pie ? exec_layout_pie_bias(t->tg, b) : 0;
+		r = -EEXIST;
+		if (want)
+			r = stub_inject(t, SYS_mmap, want + lo, hi - lo, PROT_NONE,
+					MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE |
+						MAP_FIXED_NOREPLACE,
+					(uint64_t)-1, 0);
+		if (is_err(r)) /* taken: anywhere, as before */
+			r = stub_inject(t, SYS_mmap, 0, hi - lo, PROT_NONE,
+					MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, (uint64_t)-1,
+					0);
 		if (is_err(r))
 			return (int)r;
 		b->bias = (uint64_t)r - lo;
@@ -306,15 +317,18 @@ void exec_on_loader_trap(struct task *t)
 
 	if (plat->regs_get(t->host_tid, &t->regs) < 0)
 		return;
-	r = map_binary(t, &es->exe);
+	r = map_binary(t, &es->exe, es->interp.file != NULL);
 	if (r == 0 && es->interp.file)
-		r = map_binary(t, &es->interp);
+		r = map_binary(t, &es->interp, false);
 	if (r == 0)
 		r = build_stack(t, es, &sp);
 	if (r < 0) {
 		exec_fail(t, r);
 		return;
 	}
+	r = exec_layout_set_mm(t, es, sp);
+	if (r < 0)
+		log_debug("pid %d keeps the loader's break: errno %d", tg->vpid, -r);
 	struct exec_binary *entry_of = es->interp.file ? &es->interp : &es->exe;
 	struct user_regs_struct *g = &t->regs.r;
 	uint64_t cs = g->cs, ss = g->ss, ds = g->ds, es_ = g->es, eflags = g->eflags;

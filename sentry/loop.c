@@ -151,9 +151,31 @@ static void on_group_stop(struct task *t, int sig)
 	}
 }
 
+static struct task *start_held_task;
+static struct plat_event start_held_ev;
+static bool start_held;
+
+/* See task.h. */
+void loop_hold_until_start(struct task *t)
+{
+	start_held_task = t;
+	start_held = false;
+}
+
 static void handle_event(struct plat_event *ev)
 {
 	struct task *t = task_by_host_tid(ev->tid);
+
+	if (t && t == start_held_task) {
+		if (ev->kind == PLAT_EV_DEAD) {
+			start_held_task = NULL; /* killed before start */
+			start_held = false;
+		} else if (!start_held) {
+			start_held_ev = *ev;
+			start_held = true;
+			return;
+		}
+	}
 
 	if (!t) {
 		if (ev->kind == PLAT_EV_DEAD)
@@ -264,6 +286,18 @@ static void run_timers(void)
 {
 	if (stimer_next_deadline() >= 0)
 		stimer_run_expired(stimer_now_ns());
+}
+
+/* See task.h. */
+void loop_release_start(bool replay)
+{
+	bool held = start_held;
+	start_held_task = NULL;
+	start_held = false;
+	if (held && replay) {
+		handle_event(&start_held_ev);
+		task_run_queue();
+	}
 }
 
 int loop_run(void)

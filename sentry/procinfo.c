@@ -7,7 +7,7 @@
  * Pids are numbers in the pid namespace of the procfs mount being served (set_view);
  * credentials are shown in the reader's user namespace.
  *
- * Owns the per-process oom_score_adj values (a side table). Must not block; never hands
+ * Owns nothing (oom_score_adj lives in the thread group). Must not block; never hands
  * procfs a task pointer (procfs speaks in virtual pids). */
 #include <errno.h>
 #include <linux/nsfs.h>
@@ -20,6 +20,8 @@
 #include "sentry/task.h"
 #include "sentry/ipc/sysv_task.h"
 #include "vfs/fs/procfs.h"
+
+#define CAP_SYS_RESOURCE_BIT 24
 
 /* The task whose syscall is being handled: dispatch.c sets it around each handler
  * (weak until it does; without it /proc/self does not resolve). */
@@ -74,30 +76,6 @@ static int64_t sandbox_boot_ns(void)
 	if (!boot_ns)
 		boot_ns = init_tg ? init_tg->start_time_ns : stimer_now_ns();
 	return boot_ns;
-}
-
-/* ---- oom_score_adj (inherited on fork would need clone.c: gap) ---- */
-struct oom_entry {
-	int vpid;
-	int64_t start_ns;
-	int value;
-};
-static struct oom_entry *oom_tab;
-static size_t oom_n;
-
-static struct oom_entry *oom_find(struct thread_group *tg, bool create)
-{
-	for (size_t i = 0; i < oom_n; i++)
-		if (oom_tab[i].vpid == tg->vpid)
-			return oom_tab[i].start_ns == tg->start_time_ns || create ? &oom_tab[i] : NULL;
-	if (!create)
-		return NULL;
-	struct oom_entry *n = realloc(oom_tab, (oom_n + 1) * sizeof(*n));
-	if (!n)
-		return NULL;
-	oom_tab = n;
-	oom_tab[oom_n] = (struct oom_entry){ tg->vpid, tg->start_time_ns, 0 };
-	return &oom_tab[oom_n++];
 }
 
 /* ---- lookups ---- */
@@ -233,8 +211,7 @@ static int proc_task(int pid, int tid, struct vfs_proc_task *o)
 	o->dumpable = tg->dumpable;
 	o->exit_signal = tg->exit_signal;
 	o->umask = tg->fs ? tg->fs->umask : 022;
-	struct oom_entry *oe = oom_find(tg, false);
-	o->oom_score_adj = oe ? oe->value : 0;
+	o->oom_score_adj = tg->oom_score_adj;
 	memcpy(o->rlim, tg->rlim, sizeof(o->rlim));
 	return 0;
 }
@@ -337,16 +314,21 @@ static int proc_set_comm(int pid, int tid, const char *comm)
 	return 0;
 }
 
-static int proc_set_oom(int pid, int value)
+/* A write to /proc/<pid>/oom_score_adj (@legacy: oom_adj, already scaled to -1000..1000)
+ * as Linux's __set_oom_adj: going below the floor (oom_adj: below the current value) needs
+ * CAP_SYS_RESOURCE (EACCES), and a writer holding it sets the floor. */
+static int proc_set_oom(int pid, int value, bool legacy)
 {
 	struct thread_group *tg = tg_of(pid);
+	struct task *w = current();
 	if (!tg)
 		return -ESRCH;
-	struct oom_entry *e = oom_find(tg, true);
-	if (!e)
-		return -ENOMEM;
-	e->start_ns = tg->start_time_ns;
-	e->value = value;
+	bool cap = !w || ns_capable(w->tg, NULL, CAP_SYS_RESOURCE_BIT);
+	if (value < (legacy ? tg->oom_score_adj : tg->oom_score_adj_min) && !cap)
+		return -EACCES;
+	tg->oom_score_adj = (short)value;
+	if (!legacy && cap)
+		tg->oom_score_adj_min = (short)value;
 	return 0;
 }
 

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -158,6 +159,35 @@ static int start_init(struct task *t, const struct sandbox_spec *spec)
 	return r;
 }
 
+/* A created sandbox waiting for `cvisor start` (its start fifo). */
+static struct start_wait {
+	struct waitq wq;
+	struct waiter w;
+	struct task *init;
+	const struct sandbox_spec *spec;
+} start_wait;
+
+/* The start fifo is readable: 's' starts init's program; anything else (the fifo gone)
+ * ends the sandbox, as does a program that cannot be exec'd (127 / 126, as before). */
+static void start_readable(struct waiter *w, uint32_t events)
+{
+	struct start_wait *sw = w->priv;
+	char b;
+	ssize_t n = read(sw->spec->start_fd, &b, 1);
+	if (n < 0 && (errno == EAGAIN || errno == EINTR))
+		return;
+	waiter_remove(&sw->w);
+	loop_unwatch_fd(sw->spec->start_fd);
+	int r = n == 1 ? start_init(sw->init, sw->spec) : -ECANCELED;
+	loop_release_start(r == 0);
+	if (r == 0)
+		return;
+	if (r != -ECANCELED)
+		fprintf(stderr, "cvisor: %s: %s\n", sw->spec->argv[0], strerror(-r));
+	/* create without start (137), or an init that cannot run */
+	loop_request_exit(W_EXITCODE(r == -ECANCELED ? 137 : r == -ENOENT ? 127 : 126, 0));
+}
+
 int sandbox_run(const struct sandbox_spec *spec)
 {
 	struct plat_spawn sp;
@@ -282,15 +312,18 @@ int sandbox_run(const struct sandbox_spec *spec)
 		(void)!write(spec->ready_fd, &b, 1);
 	}
 	if (spec->start_fd >= 0) {
-		char b;
-		if (read(spec->start_fd, &b, 1) != 1) {
-			/* create without start: the container is deleted */
+		/* created: the loop serves the control socket (the OCI createContainer and
+		 * startContainer hooks run in the sandbox) until start says go */
+		start_wait = (struct start_wait){ .init = t, .spec = spec };
+		waitq_init(&start_wait.wq);
+		waiter_init(&start_wait.w, start_readable, &start_wait);
+		waiter_add(&start_wait.wq, &start_wait.w, 0);
+		if ((r = loop_watch_fd(spec->start_fd, EPOLLIN, &start_wait.wq)) < 0) {
 			kill(tid, SIGKILL);
-			return -ECANCELED;
+			return r;
 		}
-	}
-	r = start_init(t, spec);
-	if (r < 0) {
+		loop_hold_until_start(t);
+	} else if ((r = start_init(t, spec)) < 0) {
 		fprintf(stderr, "cvisor: %s: %s\n", spec->argv[0], strerror(-r));
 		kill(tid, SIGKILL);
 		waitpid(tid, NULL, __WALL);

@@ -22,8 +22,9 @@ struct sandbox_spec {
 	bool pin;
 	int pin_cpu;
 	/* OCI create/start: when ready_fd >= 0 the Sentry writes one byte to it once the
-	 * sandbox is set up (init's stub exists, nothing of the app has run) and then waits
-	 * for one byte on start_fd before it execs the app. -1: start at once. */
+	 * sandbox is set up (init's stub exists, nothing of the app has run) and then runs
+	 * its loop (the control socket serves the OCI createContainer and startContainer
+	 * hooks), init held, until one byte on start_fd execs the app. -1: start at once. */
 	int ready_fd, start_fd;
 	/* OCI --console-socket: init's stdio is a sandbox pty proxied to the host pty slave
 	 * @console_fd (consumed; its master went to the console socket; sentry/console.h).

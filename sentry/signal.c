@@ -159,17 +159,30 @@ static bool task_blocks(struct task *t, int sig)
 	return mask & SIGBIT(sig);
 }
 
-bool task_has_deliverable_signal(struct task *t)
+/* See task.h. Synchronous signals first, then the lowest number: the order in which the
+ * host delivers what the Sentry sent (Linux's next_signal). */
+int task_next_signal(struct task *t)
 {
+	static const int sync_first[] = { SIGSEGV, SIGBUS, SIGILL, SIGTRAP, SIGFPE, SIGSYS };
 	uint64_t pend = t->sent_pending | t->tg->sent_pending, mask = 0;
 	if (!pend)
-		return false;
+		return 0;
 	plat->sigmask_get(t->host_tid, &mask);
 	pend &= ~mask;
+	for (size_t i = 0; i < sizeof(sync_first) / sizeof(sync_first[0]); i++) {
+		int sig = sync_first[i];
+		if ((pend & SIGBIT(sig)) && !signal_is_ignored(t->tg, sig))
+			return sig;
+	}
 	for (int sig = 1; sig < SENTRY_NSIG; sig++)
 		if ((pend & SIGBIT(sig)) && !signal_is_ignored(t->tg, sig))
-			return true;
-	return false;
+			return sig;
+	return 0;
+}
+
+bool task_has_deliverable_signal(struct task *t)
+{
+	return task_next_signal(t) != 0;
 }
 
 static void group_continue(struct thread_group *tg)

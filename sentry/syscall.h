@@ -64,8 +64,8 @@ int task_vpid(struct task *t);
  * task_wait_on may be called for several queues (poll). task_block returns SYSRET_PARK, or,
  * when the deadline (CLOCK_MONOTONIC ns, 0 = none) has already passed, -ETIMEDOUT after
  * dropping the queued waiters. When the task is woken the handler is re-run; it can ask
- * task_timed_out(t). If a signal the task does not block arrives while it waits, the call
- * ends with @intr: -ERESTARTSYS (restarted under SA_RESTART, else EINTR), -ERESTARTNOHAND
+ * task_timed_out(t). If a signal the task does not block arrives while it waits, or is
+ * already pending when it would park, the call ends with @intr: -ERESTARTSYS (restarted under SA_RESTART, else EINTR), -ERESTARTNOHAND
  * (EINTR if a handler runs), or -EINTR. */
 int task_wait_on(struct task *t, struct waitq *wq, uint32_t events);
 long task_block(struct task *t, int64_t deadline_ns, long intr);

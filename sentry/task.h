@@ -104,6 +104,8 @@ struct thread_group {
 	uint64_t cap_bounding, cap_permitted, cap_inheritable, cap_ambient;
 	unsigned securebits;           /* SECBIT_* (linux/securebits.h), KEEP_CAPS included */
 	int nice;                      /* getpriority/setpriority (not applied on the host) */
+	short oom_score_adj;           /* /proc/<pid>/oom_score_adj: kept by fork and exec */
+	short oom_score_adj_min;       /* the floor without CAP_SYS_RESOURCE (Linux's) */
 	unsigned personality;          /* personality(2): recorded and inherited, not applied */
 	struct list_head timers;       /* POSIX timers (sys_timer.c); next NULL until first */
 	/* cgroup v2 (sentry/cgroup.c) and the freezer (sentry/freeze.c) */
@@ -122,6 +124,7 @@ struct task_clone_req {
 	uint64_t flags;        /* as the app asked */
 	int exit_signal;
 	uint64_t ptid_gaddr, ctid_gaddr;
+	uint64_t pidfd_gaddr;  /* CLONE_PIDFD: where the pidfd's number goes */
 	pid_t child_tid;       /* set at the clone event */
 	uint64_t app_args[6];  /* the app's argument registers: restored in parent and child
 	                        * (glibc's vfork keeps its return address in rdi) */
@@ -226,6 +229,8 @@ void task_wake(struct task *t);
 void task_interrupt_with(struct task *t, int sig);
 /* Whether a signal the Sentry sent is pending for @t and not blocked or ignored. */
 bool task_has_deliverable_signal(struct task *t);
+/* The first such signal the host will deliver to @t (0: none). */
+int task_next_signal(struct task *t);
 /* Sends @sig to @t itself (SIGPIPE from a write, SIGXFSZ...). */
 int task_signal_self(struct task *t, int sig);
 /* The signal masks of host thread @tid's /proc status lines named @key (each line whose
@@ -286,6 +291,13 @@ void pidfd_group_exit(void);
  * *@file_flags (may be NULL). -EBADF when @fd is not a pidfd, -ESRCH when the group has
  * been reaped. */
 int pidfd_resolve(struct task *t, int fd, struct thread_group **tg, int *file_flags);
+/* clone(CLONE_PIDFD), before the host clone: 0, -EMFILE when @t's fd table has no free
+ * number below its limit, -EFAULT when the int at @pidfd_gaddr is not writable. */
+long pidfd_clone_check(struct task *t, uint64_t pidfd_gaddr);
+/* At the clone event: a pidfd for the new process @child in @parent's fd table (after
+ * the child's table was copied: the child does not get it), close-on-exec, its number
+ * written at @pidfd_gaddr. Returns the fd or -EMFILE / -ENOMEM / -EFAULT (no fd left). */
+int pidfd_clone_install(struct task *parent, struct thread_group *child, uint64_t pidfd_gaddr);
 
 /* ---- the app's seccomp filters (syscalls/sys_seccomp.c) ---- */
 struct sock_filter;
@@ -324,6 +336,11 @@ int loop_run(void);
 int loop_watch_fd(int fd, uint32_t events, struct waitq *wq);
 void loop_unwatch_fd(int fd);
 void loop_request_exit(int status);
+/* A created container's init (sandbox.c): its first stop (the seccomp stop of its exec of
+ * the loader) is held until loop_release_start, which handles it (@replay: start_init has
+ * set up the exec) or forgets it (the task is being killed). */
+void loop_hold_until_start(struct task *t);
+void loop_release_start(bool replay);
 
 /* ---- sandbox-wide settings (sandbox.c) ---- */
 struct sandbox_config {

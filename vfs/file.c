@@ -28,6 +28,34 @@ struct vfs_file *vfs_file_alloc(int flags)
 }
 
 /* See file.h. */
+void vfs_anon_attr_set(struct vfs_anon_attr *a, const struct vfs_iattr *ia)
+{
+	if (ia->valid & VFS_ATTR_MODE)
+		a->mode = ia->mode & 07777;
+	if (ia->valid & VFS_ATTR_UID)
+		a->uid = ia->uid;
+	if (ia->valid & VFS_ATTR_GID)
+		a->gid = ia->gid;
+	if (ia->valid & VFS_ATTR_ATIME)
+		a->atime = ia->atime;
+	if (ia->valid & VFS_ATTR_MTIME)
+		a->mtime = ia->mtime;
+	if (ia->valid & VFS_ATTR_CTIME)
+		a->ctime = ia->ctime;
+}
+
+/* See file.h. */
+void vfs_anon_attr_fill(const struct vfs_anon_attr *a, struct stat *st)
+{
+	st->st_mode = (st->st_mode & S_IFMT) | a->mode;
+	st->st_uid = a->uid;
+	st->st_gid = a->gid;
+	st->st_atim = a->atime;
+	st->st_mtim = a->mtime;
+	st->st_ctim = a->ctime;
+}
+
+/* See file.h. */
 struct vfs_file *vfs_file_new_anon(const struct vfs_file_ops *ops, void *priv, int flags,
 				   const char *name)
 {

@@ -74,6 +74,19 @@ struct vfs_file {
  * @name is what /proc/self/fd shows, e.g. "pipe:[12]" is built from "pipe" + ino. */
 struct vfs_file *vfs_file_new_anon(const struct vfs_file_ops *ops, void *priv, int flags,
 				   const char *name);
+/* The attributes of an anonymous object's inode (sockfs): what fstat shows and what
+ * fchmod/fchown/futimens change through the setattr op. */
+struct vfs_anon_attr {
+	mode_t mode; /* permission bits only */
+	uint32_t uid, gid;
+	struct timespec atime, mtime, ctime;
+};
+/* Applies @ia, the VFS's checked change, to @a. */
+void vfs_anon_attr_set(struct vfs_anon_attr *a, const struct vfs_iattr *ia);
+/* Fills the permission bits, owner and times of @st from @a (the file type is the
+ * caller's). */
+void vfs_anon_attr_fill(const struct vfs_anon_attr *a, struct stat *st);
+
 /* Generic helpers a handler uses: each checks access mode, then calls the op. */
 ssize_t vfs_file_read(struct vfs_file *f, void *buf, size_t len);
 ssize_t vfs_file_write(struct vfs_file *f, const void *buf, size_t len);

@@ -49,9 +49,7 @@ struct vfs_pipe {
 	void **slot;                  /* the fifo inode's slot, NULL when anonymous/detached */
 	struct list_head openers;
 	/* The inode of an anonymous pipe (pipefs): fstat, fchown, fchmod, futimens. */
-	mode_t mode;                  /* permission bits (0600) */
-	uint32_t uid, gid;            /* the creator's fsuid/fsgid */
-	struct timespec atime, mtime, ctime;
+	struct vfs_anon_attr attr;    /* 0600, the creator's fsuid/fsgid */
 };
 
 /* The file's view: which pipe, which end(s). */
@@ -77,9 +75,9 @@ static struct vfs_pipe *pipe_new(void)
 	}
 	waitq_init(&p->wq);
 	list_init(&p->openers);
-	p->mode = 0600;
-	vfs_now(&p->ctime);
-	p->atime = p->mtime = p->ctime;
+	p->attr.mode = 0600;
+	vfs_now(&p->attr.ctime);
+	p->attr.atime = p->attr.mtime = p->attr.ctime;
 	vfs_live_pipes++;
 	return p;
 }
@@ -276,7 +274,7 @@ static ssize_t pipe_read(struct vfs_file *f, void *buf, size_t len, off_t *pos)
 		return p->writers ? -EAGAIN : 0;
 	size_t n = pipe_take(p, buf, len, true);
 	if (n > 0 && !p->slot)
-		vfs_now(&p->atime);
+		vfs_now(&p->attr.atime);
 	return (ssize_t)n;
 }
 
@@ -302,8 +300,8 @@ static ssize_t pipe_write(struct vfs_file *f, const void *buf, size_t len, off_t
 	if (n == 0)
 		return nomem ? -ENOMEM : -EAGAIN;
 	if (!p->slot) {
-		vfs_now(&p->mtime);
-		p->ctime = p->mtime;
+		vfs_now(&p->attr.mtime);
+		p->attr.ctime = p->attr.mtime;
 	}
 	return (ssize_t)n;
 }
@@ -346,15 +344,11 @@ static int pipe_stat(struct vfs_file *f, struct stat *st)
 {
 	struct vfs_pipe *p = ((struct pipe_end *)f->priv)->p;
 	memset(st, 0, sizeof(*st));
-	st->st_mode = S_IFIFO | p->mode;
+	st->st_mode = S_IFIFO;
 	st->st_ino = f->anon_ino;
 	st->st_nlink = 1;
-	st->st_uid = p->uid;
-	st->st_gid = p->gid;
 	st->st_blksize = VFS_PIPE_PAGE;
-	st->st_atim = p->atime;
-	st->st_mtim = p->mtime;
-	st->st_ctim = p->ctime;
+	vfs_anon_attr_fill(&p->attr, st);
 	return 0;
 }
 
@@ -362,19 +356,7 @@ static int pipe_stat(struct vfs_file *f, struct stat *st)
  * (runc hands the container's stdio pipes to the container's user this way). */
 static int pipe_setattr(struct vfs_file *f, const struct vfs_iattr *ia)
 {
-	struct vfs_pipe *p = ((struct pipe_end *)f->priv)->p;
-	if (ia->valid & VFS_ATTR_MODE)
-		p->mode = ia->mode & 07777;
-	if (ia->valid & VFS_ATTR_UID)
-		p->uid = ia->uid;
-	if (ia->valid & VFS_ATTR_GID)
-		p->gid = ia->gid;
-	if (ia->valid & VFS_ATTR_ATIME)
-		p->atime = ia->atime;
-	if (ia->valid & VFS_ATTR_MTIME)
-		p->mtime = ia->mtime;
-	if (ia->valid & VFS_ATTR_CTIME)
-		p->ctime = ia->ctime;
+	vfs_anon_attr_set(&((struct pipe_end *)f->priv)->p->attr, ia);
 	return 0;
 }
 
@@ -459,8 +441,8 @@ int vfs_pipe_create(int flags, uint32_t uid, uint32_t gid, struct vfs_file *out[
 	struct vfs_pipe *p = pipe_new();
 	if (!p)
 		return -ENOMEM;
-	p->uid = uid;
-	p->gid = gid;
+	p->attr.uid = uid;
+	p->attr.gid = gid;
 	out[0] = pipe_end_new(p, O_RDONLY | flags, false, "pipe");
 	if (!out[0]) {
 		pipe_free(p);

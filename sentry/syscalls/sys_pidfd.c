@@ -106,6 +106,56 @@ int pidfd_resolve(struct task *t, int fd, struct thread_group **tg, int *file_fl
 	return *tg ? 0 : -ESRCH;
 }
 
+/* A new pidfd for @tg in @t's fd table, close-on-exec, with status flags O_RDWR | @flags.
+ * Returns the fd or -EMFILE / -ENOMEM. */
+static int pidfd_install(struct task *t, struct thread_group *tg, int flags)
+{
+	struct pidfd *p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->vpid = tg->vpid;
+	p->start_ns = tg->start_time_ns;
+	struct vfs_file *f = vfs_file_new_anon(&pidfd_ops, p, O_RDWR | flags, "anon_inode:[pidfd]");
+	if (!f) {
+		free(p);
+		return -ENOMEM;
+	}
+	int r = vfs_fdtable_install(task_fdt(t), f, 0, true);
+	vfs_file_put(f);
+	return r;
+}
+
+/* See task.h. */
+long pidfd_clone_check(struct task *t, uint64_t pidfd_gaddr)
+{
+	struct vfs_fdtable *fdt = task_fdt(t);
+	unsigned limit = vfs_fdtable_limit(fdt), size = vfs_fdtable_size(fdt);
+	unsigned fd = 0;
+	while (fd < limit && fd < size && vfs_fdtable_get_flags(fdt, (int)fd) >= 0)
+		fd++;
+	if (fd >= limit)
+		return -EMFILE;
+	/* the slot must be writable (read it, write it back unchanged) */
+	int v;
+	if (guest_copy_in(&t->mem, &v, pidfd_gaddr, sizeof(v)) < 0 ||
+	    guest_copy_out(&t->mem, pidfd_gaddr, &v, sizeof(v)) < 0)
+		return -EFAULT;
+	return 0;
+}
+
+/* See task.h. */
+int pidfd_clone_install(struct task *parent, struct thread_group *child, uint64_t pidfd_gaddr)
+{
+	int fd = pidfd_install(parent, child, 0);
+	if (fd < 0)
+		return fd;
+	if (guest_copy_out(&parent->mem, pidfd_gaddr, &fd, sizeof(fd)) < 0) {
+		vfs_fdtable_close(task_fdt(parent), fd);
+		return -EFAULT;
+	}
+	return fd;
+}
+
 /* implements pidfd_open(2): @pid must name a process (a thread group leader); the fd is
  * always close-on-exec */
 long sys_pidfd_open(struct task *t, const struct syscall_args *a)
@@ -124,20 +174,7 @@ long sys_pidfd_open(struct task *t, const struct syscall_args *a)
 		return -ESRCH;
 	if (!tg)
 		return -EINVAL; /* a thread, not a process */
-	struct pidfd *p = calloc(1, sizeof(*p));
-	if (!p)
-		return -ENOMEM;
-	p->vpid = tg->vpid;
-	p->start_ns = tg->start_time_ns;
-	struct vfs_file *f = vfs_file_new_anon(&pidfd_ops, p, O_RDWR | (flags & PIDFD_NONBLOCK),
-					       "anon_inode:[pidfd]");
-	if (!f) {
-		free(p);
-		return -ENOMEM;
-	}
-	int r = vfs_fdtable_install(task_fdt(t), f, 0, true);
-	vfs_file_put(f);
-	return r;
+	return pidfd_install(t, tg, flags & PIDFD_NONBLOCK);
 }
 
 /* implements pidfd_getfd(2): a duplicate of fd @targetfd of the process, close-on-exec;

@@ -42,8 +42,10 @@ long sys_getppid(struct task *t, const struct syscall_args *a)
 	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_CHILD_SETTID |          \
 	 CLONE_VFORK)
 
+/* The Sentry's half of clone(2)/clone3(2) before the native clone; @pidfd: where
+ * CLONE_PIDFD's fd goes (clone: the ptid slot). */
 static long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t ptid,
-		     uint64_t ctid, uint64_t tls)
+		     uint64_t ctid, uint64_t tls, uint64_t pidfd)
 {
 	uint64_t hflags;
 	if ((flags & CLONE_THREAD) && !(flags & CLONE_SIGHAND))
@@ -58,8 +60,12 @@ static long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t pt
 		return -EINVAL;
 	if ((flags & CLONE_THREAD) && t->ns && t->ns->pid != task_pidns(t))
 		return -EINVAL; /* after unshare(CLONE_NEWPID): threads stay in one namespace */
-	if (flags & (CLONE_PIDFD | CLONE_PTRACE | CLONE_UNTRACED | CLONE_IO | CLONE_NEWTIME))
+	if (flags & (CLONE_PTRACE | CLONE_UNTRACED | CLONE_IO | CLONE_NEWTIME))
 		return -EINVAL;
+	if ((flags & CLONE_PIDFD) && (flags & (CLONE_THREAD | CLONE_DETACHED)))
+		return -EINVAL; /* thread pidfds (PIDFD_THREAD, Linux 6.9) are not done */
+	if ((flags & CLONE_PIDFD) && (flags & CLONE_PARENT_SETTID) && pidfd == ptid)
+		return -EINVAL; /* one slot for two values */
 	if ((flags & CLONE_PARENT) &&
 	    (t->tg == init_tg || task_pidns(t)->reaper == t->tg))
 		return -EINVAL; /* the init of a pid namespace */
@@ -73,6 +79,11 @@ static long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t pt
 			if (p->dead)
 				return -ENOMEM; /* its pid 1 is gone, as Linux */
 	}
+	if (flags & CLONE_PIDFD) {
+		long err = pidfd_clone_check(t, pidfd);
+		if (err)
+			return err;
+	}
 	long err = clone_check_pids(t); /* pids.max */
 	if (err)
 		return err;
@@ -84,6 +95,7 @@ static long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t pt
 	t->clone.exit_signal = (int)(flags & CSIGNAL);
 	t->clone.ptid_gaddr = ptid;
 	t->clone.ctid_gaddr = ctid;
+	t->clone.pidfd_gaddr = pidfd;
 	memcpy(t->clone.app_args, t->call.a, sizeof(t->clone.app_args));
 	t->regs.r.orig_rax = SYS_clone;
 	t->regs.r.rdi = hflags;
@@ -99,7 +111,7 @@ static long do_clone(struct task *t, uint64_t flags, uint64_t stack, uint64_t pt
 /* implements clone(2) (x86-64 argument order: flags, stack, ptid, ctid, tls) */
 long sys_clone(struct task *t, const struct syscall_args *a)
 {
-	return do_clone(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4]);
+	return do_clone(t, a->a[0], a->a[1], a->a[2], a->a[3], a->a[4], a->a[2]);
 }
 
 /* implements clone3(2) by running the legacy clone natively: the stack becomes
@@ -140,19 +152,20 @@ long sys_clone3(struct task *t, const struct syscall_args *a)
 	if ((ca.stack == 0) != (ca.stack_size == 0))
 		return -EINVAL;
 	uint64_t sp = ca.stack ? ca.stack + ca.stack_size : 0;
-	return do_clone(t, ca.flags | ca.exit_signal, sp, ca.parent_tid, ca.child_tid, ca.tls);
+	return do_clone(t, ca.flags | ca.exit_signal, sp, ca.parent_tid, ca.child_tid, ca.tls,
+			ca.pidfd);
 }
 
 /* implements fork(2) */
 long sys_fork(struct task *t, const struct syscall_args *a)
 {
-	return do_clone(t, SIGCHLD, 0, 0, 0, 0);
+	return do_clone(t, SIGCHLD, 0, 0, 0, 0, 0);
 }
 
 /* implements vfork(2) */
 long sys_vfork(struct task *t, const struct syscall_args *a)
 {
-	return do_clone(t, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0);
+	return do_clone(t, CLONE_VM | CLONE_VFORK | SIGCHLD, 0, 0, 0, 0, 0);
 }
 
 static void tid_exit_fixup(struct task *t)

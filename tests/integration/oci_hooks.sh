@@ -3,6 +3,9 @@
 # "creating", the Sentry's pid, on stdin; the pid's network namespace is the container's),
 # poststart after start, poststop at delete; a failing prestart hook fails create with a
 # line naming the hook and leaves nothing behind; a hook past its timeout is killed.
+# createContainer (end of create) and startContainer (start, before the program) run in
+# the sandbox: their path in the container's root, the state on stdin; a failure fails
+# create (nothing left) or start (the program never runs), a timeout is honoured.
 # Needs root and busybox-static.
 . "$(dirname "$0")/lib.sh"
 
@@ -94,4 +97,79 @@ cv create --bundle "$B" h4 >"$W/out" 2>&1
 out=$(cat "$W/out")
 echo "$out" | grep -q 'hooks.prestart\[0\].path: expected an absolute path' && t_ok "bad hooks field named" ||
 	t_fail "bad hooks field named" "$out"
+# createContainer / startContainer: processes of the sandbox. The hook exists only in the
+# container's root; it logs "<name> <status> <id from its stdin>" to the root's /tmp.
+cat > "$B/rootfs/bin/inhook" <<'SH'
+#!/bin/sh
+state=$(cat)
+case "$state" in *'"status":"creating"'*|*'"status": "creating"'*) st=creating ;;
+	*'"status":"created"'*|*'"status": "created"'*) st=created ;; *) st=other ;; esac
+id=-; case "$state" in *'"id":"hc"'*|*'"id": "hc"'*) id=hc ;; esac
+echo "$1 $st $id" >> /tmp/inlog
+[ -n "$2" ] && sleep "$2"
+exit "${3:-0}"
+SH
+chmod +x "$B/rootfs/bin/inhook"
+for a in cat sleep; do ln -sf busybox "$B/rootfs/bin/$a"; done
+# set_in_hooks JSON_OBJECT: hooks = that object; a writable root; the program logs "prog"
+set_in_hooks() {
+	python3 - "$B/config.json" "$1" <<'PY'
+import json, sys
+p = sys.argv[1]; c = json.load(open(p))
+c["hooks"] = json.loads(sys.argv[2])
+c["root"]["readonly"] = False
+c["process"]["args"] = ["sh", "-c", "echo prog >> /tmp/inlog; sleep 30"]
+c["process"]["terminal"] = False
+json.dump(c, open(p, "w"), indent=1)
+PY
+}
+ih() { printf '{"path":"/bin/inhook","args":["inhook","%s"%s]%s}' "$1" "${2:-}" "${3:-}"; }
+LOGIN="$B/rootfs/tmp/inlog"
+rm -f "$LOGIN"
+set_in_hooks "{\"createContainer\":[$(ih createContainer)],\"startContainer\":[$(ih startContainer)]}"
+cv create --bundle "$B" hc >"$W/out" 2>&1
+[ $? -eq 0 ] && [ "$(cat "$LOGIN" 2>/dev/null)" = "createContainer creating hc" ] &&
+	t_ok "createContainer runs in the sandbox at create (its root's /bin/inhook, the state on stdin)" ||
+	t_fail "createContainer runs in the sandbox at create" "$(cat "$W/out"; cat "$LOGIN" 2>&1)"
+cv start hc && sleep 0.5 &&
+	[ "$(cat "$LOGIN" 2>/dev/null | tr '\n' '|')" = "createContainer creating hc|startContainer created hc|prog|" ] &&
+	t_ok "startContainer runs at start (state created), before the program" ||
+	t_fail "startContainer runs at start, before the program" "$(cat "$LOGIN" 2>&1)"
+cv delete --force hc >/dev/null 2>&1
+
+rm -f "$LOGIN"
+set_in_hooks "{\"createContainer\":[$(ih createContainer ',"","3"')]}"
+cv create --bundle "$B" hd >"$W/out" 2>&1
+rc=$?
+out=$(cat "$W/out")
+if [ $rc -ne 0 ] && echo "$out" | grep -q 'createContainer hook #0 (/bin/inhook): exit status 3' &&
+	[ -z "$(cv list -q)" ] && [ ! -e "$R/hd" ]; then
+	t_ok "a failing createContainer hook fails create, names the hook, leaves nothing"
+else
+	t_fail "a failing createContainer hook fails create" "exit $rc: $out; list: $(cv list -q)"
+fi
+
+rm -f "$LOGIN"
+set_in_hooks "{\"startContainer\":[$(ih startContainer ',"","4"')]}"
+cv create --bundle "$B" he >"$W/out" 2>&1
+cv start he >"$W/out" 2>&1
+rc=$?
+sleep 0.5
+status=$(cv state he 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["status"])')
+if [ $rc -ne 0 ] && grep -q 'startContainer hook #0 (/bin/inhook): exit status 4' "$W/out" &&
+	[ "$status" = stopped ] && ! grep -q prog "$LOGIN"; then
+	t_ok "a failing startContainer hook fails start and stops the container; the program never ran"
+else
+	t_fail "a failing startContainer hook fails start" "exit $rc: $(cat "$W/out"); status $status; log: $(cat "$LOGIN" 2>&1)"
+fi
+cv delete --force he >/dev/null 2>&1
+
+set_in_hooks "{\"createContainer\":[$(ih createContainer ',"20"' ',"timeout":1')]}"
+start=$(date +%s)
+cv create --bundle "$B" hf >"$W/out" 2>&1
+rc=$?
+took=$(($(date +%s) - start))
+[ $rc -ne 0 ] && [ $took -lt 10 ] && grep -q 'createContainer hook #0 (/bin/inhook): timed out after 1 s' "$W/out" &&
+	t_ok "a createContainer hook past its timeout fails create (${took}s)" ||
+	t_fail "a createContainer hook past its timeout" "exit $rc after ${took}s: $(cat "$W/out")"
 t_done

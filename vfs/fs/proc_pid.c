@@ -3,6 +3,7 @@
  * (ns/ and uid_map/gid_map/setgroups are proc_ns.c's). Process facts come from the provider; cpu times and memory use
  * from the host's /proc/<host_tid>/ of the stub. maps is proc_maps.c, mounts proc_mounts.c.
  * Must not show a host path or include sentry headers. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -311,7 +312,11 @@ static ssize_t write_comm(const struct proc_node *n, const char *buf, size_t len
 	return err ? err : (ssize_t)len;
 }
 
-static int show_oom_adj(const struct proc_node *n, struct proc_buf *b)
+#define OOM_DISABLE (-17)
+#define OOM_ADJUST_MAX 15
+#define OOM_SCORE_ADJ_MAX 1000
+
+static int show_oom_score_adj(const struct proc_node *n, struct proc_buf *b)
 {
 	struct vfs_proc_task t;
 	if (proc_node_task(n, &t))
@@ -320,23 +325,65 @@ static int show_oom_adj(const struct proc_node *n, struct proc_buf *b)
 	return 0;
 }
 
-static ssize_t write_oom_adj(const struct proc_node *n, const char *buf, size_t len)
+/* The legacy oom_adj (-17..15) scaled from oom_score_adj, as Linux's oom_adj_read. */
+static int show_oom_adj(const struct proc_node *n, struct proc_buf *b)
 {
-	const struct vfs_proc_ops *ops = proc_ops();
-	char tmp[32];
-	if (len >= sizeof(tmp))
-		return -EINVAL;
+	struct vfs_proc_task t;
+	if (proc_node_task(n, &t))
+		return -ESRCH;
+	int v = t.oom_score_adj == OOM_SCORE_ADJ_MAX
+			? OOM_ADJUST_MAX
+			: t.oom_score_adj * -OOM_DISABLE / OOM_SCORE_ADJ_MAX;
+	proc_buf_printf(b, "%d\n", v);
+	return 0;
+}
+
+/* Parses a write as Linux's kstrtoint(strstrip(buf), 0): the first 12 bytes, blanks
+ * around a number in any C base. 0 or -EINVAL. */
+static int parse_oom_write(const char *buf, size_t len, long *v)
+{
+	char tmp[13];
+	if (len > sizeof(tmp) - 1)
+		len = sizeof(tmp) - 1;
 	memcpy(tmp, buf, len);
 	tmp[len] = 0;
-	char *end;
-	long v = strtol(tmp, &end, 10);
-	while (*end == '\n' || *end == ' ')
+	char *p = tmp, *end;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (!*p)
+		return -EINVAL;
+	errno = 0;
+	*v = strtol(p, &end, 0);
+	while (isspace((unsigned char)*end))
 		end++;
-	if (end == tmp || *end || v < -1000 || v > 1000)
+	if (end == p || *end || errno)
+		return -EINVAL;
+	return 0;
+}
+
+static ssize_t write_oom_score_adj(const struct proc_node *n, const char *buf, size_t len)
+{
+	const struct vfs_proc_ops *ops = proc_ops();
+	long v;
+	if (parse_oom_write(buf, len, &v) || v < -OOM_SCORE_ADJ_MAX || v > OOM_SCORE_ADJ_MAX)
 		return -EINVAL;
 	if (!ops || !ops->set_oom_score_adj)
 		return -EINVAL;
-	int err = ops->set_oom_score_adj(n->pid, (int)v);
+	int err = ops->set_oom_score_adj(n->pid, (int)v, false);
+	return err ? err : (ssize_t)len;
+}
+
+/* oom_adj: -17..15, scaled as Linux's oom_adj_write (15 is the maximum, 1000). */
+static ssize_t write_oom_adj(const struct proc_node *n, const char *buf, size_t len)
+{
+	const struct vfs_proc_ops *ops = proc_ops();
+	long v;
+	if (parse_oom_write(buf, len, &v) || v < OOM_DISABLE || v > OOM_ADJUST_MAX)
+		return -EINVAL;
+	if (!ops || !ops->set_oom_score_adj)
+		return -EINVAL;
+	v = v == OOM_ADJUST_MAX ? OOM_SCORE_ADJ_MAX : v * OOM_SCORE_ADJ_MAX / -OOM_DISABLE;
+	int err = ops->set_oom_score_adj(n->pid, (int)v, true);
 	return err ? err : (ssize_t)len;
 }
 
@@ -693,8 +740,10 @@ const struct proc_entry proc_fdinfo_file = { "fdinfo", S_IFREG | 0444, PE_TASK,
 		  .write = proc_write_gid_map },                                               \
 		{ "setgroups", S_IFREG | 0644, PE_TASK, .show = proc_show_setgroups,           \
 		  .write = proc_write_setgroups },                                             \
-		{ "oom_score_adj", S_IFREG | 0644, PE_TASK, .show = show_oom_adj,              \
+		{ "oom_adj", S_IFREG | 0644, PE_TASK, .show = show_oom_adj,                    \
 		  .write = write_oom_adj },                                                    \
+		{ "oom_score_adj", S_IFREG | 0644, PE_TASK, .show = show_oom_score_adj,        \
+		  .write = write_oom_score_adj },                                              \
 		RO("oom_score", show_oom_score)
 
 const struct proc_entry proc_tid_children[] = { COMMON_ENTRIES, { NULL } };

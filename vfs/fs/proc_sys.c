@@ -306,6 +306,13 @@ static int show_threads_max(const struct proc_node *n, struct proc_buf *b)
 	return show_host_sysctl("/proc/sys/kernel/threads-max", b, "127590");
 }
 
+/* The host's: its kernel randomizes the stubs' mappings, and exec follows it
+ * (sentry/exec_layout.c). */
+static int show_randomize_va_space(const struct proc_node *n, struct proc_buf *b)
+{
+	return show_host_sysctl("/proc/sys/kernel/randomize_va_space", b, "2");
+}
+
 static int show_nr_open(const struct proc_node *n, struct proc_buf *b)
 {
 	return show_str(b, "1048576");
@@ -378,6 +385,7 @@ static const struct proc_entry sys_kernel[] = {
 	RO("overflowuid", show_overflowid),
 	RO("pid_max", show_pid_max),
 	DIR("random", sys_kernel_random),
+	RO("randomize_va_space", show_randomize_va_space),
 	IPC_SYSCTL("sem"),
 	IPC_SYSCTL("shmall"),
 	IPC_SYSCTL("shmmax"),

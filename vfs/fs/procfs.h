@@ -104,7 +104,9 @@ struct vfs_proc_ops {
 	struct vfs_file *(*exe_file)(int pid);
 	/* prctl(PR_SET_NAME) by a write to comm: 0 or -errno. */
 	int (*set_comm)(int pid, int tid, const char *comm);
-	int (*set_oom_score_adj)(int pid, int value);
+	/* A write of @value (-1000..1000) to oom_score_adj, or (@legacy) to oom_adj scaled
+	 * to that range: 0, -ESRCH, or -EACCES (below the floor without CAP_SYS_RESOURCE). */
+	int (*set_oom_score_adj)(int pid, int value, bool legacy);
 	/* The inode number of the @ns namespace of @pid (never reused); 0 when none. @pid may
 	 * be a tid: that thread's (namespaces are per thread). */
 	uint64_t (*ns_ino)(int pid, enum vfs_proc_ns ns);
