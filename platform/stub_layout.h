@@ -22,7 +22,10 @@
 #define STUB_RT_RETRACE (STUB_LOADER_BASE + 0x20)  /* syscall; int3: host runs a call */
 #define STUB_RT_HANDOFF (STUB_LOADER_BASE + 0x28)  /* int3: a thread enters ptrace */
 #define STUB_RT_RESTORER (STUB_LOADER_BASE + 0x30) /* rt_sigreturn */
+#define STUB_RT_SIGRETURN_IP (STUB_RT_RESTORER + 7) /* after its mov $15, %eax; syscall */
 #define STUB_RT_WAKE (STUB_LOADER_BASE + 0x40)     /* syscall; ret: write(STUB_WAKE_FD) */
+#define STUB_RT_FUTEX (STUB_LOADER_BASE + 0x48)    /* syscall; ret: futex on the slot region */
+#define STUB_RT_YIELD (STUB_LOADER_BASE + 0x50)    /* syscall; ret: sched_yield while spinning */
 #define STUB_RT_HANDLER (STUB_LOADER_BASE + 0x100) /* the SIGSYS handler */
 #define STUB_RT_BOUNCE (STUB_LOADER_BASE + 0x400)  /* handler of the app's caught signals */
 

@@ -433,6 +433,12 @@ static int pt_kill(pid_t tid, int sig)
 	return syscall(SYS_tkill, tid, sig) < 0 ? -errno : 0;
 }
 
+static int pt_queue_signal(pid_t tgid, pid_t tid, const siginfo_t *info)
+{
+	siginfo_t si = *info;
+	return syscall(SYS_rt_tgsigqueueinfo, tgid, tid, si.si_signo, &si) < 0 ? -errno : 0;
+}
+
 const struct plat_ops plat_ptrace_ops = {
 	.name = "ptrace",
 	.init = pt_init,
@@ -449,6 +455,7 @@ const struct plat_ops plat_ptrace_ops = {
 	.sigmask_set = pt_sigmask_set,
 	.siginfo_set = pt_siginfo_set,
 	.kill = pt_kill,
+	.queue_signal = pt_queue_signal,
 };
 
 const struct plat_ops *plat = &plat_ptrace_ops;

@@ -494,14 +494,17 @@ int trap_deliver_swapped(struct trap_thread *t, int sig, bool step, struct plat_
 	int status;
 	bool onstack = (t->sigs->act[sig][1] & SA_ONSTACK) && t->alt_size;
 	bool have_info = ptrace(PTRACE_GETSIGINFO, t->tid, 0, &info) == 0 && info.si_signo == sig;
-	uint64_t m_in = 0, m_after = 0;
+	uint64_t m_app = 0, m_step;
 
-	/* The mask now may be a call's temporary one (rt_sigsuspend): the first injected
-	 * call's return restores the saved one, which then belongs in the handler's frame. */
-	ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(m_in), &m_in);
+	/* @sig is deliverable now: it stopped for delivery (or the Sentry checked its mask).
+	 * Inside a call with a temporary mask (a native rt_sigsuspend) the host shows the
+	 * saved mask, which the handler's frame must restore, and the injections below end
+	 * the temporary one: the step runs with the saved mask minus @sig, and the frame
+	 * gets the saved mask back. */
+	ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(m_app), &m_app);
+	m_step = m_app & ~SIGBIT(sig);
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &cur) < 0 || set_host_act(t, &cur, sig, false) != 0)
 		return -ESRCH;
-	ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(m_after), &m_after);
 	if (onstack) { /* the app's signal stack, for this delivery; disarmed once the frame
 			* is on it, so that ours can be put back while the handler runs */
 		uint64_t ss[3] = {t->alt_sp, SS_AUTODISARM, t->alt_size};
@@ -511,8 +514,7 @@ int trap_deliver_swapped(struct trap_thread *t, int sig, bool step, struct plat_
 	ptrace(PTRACE_SETREGS, t->tid, 0, &cur);
 	if (have_info) /* the injections' stops replaced the signal's: its siginfo again */
 		ptrace(PTRACE_SETSIGINFO, t->tid, 0, &info);
-	if (m_after != m_in)
-		ptrace(PTRACE_SETSIGMASK, t->tid, sizeof(m_in), &m_in);
+	ptrace(PTRACE_SETSIGMASK, t->tid, sizeof(m_step), &m_step);
 	if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, sig) < 0)
 		return -ESRCH;
 	t->pstopped = false;
@@ -550,8 +552,8 @@ int trap_deliver_swapped(struct trap_thread *t, int sig, bool step, struct plat_
 	}
 	t->pstopped = true;
 	t->stop = TS_OTHER;
-	if (m_after != m_in && ptrace(PTRACE_GETREGS, t->tid, 0, &cur) == 0)
-		trap_mem_write(t->tid, cur.rsp + 8 + 8 + 8 + 24 + 256, &m_after, sizeof(m_after));
+	if (m_step != m_app && ptrace(PTRACE_GETREGS, t->tid, 0, &cur) == 0)
+		trap_mem_write(t->tid, cur.rsp + 8 + 8 + 8 + 24 + 256, &m_app, sizeof(m_app));
 	if (t->sigs->act[sig][1] & SA_RESETHAND)
 		memset(t->sigs->act[sig], 0, sizeof(t->sigs->act[sig]));
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &cur) < 0)

@@ -15,6 +15,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/futex.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
@@ -204,7 +205,7 @@ static void setup_propagate(struct trap_thread *t)
 static bool can_detach(struct trap_thread *t)
 {
 	return t->pstopped && !t->exiting && t->stop == TS_SYSCALL && !t->retrace &&
-	       !t->child_fix_rip;
+	       !t->child_fix_rip && !t->keep_attached;
 }
 
 /* Resumes ptrace-stopped @t, detached when it can run on the slot path. */
@@ -599,14 +600,18 @@ static long tr_inject(pid_t tid, const struct plat_regs *cur, long nr, const uin
 	return trap_inject(t, &cur->r, nr, args, deferred_sig);
 }
 
+/* The app's mask: the host's, with SIGSYS as the app set it (the runtime keeps the host's
+ * SIGSYS unblocked once its action is in: tr_sigmask_set). */
 static int tr_sigmask_get(pid_t tid, uint64_t *mask)
 {
 	struct trap_thread *t = trap_thread_get(tid);
-	if (t->in_slot) {
+	if (t->in_slot)
 		*mask = t->smask;
-		return 0;
-	}
-	return ptrace(PTRACE_GETSIGMASK, tid, sizeof(*mask), mask) < 0 ? -errno : 0;
+	else if (ptrace(PTRACE_GETSIGMASK, tid, sizeof(*mask), mask) < 0)
+		return -errno;
+	if (t->sighand && t->sigsys_blocked)
+		*mask |= 1ULL << (SIGSYS - 1);
+	return 0;
 }
 
 static int tr_sigmask_set(pid_t tid, uint64_t mask)
@@ -639,8 +644,49 @@ static int tr_kill(pid_t tid, int sig)
 	return syscall(SYS_tkill, tid, sig) < 0 ? -errno : 0;
 }
 
+/* A thread waiting in its slot is handed off first, so that it is stopped at its call as
+ * on ptrace, and any thread stays attached until the signal's stop: a detached thread
+ * would take it natively (a SIGSTOP would stop its whole process unseen). */
+static int tr_queue_signal(pid_t tgid, pid_t tid, const siginfo_t *info)
+{
+	struct trap_thread *t = trap_thread_find(tid);
+	siginfo_t si = *info;
+	if (t) {
+		if (t->in_slot && trap_handoff(t) < 0)
+			return -ESRCH;
+		trap_seize(t);
+		t->keep_attached = true;
+	}
+	return syscall(SYS_rt_tgsigqueueinfo, tgid, tid, si.si_signo, &si) < 0 ? -errno : 0;
+}
+
+/* The stub runtime's own calls (stub/loader.S): an app's seccomp filter stacked on the
+ * stub never judges them (sentry/seccomp_bpf.c), or a filter refusing futex or
+ * sched_yield (strict mode refuses both) would hang or kill the runtime in the middle of
+ * serving the app's trapped call. Each is pinned to its site and its arguments to what
+ * the runtime passes, so that app code jumping there gains nothing it could not do in
+ * its own memory. */
+static const struct plat_rt_call rt_calls[] = {
+    {STUB_RT_FUTEX + 2, SYS_futex, 2,
+     {{0, STUB_SLOTS_ADDR, STUB_SLOTS_ADDR + STUB_SLOTS_SIZE}, {1, FUTEX_WAIT, FUTEX_WAKE + 1}}},
+    {STUB_RT_YIELD + 2, SYS_sched_yield, 0, {{0}}},
+    {STUB_RT_WAKE + 2, SYS_write, 1, {{0, STUB_WAKE_FD, STUB_WAKE_FD + 1}}},
+    {STUB_RT_SIGRETURN_IP, SYS_rt_sigreturn, 0, {{0}}},
+};
+
+/* Calls the platform runs from STUB_RT_RETRACE for the app without the Sentry's
+ * judgement (trap_owned_call's TRAP_RET_RETRACE): the app's filters judge them there. Every
+ * other call from that site is an injection or a call the Sentry judged (an app that
+ * jumps there while detached gets ENOSYS from the TRACE that answers it). */
+static const uint16_t retrace_judged[] = {SYS_exit, SYS_exit_group, SYS_rt_sigsuspend};
+
 const struct plat_ops plat_seccomp_trap_ops = {
 	.name = "seccomp-trap",
+	.rt_calls = rt_calls,
+	.n_rt_calls = sizeof(rt_calls) / sizeof(rt_calls[0]),
+	.retrace_ip = STUB_RT_RETRACE + 2,
+	.retrace_judged = retrace_judged,
+	.n_retrace_judged = sizeof(retrace_judged) / sizeof(retrace_judged[0]),
 	.init = tr_init,
 	.spawn = tr_spawn,
 	.event_fd = tr_event_fd,
@@ -655,4 +701,5 @@ const struct plat_ops plat_seccomp_trap_ops = {
 	.sigmask_set = tr_sigmask_set,
 	.siginfo_set = tr_siginfo_set,
 	.kill = tr_kill,
+	.queue_signal = tr_queue_signal,
 };

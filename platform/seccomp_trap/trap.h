@@ -51,6 +51,7 @@ struct trap_thread {
 	bool hinted;              /* told to stop spinning: its call is parked */
 	int64_t taken_ns;         /* when the Sentry took its slot request */
 	bool native_stop;         /* detached and stopped by the host (a stop signal) */
+	bool keep_attached;       /* a queued signal's stop is still to come */
 	bool started;             /* its first ptrace stop was seen */
 	uint64_t retrace_rip;     /* the app's rip after its syscall, during a retrace */
 	uint64_t child_fix_rip;   /* a new child still at STUB_RT_RETRACE + 2 */
