@@ -114,6 +114,8 @@ struct plat_ops {
 
 extern const struct plat_ops plat_ptrace_ops;
 extern const struct plat_ops plat_seccomp_trap_ops;
+/* The backend without --platform. */
+#define PLAT_DEFAULT_NAME "ptrace"
 /* Selects the backend by its --platform name; -EINVAL for an unknown one. */
 int plat_select(const char *name);
 /* The backend in use (chosen by --platform). */

@@ -52,7 +52,6 @@
 #define HDR_SLEEPING 0  /* u32: the Sentry sleeps in epoll: write STUB_WAKE_FD */
 #define HDR_SPIN 4      /* u32: pause iterations before the stub sleeps on its futex */
 #define HDR_FSGSBASE 8  /* u32: the CPU and kernel allow rdfsbase in user mode */
-#define HDR_DOORBELL 12 /* u32: bumped + FUTEX_WAKE when the eventfd write is refused */
 
 
 /* Host fds every stub holds. The app's fd numbers are virtual and never reach these. */

@@ -110,12 +110,8 @@ void trap_mm_put(struct trap_mm *mm)
 {
 	if (!mm || --mm->refs > 0)
 		return;
-	if (mm->base) {
-		trap_doorbell_lock();
-		trap_doorbell_remove_locked(mm->base);
+	if (mm->base)
 		munmap(mm->base, STUB_SLOTS_SIZE);
-		trap_doorbell_unlock();
-	}
 	free(mm);
 }
 
@@ -152,7 +148,6 @@ static int setup_mm(struct trap_thread *t, const struct user_regs_struct *cur)
 	*(uint32_t *)(mm->base + HDR_SLEEPING) = 1;
 	*(uint32_t *)(mm->base + HDR_SPIN) = 2000;
 	*(uint32_t *)(mm->base + HDR_FSGSBASE) = (getauxval(AT_HWCAP2) & 2 /* FSGSBASE */) != 0;
-	trap_doorbell_add(mm->base);
 	trap_mm_put(t->mm);
 	t->mm = mm;
 	return 0;

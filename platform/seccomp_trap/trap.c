@@ -11,11 +11,15 @@
  * Must not know the syscall table, files or app pids. */
 #include "platform/seccomp_trap/trap.h"
 #include "platform/seccomp_trap/slot.h"
+#include "platform/stub_factory.h"
 #include "common/log.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/futex.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <stddef.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
@@ -33,10 +37,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PTRACE_OPTS                                                                                \
-	(PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |                        \
-	 PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL |       \
-	 PTRACE_O_TRACESYSGOOD)
 /* The Sentry spins on the slots this long after its last reply before it sleeps. */
 #define SPIN_NS 40000
 /* A call unanswered this long is parked: its stub is told to stop spinning. */
@@ -141,7 +141,7 @@ int trap_seize(struct trap_thread *t)
 {
 	if (t->attached)
 		return 0;
-	if (ptrace(PTRACE_SEIZE, t->tid, 0, PTRACE_OPTS) < 0)
+	if (ptrace(PTRACE_SEIZE, t->tid, 0, PLAT_PTRACE_OPTS) < 0)
 		return -errno;
 	t->attached = true;
 	n_detached--;
@@ -247,7 +247,7 @@ static int tr_init(void)
 	if (epoll_ctl(ep_fd, EPOLL_CTL_ADD, sigchld_fd, &ev) < 0 ||
 	    epoll_ctl(ep_fd, EPOLL_CTL_ADD, wake_fd, &ev) < 0)
 		return -errno;
-	return trap_doorbell_start(wake_fd);
+	return 0;
 }
 
 static int tr_event_fd(void)
@@ -255,42 +255,41 @@ static int tr_event_fd(void)
 	return ep_fd;
 }
 
-static void __attribute__((noreturn)) stub_child(const struct plat_spawn *sp, pid_t sentry)
+#define KEEPER_ALLOW(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+
+/* The pid namespace keeper: confined as a stub is (no fds, no capabilities,
+ * no_new_privs, the root as cwd so that confine_late's pivot moves it) and with a filter
+ * of its own that allows only waiting. Never returns. */
+static void __attribute__((noreturn)) keeper_main(void)
 {
-	static char *const argv[] = {"cvisor-stub", NULL};
-	static char *const envp[] = {NULL};
+	static struct sock_filter f[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    KEEPER_ALLOW(SYS_pause),
+	    KEEPER_ALLOW(SYS_rt_sigreturn),
+	    KEEPER_ALLOW(SYS_restart_syscall),
+	    KEEPER_ALLOW(SYS_exit_group),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	};
+	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
+	struct sigaction sa = {.sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT};
 	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct data[2] = {{0}};
-	sigset_t none;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* the Sentry died before PDEATHSIG was set? (in the stubs' own pid namespace the
-	 * Sentry, outside it, is parent 0; an orphan's parent would be the keeper, 1) */
-	pid_t pp = getppid();
-	if (pp != sentry && pp != 0)
+	syscall(SYS_close_range, 0, ~0U, 0);
+	sigaction(SIGCHLD, &sa, NULL);
+	if (chdir("/") < 0)
 		_exit(126);
-	if (dup2(sp->loader_fd, STUB_LOADER_FD) < 0 || dup2(sp->channel_fd, STUB_CHANNEL_FD) < 0 ||
-	    dup2(wake_fd, STUB_WAKE_FD) < 0)
-		_exit(126);
-	syscall(SYS_close_range, 0, STUB_WAKE_FD - 1, 0);
-	syscall(SYS_close_range, STUB_LOADER_FD + 1, ~0U, 0);
-	fcntl(STUB_WAKE_FD, F_SETFD, 0);
-	setsid();
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
-		_exit(126);
-	raise(SIGSTOP);
 	for (int c = 0; c <= CAP_LAST_CAP; c++)
 		prctl(PR_CAPBSET_DROP, c, 0, 0, 0);
-	if (syscall(SYS_capset, &hdr, data) < 0)
+	if (syscall(SYS_capset, &hdr, data) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 		_exit(126);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		_exit(126);
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, sp->filter) < 0)
-		_exit(126);
-	syscall(SYS_execveat, STUB_LOADER_FD, "", argv, envp, AT_EMPTY_PATH);
-	_exit(127);
+	for (;;)
+		pause();
 }
 
 /* In a fresh host pid namespace (sentry/confine.c) the Sentry's first fork is the
@@ -313,46 +312,25 @@ static void ensure_pidns_keeper(void)
 							     : errno != ENOENT)
 		return;
 	pid_t k = fork();
-	if (k == 0) {
-		struct sigaction sa = {.sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT};
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		syscall(SYS_close_range, 3, ~0U, 0);
-		sigaction(SIGCHLD, &sa, NULL);
-		for (;;)
-			pause();
-	}
+	if (k == 0)
+		keeper_main();
 	if (k < 0)
 		log_warn("seccomp-trap: no pid namespace keeper: %s", strerror(errno));
 	else
 		log_debug("seccomp-trap: pid namespace keeper %d", k);
 }
 
+/* Stubs come from the stub factory (platform/stub_factory.c), which is not the pid
+ * namespace's init here (the keeper is): its forks are CLONE_PARENT, so every stub is
+ * the Sentry's host child and the death of a detached one is still the Sentry's
+ * waitpid. */
 static int tr_spawn(const struct plat_spawn *sp, pid_t *tid)
 {
-	pid_t sentry = getpid();
-	int status;
 	ensure_pidns_keeper();
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -errno;
-	if (pid == 0)
-		stub_child(sp, sentry);
-	if (waitpid(pid, &status, __WALL) < 0)
-		return -errno;
-	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP) {
-		log_err("stub %d did not stop at start (status 0x%x)", pid, status);
-		return -ECHILD;
-	}
-	if (ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_OPTS) < 0 ||
-	    ptrace(PTRACE_CONT, pid, 0, 0) < 0) {
-		int err = -errno;
-		kill(pid, SIGKILL);
-		return err;
-	}
-	trap_thread_get(pid);
-	*tid = pid;
-	return 0;
+	int r = stub_factory_spawn(sp, wake_fd, CLONE_PARENT, tid);
+	if (r == 0)
+		trap_thread_get(*tid);
+	return r;
 }
 
 /* One pass over the watched slots; 0 and an event when a request was posted. */
@@ -663,12 +641,13 @@ static int tr_queue_signal(pid_t tgid, pid_t tid, const siginfo_t *info)
 /* The stub runtime's own calls (stub/loader.S): an app's seccomp filter stacked on the
  * stub never judges them (sentry/seccomp_bpf.c), or a filter refusing futex or
  * sched_yield (strict mode refuses both) would hang or kill the runtime in the middle of
- * serving the app's trapped call. Each is pinned to its site and its arguments to what
- * the runtime passes, so that app code jumping there gains nothing it could not do in
- * its own memory. */
+ * serving the app's trapped call, and the Sentry would never hear of a request whose
+ * wake-up write was refused. Each is pinned to its site and its arguments to what the
+ * runtime passes, so that app code jumping there gains nothing it could not do in its
+ * own memory. */
 static const struct plat_rt_call rt_calls[] = {
     {STUB_RT_FUTEX + 2, SYS_futex, 2,
-     {{0, STUB_SLOTS_ADDR, STUB_SLOTS_ADDR + STUB_SLOTS_SIZE}, {1, FUTEX_WAIT, FUTEX_WAKE + 1}}},
+     {{0, STUB_SLOTS_ADDR, STUB_SLOTS_ADDR + STUB_SLOTS_SIZE}, {1, FUTEX_WAIT, FUTEX_WAIT + 1}}},
     {STUB_RT_YIELD + 2, SYS_sched_yield, 0, {{0}}},
     {STUB_RT_WAKE + 2, SYS_write, 1, {{0, STUB_WAKE_FD, STUB_WAKE_FD + 1}}},
     {STUB_RT_SIGRETURN_IP, SYS_rt_sigreturn, 0, {{0}}},
