@@ -79,7 +79,7 @@ static int wait_stop(pid_t pid)
 
 /* Where the factory keeps what each new stub's execveat of the loader reads (its scratch
  * page, copied into every fork). */
-#define FACTORY_DATA (STUB_SCRATCH_ADDR + 0x3000)
+#define FACTORY_DATA (STUB_PLAT_SCRATCH_ADDR + 0x1000)
 struct factory_data {
 	char argv0[16];      /* "cvisor-stub" */
 	uint64_t argv[2];    /* {argv0, NULL} */

@@ -14,6 +14,12 @@
 #define STUB_LOADER_TRAP_RIP (STUB_LOADER_BASE + 4)
 #define STUB_SCRATCH_ADDR (STUB_LOADER_BASE + 0x1000) /* 4 pages, read-write */
 #define STUB_SCRATCH_SIZE 0x4000
+/* Its upper half is the platform's own (seccomp-trap's set-up and signal-delivery
+ * injections; the factory's data, in the factory only): the Sentry's injections use the
+ * lower half, and what it leaves there for a call that runs later (exec's execveat
+ * arguments) must survive the platform's injections into other threads meanwhile. */
+#define STUB_PLAT_SCRATCH_ADDR (STUB_SCRATCH_ADDR + 0x2000)
+#define STUB_PLAT_SCRATCH_SIZE 0x2000
 
 /* The seccomp-trap platform's stub runtime (platform/seccomp_trap/, stub/loader.S): code in
  * the loader's text page, read-only and executable, at fixed offsets the stub filter and

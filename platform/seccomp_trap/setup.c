@@ -126,9 +126,9 @@ static int setup_mm(struct trap_thread *t, const struct user_regs_struct *cur)
 	if (!mm)
 		return -ENOMEM;
 	mm->refs = 1;
-	if (trap_mem_write(t->tid, STUB_SCRATCH_ADDR, name, sizeof(name)) < 0)
+	if (trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR, name, sizeof(name)) < 0)
 		goto fail;
-	fd = inject6(t, cur, SYS_memfd_create, STUB_SCRATCH_ADDR, MFD_CLOEXEC, 0, 0, 0, 0);
+	fd = inject6(t, cur, SYS_memfd_create, STUB_PLAT_SCRATCH_ADDR, MFD_CLOEXEC, 0, 0, 0, 0);
 	if (fd < 0)
 		goto fail;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%ld", t->tid, fd);
@@ -165,15 +165,15 @@ static int setup_overlay(struct trap_thread *t, const struct user_regs_struct *c
 	if (!prog.filter && plat_filter_build_trap_overlay(&prog) < 0)
 		return -EINVAL;
 	size_t bytes = prog.len * sizeof(struct sock_filter);
-	if (16 + bytes > STUB_SCRATCH_SIZE)
+	if (16 + bytes > STUB_PLAT_SCRATCH_SIZE)
 		return -E2BIG;
 	fp.len = prog.len;
-	fp.filter = STUB_SCRATCH_ADDR + 16;
-	if (trap_mem_write(t->tid, STUB_SCRATCH_ADDR, &fp, sizeof(fp)) < 0 ||
-	    trap_mem_write(t->tid, STUB_SCRATCH_ADDR + 16, prog.filter, bytes) < 0)
+	fp.filter = STUB_PLAT_SCRATCH_ADDR + 16;
+	if (trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR, &fp, sizeof(fp)) < 0 ||
+	    trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR + 16, prog.filter, bytes) < 0)
 		return -EFAULT;
 	long r = inject6(t, cur, SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
-			 STUB_SCRATCH_ADDR, 0, 0, 0);
+			 STUB_PLAT_SCRATCH_ADDR, 0, 0, 0);
 	if (r != 0) {
 		log_warn("seccomp-trap: overlay filter refused in tid %d: %ld", t->tid, r);
 		return r < 0 ? (int)r : -EBUSY;
@@ -238,9 +238,9 @@ static long set_host_act(struct trap_thread *t, const struct user_regs_struct *c
 	} else {
 		memcpy(act, t->sigs->act[sig], sizeof(act));
 	}
-	if (trap_mem_write(t->tid, STUB_SCRATCH_ADDR, act, sizeof(act)) < 0)
+	if (trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR, act, sizeof(act)) < 0)
 		return -EFAULT;
-	long r = inject6(t, cur, SYS_rt_sigaction, sig, STUB_SCRATCH_ADDR, 0, 8, 0, 0);
+	long r = inject6(t, cur, SYS_rt_sigaction, sig, STUB_PLAT_SCRATCH_ADDR, 0, 8, 0, 0);
 	if (r == 0 && sig != SIGSYS)
 		t->sigs->host_bounce[sig] = bounce;
 	return r;
@@ -252,9 +252,9 @@ static int setup_sighand(struct trap_thread *t, const struct user_regs_struct *c
 				 STUB_RT_RESTORER, ~0ULL};
 	if (!t->sigs)
 		t->sigs = trap_sigs_new(NULL, false);
-	if (trap_mem_write(t->tid, STUB_SCRATCH_ADDR, act, sizeof(act)) < 0)
+	if (trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR, act, sizeof(act)) < 0)
 		return -EFAULT;
-	long r = inject6(t, cur, SYS_rt_sigaction, SIGSYS, STUB_SCRATCH_ADDR, 0, 8, 0, 0);
+	long r = inject6(t, cur, SYS_rt_sigaction, SIGSYS, STUB_PLAT_SCRATCH_ADDR, 0, 8, 0, 0);
 	if (r != 0)
 		return r < 0 ? (int)r : -EIO;
 	for (int sig = 1; sig <= 64; sig++)
@@ -275,13 +275,13 @@ static int setup_slot(struct trap_thread *t, const struct user_regs_struct *cur)
 	uint64_t ss[3] = {STUB_SLOTS_ADDR + (uint64_t)i * STUB_SLOT_SIZE + 4096, 0,
 			  STUB_SLOT_SIZE - 4096};
 	uint64_t old[3];
-	if (trap_mem_write(t->tid, STUB_SCRATCH_ADDR, ss, sizeof(ss)) < 0)
+	if (trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR, ss, sizeof(ss)) < 0)
 		return -EFAULT;
-	long r = inject6(t, cur, SYS_sigaltstack, STUB_SCRATCH_ADDR, STUB_SCRATCH_ADDR + 64, 0,
+	long r = inject6(t, cur, SYS_sigaltstack, STUB_PLAT_SCRATCH_ADDR, STUB_PLAT_SCRATCH_ADDR + 64, 0,
 			 0, 0, 0);
 	if (r != 0)
 		return r < 0 ? (int)r : -EIO;
-	if (trap_mem_read(t->tid, old, STUB_SCRATCH_ADDR + 64, sizeof(old)) == 0 &&
+	if (trap_mem_read(t->tid, old, STUB_PLAT_SCRATCH_ADDR + 64, sizeof(old)) == 0 &&
 	    old[0] < STUB_SLOTS_ADDR) {
 		t->alt_sp = old[0]; /* the app's, set natively earlier */
 		t->alt_flags = (int)old[1] & ~1; /* never "on stack" here */
@@ -503,8 +503,8 @@ int trap_deliver_swapped(struct trap_thread *t, int sig, bool step, struct plat_
 	if (onstack) { /* the app's signal stack, for this delivery; disarmed once the frame
 			* is on it, so that ours can be put back while the handler runs */
 		uint64_t ss[3] = {t->alt_sp, SS_AUTODISARM, t->alt_size};
-		trap_mem_write(t->tid, STUB_SCRATCH_ADDR + 128, ss, sizeof(ss));
-		inject6(t, &cur, SYS_sigaltstack, STUB_SCRATCH_ADDR + 128, 0, 0, 0, 0, 0);
+		trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR + 128, ss, sizeof(ss));
+		inject6(t, &cur, SYS_sigaltstack, STUB_PLAT_SCRATCH_ADDR + 128, 0, 0, 0, 0, 0);
 	}
 	ptrace(PTRACE_SETREGS, t->tid, 0, &cur);
 	if (have_info) /* the injections' stops replaced the signal's: its siginfo again */
@@ -557,8 +557,8 @@ int trap_deliver_swapped(struct trap_thread *t, int sig, bool step, struct plat_
 	if (onstack) {
 		uint64_t ss[3] = {STUB_SLOTS_ADDR + (uint64_t)t->slot * STUB_SLOT_SIZE + 4096, 0,
 				  STUB_SLOT_SIZE - 4096};
-		trap_mem_write(t->tid, STUB_SCRATCH_ADDR + 128, ss, sizeof(ss));
-		inject6(t, &cur, SYS_sigaltstack, STUB_SCRATCH_ADDR + 128, 0, 0, 0, 0, 0);
+		trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR + 128, ss, sizeof(ss));
+		inject6(t, &cur, SYS_sigaltstack, STUB_PLAT_SCRATCH_ADDR + 128, 0, 0, 0, 0, 0);
 		/* rt_sigreturn restores the frame's uc_stack: make it ours, not the app's */
 		trap_mem_write(t->tid, cur.rsp + 8 + 16, ss, sizeof(ss));
 	}
