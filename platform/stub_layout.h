@@ -42,6 +42,9 @@
 #define STUB_SLOT_SIZE (1 << STUB_SLOT_SHIFT)
 #define STUB_NSLOTS 128
 #define STUB_SLOTS_SIZE (STUB_NSLOTS * STUB_SLOT_SIZE)
+/* seccomp-trap: the app cannot map, unmap, protect or move anything that starts in these
+ * 16 MiB (the loader, the stub runtime, the slot region): its own syscall handler. */
+#define STUB_RESERVED_SIZE 0x1000000
 
 /* Slot layout (byte offsets; platform/seccomp_trap/slot.h mirrors it as a struct). */
 #define SLOT_STATE 0    /* u32: 0 running, 1 request, 2 request + stub asleep, 3 reply */

@@ -418,8 +418,34 @@ static long do_sigaltstack(struct trap_thread *t, const struct user_regs_struct 
 	return 0;
 }
 
+/* Whether a memory call of @r starts in the stub's reserved range (add_reserved_rules). */
+static bool hits_reserved(const struct user_regs_struct *r)
+{
+	uint64_t a = r->rdi;
+	switch ((long)r->orig_rax) {
+	case SYS_mmap:
+		if (!(r->r10 & MAP_FIXED))
+			return false;
+		break;
+	case SYS_mremap:
+		if ((r->r10 & MREMAP_FIXED) && r->r8 - STUB_LOADER_BASE < STUB_RESERVED_SIZE)
+			return true;
+		break;
+	case SYS_munmap:
+	case SYS_mprotect:
+		break;
+	default:
+		return false;
+	}
+	return a - STUB_LOADER_BASE < STUB_RESERVED_SIZE;
+}
+
 bool trap_owned_call(struct trap_thread *t, const struct user_regs_struct *r, long *ret)
 {
+	if (hits_reserved(r)) { /* the stub runtime's: outside the app's address space */
+		*ret = (long)r->orig_rax == SYS_mprotect ? -ENOMEM : -EINVAL;
+		return true;
+	}
 	switch ((long)r->orig_rax) {
 	case SYS_rt_sigprocmask:
 		*ret = do_sigprocmask(t, r);
