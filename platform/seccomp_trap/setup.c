@@ -236,7 +236,11 @@ static long set_host_act(struct trap_thread *t, const struct user_regs_struct *c
 		act[2] = STUB_RT_RESTORER;
 		act[3] = ~0ULL;
 	} else {
+		/* the app's own action, without SIGSYS in its handler's mask: a trapped call in
+		 * the handler raised while SIGSYS is blocked would be forced, and the kernel's
+		 * force_sig resets a blocked signal's action (the runtime's) to SIG_DFL */
 		memcpy(act, t->sigs->act[sig], sizeof(act));
+		act[3] &= ~SIGBIT(SIGSYS);
 	}
 	if (trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR, act, sizeof(act)) < 0)
 		return -EFAULT;
