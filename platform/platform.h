@@ -53,8 +53,32 @@ struct plat_spawn {
 	int channel_fd;             /* stub end of the fd-passing socket */
 };
 
+/* A host syscall a platform's stub runtime makes on its own behalf (never the app's): an
+ * app's seccomp filter must not judge it. It is made only from instruction pointer @ip
+ * (the address after its `syscall`), with number @nr and each of its @ncond conditions
+ * true: argument @arg in [@lo, @hi) (@lo and @hi - 1 share their upper 32 bits). */
+struct plat_rt_call {
+	uint64_t ip;
+	int nr;
+	int ncond;
+	struct {
+		int arg;
+		uint64_t lo, hi;
+	} cond[2];
+};
+
 struct plat_ops {
 	const char *name;
+	/* The stub runtime's own calls (none on ptrace): exempt from the app's filters. */
+	const struct plat_rt_call *rt_calls;
+	unsigned n_rt_calls;
+	/* 0, or where the platform runs host calls the Sentry made or judged (injections,
+	 * passed-through calls; the gadget's rip on ptrace): the app's filters must not judge
+	 * them, but for the numbers of @retrace_judged, the app's own calls the platform runs
+	 * there without the Sentry's judgement. */
+	uint64_t retrace_ip;
+	const uint16_t *retrace_judged;
+	unsigned n_retrace_judged;
 	/* One-time set-up in the Sentry (signal handling, options). */
 	int (*init)(void);
 	/* Creates the first stub; returns its tid in *@tid. The stub stops at its first
@@ -86,10 +110,16 @@ struct plat_ops {
 	int (*siginfo_set)(pid_t tid, const siginfo_t *info);
 	/* Sends host signal @sig to thread @tid (interrupt, deliver, kill). */
 	int (*kill)(pid_t tid, int sig);
+	/* Queues host signal @info->si_signo with @info to thread @tid of process @tgid
+	 * (rt_tgsigqueueinfo), to be reported at its signal-delivery stop as on ptrace: a
+	 * thread stopped at a trapped call gets it once resumed. Returns 0 or -errno. */
+	int (*queue_signal)(pid_t tgid, pid_t tid, const siginfo_t *info);
 };
 
 extern const struct plat_ops plat_ptrace_ops;
 extern const struct plat_ops plat_seccomp_trap_ops;
+/* The backend without --platform. */
+#define PLAT_DEFAULT_NAME "ptrace"
 /* Selects the backend by its --platform name; -EINVAL for an unknown one. */
 int plat_select(const char *name);
 /* The backend in use (chosen by --platform). */

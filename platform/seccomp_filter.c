@@ -66,6 +66,32 @@ static int add_overlay_rule(scmp_filter_ctx ctx, unsigned nr, uint8_t cls)
 	}
 }
 
+/* The overlay's guard of the stub runtime: munmap, mprotect, mremap (from or to) and a
+ * MAP_FIXED mmap that start in STUB_RESERVED_SIZE at STUB_LOADER_BASE raise SIGSYS, and
+ * the platform refuses them (trap_owned_call): the app cannot unmap or replace its own
+ * SIGSYS handler. A range that starts below and runs over it is the app's own death. */
+static int add_reserved_rules(scmp_filter_ctx ctx)
+{
+	const uint32_t trap = SCMP_ACT_TRAP;
+	const uint64_t mask = ~(uint64_t)(STUB_RESERVED_SIZE - 1), base = STUB_LOADER_BASE;
+	int r = seccomp_rule_add(ctx, trap, SCMP_SYS(munmap), 1, SCMP_A0(SCMP_CMP_MASKED_EQ, mask, base));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, trap, SCMP_SYS(mprotect), 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, mask, base));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, trap, SCMP_SYS(mremap), 1,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, mask, base));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, trap, SCMP_SYS(mremap), 2,
+				     SCMP_A3(SCMP_CMP_MASKED_EQ, MREMAP_FIXED, MREMAP_FIXED),
+				     SCMP_A4(SCMP_CMP_MASKED_EQ, mask, base));
+	if (r == 0)
+		r = seccomp_rule_add(ctx, trap, SCMP_SYS(mmap), 2,
+				     SCMP_A0(SCMP_CMP_MASKED_EQ, mask, base),
+				     SCMP_A3(SCMP_CMP_MASKED_EQ, MAP_FIXED, MAP_FIXED));
+	return r;
+}
+
 #define LD(off) ((struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, (off)))
 #define JEQ(k, jt, jf) ((struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (k), (jt), (jf)))
 #define RET(k) ((struct sock_filter)BPF_STMT(BPF_RET | BPF_K, (k)))
@@ -128,6 +154,8 @@ static int filter_build(const uint8_t *classes, size_t n, int kind, struct sock_
 		if (r < 0)
 			goto out_release;
 	}
+	if (kind == FILTER_TRAP_OVERLAY && (r = add_reserved_rules(ctx)) < 0)
+		goto out_release;
 	fd = memfd_create("cvisor-filter", MFD_CLOEXEC);
 	if (fd < 0) {
 		r = -errno;

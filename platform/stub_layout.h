@@ -14,6 +14,12 @@
 #define STUB_LOADER_TRAP_RIP (STUB_LOADER_BASE + 4)
 #define STUB_SCRATCH_ADDR (STUB_LOADER_BASE + 0x1000) /* 4 pages, read-write */
 #define STUB_SCRATCH_SIZE 0x4000
+/* Its upper half is the platform's own (seccomp-trap's set-up and signal-delivery
+ * injections; the factory's data, in the factory only): the Sentry's injections use the
+ * lower half, and what it leaves there for a call that runs later (exec's execveat
+ * arguments) must survive the platform's injections into other threads meanwhile. */
+#define STUB_PLAT_SCRATCH_ADDR (STUB_SCRATCH_ADDR + 0x2000)
+#define STUB_PLAT_SCRATCH_SIZE 0x2000
 
 /* The seccomp-trap platform's stub runtime (platform/seccomp_trap/, stub/loader.S): code in
  * the loader's text page, read-only and executable, at fixed offsets the stub filter and
@@ -22,7 +28,10 @@
 #define STUB_RT_RETRACE (STUB_LOADER_BASE + 0x20)  /* syscall; int3: host runs a call */
 #define STUB_RT_HANDOFF (STUB_LOADER_BASE + 0x28)  /* int3: a thread enters ptrace */
 #define STUB_RT_RESTORER (STUB_LOADER_BASE + 0x30) /* rt_sigreturn */
+#define STUB_RT_SIGRETURN_IP (STUB_RT_RESTORER + 7) /* after its mov $15, %eax; syscall */
 #define STUB_RT_WAKE (STUB_LOADER_BASE + 0x40)     /* syscall; ret: write(STUB_WAKE_FD) */
+#define STUB_RT_FUTEX (STUB_LOADER_BASE + 0x48)    /* syscall; ret: futex on the slot region */
+#define STUB_RT_YIELD (STUB_LOADER_BASE + 0x50)    /* syscall; ret: sched_yield while spinning */
 #define STUB_RT_HANDLER (STUB_LOADER_BASE + 0x100) /* the SIGSYS handler */
 #define STUB_RT_BOUNCE (STUB_LOADER_BASE + 0x400)  /* handler of the app's caught signals */
 
@@ -33,6 +42,9 @@
 #define STUB_SLOT_SIZE (1 << STUB_SLOT_SHIFT)
 #define STUB_NSLOTS 128
 #define STUB_SLOTS_SIZE (STUB_NSLOTS * STUB_SLOT_SIZE)
+/* seccomp-trap: the app cannot map, unmap, protect or move anything that starts in these
+ * 16 MiB (the loader, the stub runtime, the slot region): its own syscall handler. */
+#define STUB_RESERVED_SIZE 0x1000000
 
 /* Slot layout (byte offsets; platform/seccomp_trap/slot.h mirrors it as a struct). */
 #define SLOT_STATE 0    /* u32: 0 running, 1 request, 2 request + stub asleep, 3 reply */
@@ -49,7 +61,6 @@
 #define HDR_SLEEPING 0  /* u32: the Sentry sleeps in epoll: write STUB_WAKE_FD */
 #define HDR_SPIN 4      /* u32: pause iterations before the stub sleeps on its futex */
 #define HDR_FSGSBASE 8  /* u32: the CPU and kernel allow rdfsbase in user mode */
-#define HDR_DOORBELL 12 /* u32: bumped + FUTEX_WAKE when the eventfd write is refused */
 
 
 /* Host fds every stub holds. The app's fd numbers are virtual and never reach these. */

@@ -1,7 +1,8 @@
 /* runtime/cmd_syscalls.c - `cvisor syscalls [--markdown|--json]`: the syscall table;
- * `cvisor syscalls --host [--network=MODE] [--markdown]`: the host syscalls the Sentry
- * itself may make (sentry/host_syscalls.def) and their count. */
+ * `cvisor [--platform=P] syscalls --host [--network=MODE] [--markdown]`: the host syscalls
+ * the Sentry itself may make on platform P (sentry/host_syscalls.def) and their count. */
 #include "runtime/cli.h"
+#include "platform/platform.h"
 #include "sentry/host_filter.h"
 #include "sentry/syscall_table.h"
 #include <string.h>
@@ -31,7 +32,7 @@ int cmd_syscalls(struct global_opts *g, int argc, char **argv)
 					 network);
 		if (!strcmp(fmt, "json"))
 			return cli_error("syscalls: --host prints text or --markdown");
-		host_filter_print(stdout, net, !strcmp(fmt, "markdown"));
+		host_filter_print(stdout, net, host_plat_of(plat->name), !strcmp(fmt, "markdown"));
 		return 0;
 	}
 	syscall_table_print(stdout, fmt);

@@ -163,7 +163,7 @@ int cli_flag_bool(const char *name, const char *arg, bool *out)
 
 int main(int argc, char **argv)
 {
-	struct global_opts g = {.root = "/var/run/cvisor", .platform = "ptrace",
+	struct global_opts g = {.root = "/var/run/cvisor", .platform = PLAT_DEFAULT_NAME,
 				.network = "sandbox", .log_format = "text"};
 	int i;
 
@@ -173,7 +173,8 @@ int main(int argc, char **argv)
 		const char *a = argv[i], *v, *ignored = NULL;
 		int r;
 		if (!strcmp(a, "--version") || !strcmp(a, "-v")) {
-			printf("cvisor version %s\nspec: 1.1.0\nplatform: ptrace\n", CVISOR_VERSION);
+			printf("cvisor version %s\nspec: 1.1.0\nplatform: %s\n", CVISOR_VERSION,
+			       g.platform);
 			return 0;
 		}
 		if (!strcmp(a, "--help") || !strcmp(a, "-h")) {

@@ -105,7 +105,7 @@ pid_t confine_stub_tid(pid_t host_tid)
 int confine_early(const struct sandbox_spec *spec)
 {
 	/* the pid namespace comes later (confine_pid_ns): once it is unshared no thread
-	 * can be made, and a platform may need one (seccomp-trap's doorbell) */
+	 * can be made, and a platform's init may want one */
 	int flags = CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS;
 
 	if (!has_cap(CAP_SYS_ADMIN)) {
@@ -257,14 +257,7 @@ int confine_late(const struct sandbox_spec *spec)
 		log_warn("confine: under valgrind: no host syscall filter");
 		act = HOST_FILTER_OFF;
 	}
-	if (!strcmp(plat->name, "seccomp-trap")) {
-		/* its host calls (forks for new processes, futex_waitv, PTRACE_SEIZE/DETACH)
-		 * are not in host_syscalls.def yet: namespaces, empty root, capabilities and
-		 * no_new_privs apply, the allow-list does not (docs/security.md) */
-		log_warn("confine: --platform=seccomp-trap: no host syscall filter yet");
-		act = HOST_FILTER_OFF;
-	}
-	if ((r = host_filter_install(net, act)) < 0) {
+	if ((r = host_filter_install(net, host_plat_of(plat->name), act)) < 0) {
 		fprintf(stderr, "cvisor: cannot install the Sentry's host syscall filter: %s\n",
 			strerror(-r));
 		return r;

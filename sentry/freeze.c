@@ -28,8 +28,9 @@ static void kick(struct task *t)
 	 * reports si_pid as 0 (sentry_sender_pid), and si_uid is not looked at */
 	si.si_pid = sentry_host_pid;
 	si.si_value.sival_int = FREEZE_MAGIC;
-	if (syscall(SYS_rt_tgsigqueueinfo, t->tg->host_pid, t->host_tid, SIGSTOP, &si) < 0) {
-		log_debug("freeze kick of tid %d: errno %d", t->vtid, errno);
+	int r = plat->queue_signal(t->tg->host_pid, t->host_tid, &si);
+	if (r < 0) {
+		log_debug("freeze kick of tid %d: errno %d", t->vtid, -r);
 		return;
 	}
 	t->freeze_kick = true;

@@ -36,13 +36,15 @@
 #define TCSETSW2 0x402C542CU
 #define TCSETSF2 0x402C542DU
 
-enum { M_ALL = 0, M_NIC = 1 << HOST_NET_SANDBOX, M_HOSTNET = 1 << HOST_NET_HOST };
+enum { M_ALL = 0, M_NIC = 1 << HOST_NET_SANDBOX, M_HOSTNET = 1 << HOST_NET_HOST, M_TRAP = 1 << 4 };
+#define M_NETS (M_NIC | M_HOSTNET)
 enum { OP_ANY, OP_EQ, OP_NOEXEC };
 
 struct host_entry {
 	const char *name;
 	int nr;
-	int modes; /* M_ALL, or the M_* of the network modes that need it */
+	int modes; /* M_ALL, or the M_* of the network modes that need it, | M_TRAP: only on
+		    * --platform=seccomp-trap */
 	int arg, op;
 	uint64_t value;
 	const char *value_name;
@@ -52,6 +54,7 @@ struct host_entry {
 #define ALL M_ALL
 #define NIC M_NIC
 #define HOSTNET M_HOSTNET
+#define TRAP M_TRAP
 #define EQ OP_EQ
 #define NOEXEC OP_NOEXEC
 #define HOST(name, modes, reason) {#name, __NR_##name, modes, 0, OP_ANY, 0, NULL, reason},
@@ -65,38 +68,47 @@ static const struct host_entry host_list[] = {
 #undef ALL
 #undef NIC
 #undef HOSTNET
+#undef TRAP
 #undef EQ
 #undef NOEXEC
 #define N_HOST (sizeof(host_list) / sizeof(host_list[0]))
 
-static bool in_mode(const struct host_entry *e, enum host_net net)
+static bool in_mode(const struct host_entry *e, enum host_net net, enum host_plat pl)
 {
-	return e->modes == M_ALL || (e->modes & (1 << net));
+	if ((e->modes & M_TRAP) && pl != HOST_PLAT_TRAP)
+		return false;
+	return !(e->modes & M_NETS) || (e->modes & (1 << net));
 }
 
-/* Whether @name has an unconditional entry in @net (its conditional ones are then moot). */
-static bool has_plain(const char *name, enum host_net net)
+/* Whether @name has an unconditional entry in @net and @pl (its conditional ones are
+ * then moot). */
+static bool has_plain(const char *name, enum host_net net, enum host_plat pl)
 {
 	for (size_t i = 0; i < N_HOST; i++)
-		if (in_mode(&host_list[i], net) && host_list[i].op == OP_ANY &&
+		if (in_mode(&host_list[i], net, pl) && host_list[i].op == OP_ANY &&
 		    !strcmp(host_list[i].name, name))
 			return true;
 	return false;
 }
 
-int host_filter_count(enum host_net net)
+int host_filter_count(enum host_net net, enum host_plat pl)
 {
 	int n = 0;
 	for (size_t i = 0; i < N_HOST; i++) {
-		if (!in_mode(&host_list[i], net))
+		if (!in_mode(&host_list[i], net, pl))
 			continue;
 		bool seen = false;
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = in_mode(&host_list[j], net) &&
+			seen = in_mode(&host_list[j], net, pl) &&
 			       !strcmp(host_list[j].name, host_list[i].name);
 		n += !seen;
 	}
 	return n;
+}
+
+enum host_plat host_plat_of(const char *name)
+{
+	return name && !strcmp(name, "seccomp-trap") ? HOST_PLAT_TRAP : HOST_PLAT_PTRACE;
 }
 
 int host_net_parse(const char *network)
@@ -157,7 +169,7 @@ static int add_entry(scmp_filter_ctx ctx, const struct host_entry *e)
 	}
 }
 
-int host_filter_install(enum host_net net, enum host_filter_action action)
+int host_filter_install(enum host_net net, enum host_plat pl, enum host_filter_action action)
 {
 	static const uint32_t deflt[] = {[HOST_FILTER_KILL] = SCMP_ACT_KILL_PROCESS,
 					 [HOST_FILTER_TRAP] = SCMP_ACT_TRAP,
@@ -187,7 +199,7 @@ int host_filter_install(enum host_net net, enum host_filter_action action)
 		r = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_LOG, 1);
 	for (size_t i = 0; r == 0 && i < N_HOST; i++) {
 		const struct host_entry *e = &host_list[i];
-		if (!in_mode(e, net) || (e->op != OP_ANY && has_plain(e->name, net)))
+		if (!in_mode(e, net, pl) || (e->op != OP_ANY && has_plain(e->name, net, pl)))
 			continue;
 		r = add_entry(ctx, e);
 		if (r == -EEXIST)
@@ -199,7 +211,7 @@ int host_filter_install(enum host_net net, enum host_filter_action action)
 		r = seccomp_load(ctx);
 	seccomp_release(ctx);
 	if (r == 0)
-		log_debug("host syscall filter installed: %d syscalls (%s)", host_filter_count(net),
+		log_debug("host syscall filter installed: %d syscalls (%s)", host_filter_count(net, pl),
 			  action == HOST_FILTER_KILL   ? "kill"
 			  : action == HOST_FILTER_TRAP ? "trap"
 						       : "log only");
@@ -208,26 +220,32 @@ int host_filter_install(enum host_net net, enum host_filter_action action)
 
 static const char *mode_label(int modes)
 {
+	modes &= M_NETS;
 	if (modes == M_ALL)
 		return "all";
 	return modes == M_NIC ? "sandbox" : modes == M_HOSTNET ? "host" : "sandbox,host";
 }
 
-void host_filter_print(FILE *out, enum host_net net, int markdown)
+void host_filter_print(FILE *out, enum host_net net, enum host_plat pl, int markdown)
 {
 	static const char *const net_names[] = {"none", "sandbox", "host"};
+	static const char *const plat_names[] = {"ptrace", "seccomp-trap"};
 	char cond[96];
 
 	if (markdown)
 		fprintf(out, "# Host syscalls of the Sentry\n\nGenerated from "
 			     "`sentry/host_syscalls.def` by `cvisor syscalls --host --markdown` "
-			     "(`make docs`). Do not edit by hand; see docs/security.md.\n\n"
-			     "| syscall | allowed when | network | why |\n|---|---|---|---|\n");
+			     "(`make docs`). Do not edit by hand; see docs/security.md. Lines "
+			     "marked seccomp-trap apply only to `--platform=seccomp-trap`.\n\n"
+			     "| syscall | allowed when | network | platform | why |\n"
+			     "|---|---|---|---|---|\n");
 	else
-		fprintf(out, "%-18s %-34s %-8s %s\n", "SYSCALL", "ALLOWED WHEN", "NETWORK", "WHY");
+		fprintf(out, "%-18s %-34s %-8s %-12s %s\n", "SYSCALL", "ALLOWED WHEN", "NETWORK",
+			"PLATFORM", "WHY");
 	for (size_t i = 0; i < N_HOST; i++) {
 		const struct host_entry *e = &host_list[i];
-		if (!in_mode(e, net))
+		/* the markdown page lists both platforms' lines (the column tells them apart) */
+		if (!in_mode(e, net, markdown ? HOST_PLAT_TRAP : pl))
 			continue;
 		if (e->op == OP_EQ)
 			snprintf(cond, sizeof(cond), "arg%d == %s", e->arg, e->value_name);
@@ -235,17 +253,24 @@ void host_filter_print(FILE *out, enum host_net net, int markdown)
 			snprintf(cond, sizeof(cond), "!(arg%d & %s)", e->arg, e->value_name);
 		else
 			snprintf(cond, sizeof(cond), "any arguments");
+		const char *pname = e->modes & M_TRAP ? "seccomp-trap" : "both";
 		if (markdown)
-			fprintf(out, "| %s | %s | %s | %s |\n", e->name, cond, mode_label(e->modes),
-				e->reason);
+			fprintf(out, "| %s | %s | %s | %s | %s |\n", e->name, cond,
+				mode_label(e->modes), pname, e->reason);
 		else
-			fprintf(out, "%-18s %-34s %-8s %s\n", e->name, cond, mode_label(e->modes),
-				e->reason);
+			fprintf(out, "%-18s %-34s %-8s %-12s %s\n", e->name, cond,
+				mode_label(e->modes), pname, e->reason);
 	}
-	fprintf(out,
-		"%s%d host syscalls for --network=%s --platform=ptrace (--network=none: %d, "
-		"sandbox: %d, host: %d)\n",
-		markdown ? "\n" : "", host_filter_count(net), net_names[net],
-		host_filter_count(HOST_NET_NONE), host_filter_count(HOST_NET_SANDBOX),
-		host_filter_count(HOST_NET_HOST));
+	if (markdown)
+		fputc('\n', out);
+	for (int p = HOST_PLAT_PTRACE; p <= HOST_PLAT_TRAP; p++) {
+		if (p != (int)pl && !markdown)
+			continue;
+		fprintf(out,
+			"%d host syscalls for --network=%s --platform=%s (--network=none: %d, "
+			"sandbox: %d, host: %d)%s\n",
+			host_filter_count(net, p), net_names[net], plat_names[p],
+			host_filter_count(HOST_NET_NONE, p), host_filter_count(HOST_NET_SANDBOX, p),
+			host_filter_count(HOST_NET_HOST, p), markdown ? "  " : "");
+	}
 }

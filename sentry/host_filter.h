@@ -7,6 +7,9 @@
 /* Which network mode's lines of host_syscalls.def apply. */
 enum host_net { HOST_NET_NONE, HOST_NET_SANDBOX, HOST_NET_HOST };
 
+/* Which platform's lines apply (--platform: seccomp-trap adds its own, marked TRAP). */
+enum host_plat { HOST_PLAT_PTRACE, HOST_PLAT_TRAP };
+
 /* What a call outside the list does. */
 enum host_filter_action {
 	HOST_FILTER_KILL, /* the Sentry dies by SIGSYS at once (SECCOMP_RET_KILL_PROCESS) */
@@ -23,15 +26,19 @@ int host_filter_action_from_env(void);
 /* Parses --network's value (NULL: the default, sandbox). Returns enum host_net or -EINVAL. */
 int host_net_parse(const char *network);
 
-/* Installs the filter on the calling (single-threaded) Sentry for @net with @action.
- * no_new_privs must be set already. Returns 0 or -errno (nothing installed). */
-int host_filter_install(enum host_net net, enum host_filter_action action);
+/* The platform named @name (plat->name, --platform). */
+enum host_plat host_plat_of(const char *name);
 
-/* How many distinct host syscalls @net allows. */
-int host_filter_count(enum host_net net);
+/* Installs the filter on the calling (single-threaded) Sentry for @net and @pl with
+ * @action. no_new_privs must be set already. Returns 0 or -errno (nothing installed). */
+int host_filter_install(enum host_net net, enum host_plat pl, enum host_filter_action action);
 
-/* `cvisor syscalls --host`: every entry of @net with its constraint and reason, then the
- * count (and the counts of the other modes). @markdown: a table for docs/security.md. */
-void host_filter_print(FILE *out, enum host_net net, int markdown);
+/* How many distinct host syscalls @net allows on platform @pl. */
+int host_filter_count(enum host_net net, enum host_plat pl);
+
+/* `cvisor syscalls --host`: every entry of @net and @pl with its constraint and reason,
+ * then the count (and the counts of the other modes and platforms). @markdown: a table
+ * for docs/host_syscalls.md. */
+void host_filter_print(FILE *out, enum host_net net, enum host_plat pl, int markdown);
 
 #endif

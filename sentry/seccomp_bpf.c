@@ -271,33 +271,95 @@ bool seccomp_action_stricter(uint32_t a, uint32_t b)
 #define RET(k) ((struct sock_filter)BPF_STMT(BPF_RET | BPF_K, (k)))
 #define ARG_LO(i) (offsetof(struct seccomp_data, args) + 8 * (i))
 
+#define ARG_HI(i) (ARG_LO(i) + 4)
+#define IP_LO offsetof(struct seccomp_data, instruction_pointer)
+#define IP_HI (IP_LO + 4)
+
+/* Instructions of one stub runtime call's check (put_rt_call). */
+static unsigned rt_call_len(const struct plat_rt_call *c)
+{
+	return 7 + 5 * (unsigned)c->ncond;
+}
+
+static unsigned rt_calls_len(const struct seccomp_bpf_host *h)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < h->n_rt_calls; i++)
+		n += rt_call_len(&h->rt_calls[i]);
+	return n;
+}
+
+/* Instructions before the arch check: the Sentry's own sites (put_prefix). */
+static unsigned head_len(const struct seccomp_bpf_host *h)
+{
+	return 5 + (h->retrace_ip ? 2 + h->n_retrace_judged : 0);
+}
+
 static unsigned prefix_len(const struct seccomp_bpf_host *h)
 {
-	return 12 + h->n_native + 2;
+	return head_len(h) + 7 + rt_calls_len(h) + h->n_native + 2;
+}
+
+/* One stub runtime call at @o, entered and left with A = nr: ALLOW when the site, the
+ * number and every condition match, else on to the next instruction after it. */
+static void put_rt_call(struct sock_filter *o, const struct plat_rt_call *c)
+{
+	const unsigned len = rt_call_len(c), reload = len - 1;
+	unsigned i = 0;
+
+	o[i] = JUMP(BPF_JEQ, (uint32_t)c->nr, 0, len - i - 1), i++;
+	o[i++] = LD_ABS(IP_HI);
+	o[i] = JUMP(BPF_JEQ, (uint32_t)(c->ip >> 32), 0, reload - i - 1), i++;
+	o[i++] = LD_ABS(IP_LO);
+	o[i] = JUMP(BPF_JEQ, (uint32_t)c->ip, 0, reload - i - 1), i++;
+	for (int k = 0; k < c->ncond; k++) {
+		int a = c->cond[k].arg;
+		o[i++] = LD_ABS(ARG_HI(a));
+		o[i] = JUMP(BPF_JEQ, (uint32_t)(c->cond[k].lo >> 32), 0, reload - i - 1), i++;
+		o[i++] = LD_ABS(ARG_LO(a));
+		o[i] = JUMP(BPF_JGE, (uint32_t)c->cond[k].lo, 0, reload - i - 1), i++;
+		o[i] = JUMP(BPF_JGE, (uint32_t)c->cond[k].hi, reload - i - 1, 0), i++;
+	}
+	o[i++] = RET(SECCOMP_RET_ALLOW);
+	o[i++] = LD_ABS(offsetof(struct seccomp_data, nr)); /* reload */
 }
 
 /* The prefix (see seccomp_bpf_translate). It ends with A = 0, as an app program expects
  * at its first instruction; the app's program starts right after it. */
 static void put_prefix(struct sock_filter *o, const struct seccomp_bpf_host *h)
 {
-	const uint32_t ip = offsetof(struct seccomp_data, instruction_pointer);
-	const unsigned n = h->n_native, tr = 12 + n, app = tr + 1;
+	const unsigned head = head_len(h), rt = rt_calls_len(h), n = h->n_native;
+	const unsigned tr = head + 7 + rt + n, app = tr + 1, trace_at = head - 1;
 	const uint32_t trace = SECCOMP_RET_TRACE | h->trace_data;
+	unsigned i = 0;
 
-	o[0] = LD_ABS(ip);
-	o[1] = JUMP(BPF_JEQ, (uint32_t)h->gadget_ip, 0, 3);
-	o[2] = LD_ABS(ip + 4);
-	o[3] = JUMP(BPF_JEQ, (uint32_t)(h->gadget_ip >> 32), 0, 1);
-	o[4] = RET(trace);
-	o[5] = LD_ABS(offsetof(struct seccomp_data, arch));
-	o[6] = JUMP(BPF_JEQ, AUDIT_ARCH_X86_64, 0, app - 7); /* other ABIs: never stop */
-	o[7] = LD_ABS(offsetof(struct seccomp_data, nr));
-	o[8] = JUMP(BPF_JGE, 0x40000000, app - 9, 0); /* x32: never stops */
-	o[9] = JUMP(BPF_JEQ, (uint32_t)h->mmap_nr, 0, 2);
-	o[10] = LD_ABS(ARG_LO(3));
-	o[11] = JUMP(BPF_JSET, MAP_ANONYMOUS, app - 12, tr - 12);
-	for (unsigned i = 0; i < n; i++)
-		o[12 + i] = JUMP(BPF_JEQ, h->native_nrs[i], app - (12 + i) - 1, 0);
+	/* the gadget (and the retrace site, but for its calls the app's own) answer TRACE */
+	o[i++] = LD_ABS(IP_HI);
+	o[i] = JUMP(BPF_JEQ, (uint32_t)(h->gadget_ip >> 32), 0, head - i - 1), i++;
+	o[i++] = LD_ABS(IP_LO);
+	if (h->retrace_ip) {
+		o[i] = JUMP(BPF_JEQ, (uint32_t)h->gadget_ip, trace_at - i - 1, 0), i++;
+		o[i] = JUMP(BPF_JEQ, (uint32_t)h->retrace_ip, 0, head - i - 1), i++;
+		o[i++] = LD_ABS(offsetof(struct seccomp_data, nr));
+		for (unsigned k = 0; k < h->n_retrace_judged; k++, i++)
+			o[i] = JUMP(BPF_JEQ, h->retrace_judged[k], head - i - 1, 0);
+	} else {
+		o[i] = JUMP(BPF_JEQ, (uint32_t)h->gadget_ip, 0, head - i - 1), i++;
+	}
+	o[i++] = RET(trace); /* trace_at */
+	o[i++] = LD_ABS(offsetof(struct seccomp_data, arch));
+	o[i] = JUMP(BPF_JEQ, AUDIT_ARCH_X86_64, 0, app - i - 1), i++; /* other ABIs: never stop */
+	o[i++] = LD_ABS(offsetof(struct seccomp_data, nr));
+	o[i] = JUMP(BPF_JGE, 0x40000000, app - i - 1, 0), i++; /* x32: never stops */
+	for (unsigned k = 0; k < h->n_rt_calls; k++) {
+		put_rt_call(o + i, &h->rt_calls[k]);
+		i += rt_call_len(&h->rt_calls[k]);
+	}
+	o[i] = JUMP(BPF_JEQ, (uint32_t)h->mmap_nr, 0, 2), i++;
+	o[i++] = LD_ABS(ARG_LO(3));
+	o[i] = JUMP(BPF_JSET, MAP_ANONYMOUS, app - i - 1, tr - i - 1), i++;
+	for (unsigned k = 0; k < n; k++, i++)
+		o[i] = JUMP(BPF_JEQ, h->native_nrs[k], app - i - 1, 0);
 	o[tr] = RET(trace);
 	o[app] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_IMM, 0);
 }
@@ -315,8 +377,13 @@ int seccomp_bpf_translate(const struct sock_filter *prog, unsigned len,
 	unsigned n, epi, pre;
 	struct sock_filter *o;
 
-	if (h->n_native > SECCOMP_BPF_MAX_NATIVE)
+	if (h->n_native > SECCOMP_BPF_MAX_NATIVE || h->n_rt_calls > SECCOMP_BPF_MAX_RT_CALLS ||
+	    h->n_retrace_judged > SECCOMP_BPF_MAX_RT_CALLS ||
+	    (h->retrace_ip && h->retrace_ip >> 32 != h->gadget_ip >> 32))
 		return -EINVAL;
+	for (unsigned i = 0; i < h->n_rt_calls; i++)
+		if (h->rt_calls[i].ncond < 0 || h->rt_calls[i].ncond > 2)
+			return -EINVAL;
 	pre = prefix_len(h);
 	for (unsigned pc = 0; pc < len; pc++)
 		if (prog[pc].code == (BPF_RET | BPF_A))

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
+#include "platform/platform.h"
 
 #define SECCOMP_BPF_MAXINSNS 4096
 /* Linux's MAX_INSNS_PER_PATH: instructions of all filters of a task, each counted + 4. */
@@ -27,7 +28,17 @@ struct seccomp_bpf_host {
 	int mmap_nr;		    /* runs natively only with MAP_ANONYMOUS; -1: none */
 	const uint16_t *native_nrs; /* syscalls the host runs or refuses without a stop */
 	unsigned n_native;	    /* at most SECCOMP_BPF_MAX_NATIVE */
+	/* the platform's stub runtime's own calls: allowed, never the app program's to judge */
+	const struct plat_rt_call *rt_calls;
+	unsigned n_rt_calls; /* at most SECCOMP_BPF_MAX_RT_CALLS */
+	/* 0, or a second site (sharing the gadget's upper 32 bits) whose calls the Sentry
+	 * made or judged (TRACE, as the gadget's), but for the numbers of @retrace_judged:
+	 * the app's own calls the platform runs there unjudged (the app program judges) */
+	uint64_t retrace_ip;
+	const uint16_t *retrace_judged;
+	unsigned n_retrace_judged; /* at most SECCOMP_BPF_MAX_RT_CALLS */
 };
+#define SECCOMP_BPF_MAX_RT_CALLS 8
 #define SECCOMP_BPF_MAX_NATIVE 200
 
 /* Checks @len instructions at @prog as Linux does before attaching a seccomp filter:
@@ -54,8 +65,12 @@ bool seccomp_action_stricter(uint32_t a, uint32_t b);
  *   - the app's program for the rest, with each RET of a SECCOMP_RET_TRACE verdict turned
  *     into RET_ERRNO(ENOSYS) (no tracer exists for the app: Linux answers ENOSYS), and
  *     each RET A turned into a jump to an epilogue that does the same at run time.
+ *   - a call from @h's retrace site returns TRACE too (but for the numbers the app
+ *     program judges there), and a stub runtime call of @h (its site, number and
+ *     arguments) returns ALLOW: the app program never judges the platform's own calls
+ *     (the Sentry's filter below still does);
  * Returns 0 and a malloc'd program in *@out / *@out_len, -ENOMEM, or -EINVAL when the
- * result would exceed 4096 instructions or @h's list is too long. */
+ * result would exceed 4096 instructions or @h's lists are too long. */
 int seccomp_bpf_translate(const struct sock_filter *prog, unsigned len,
 			  const struct seccomp_bpf_host *h, struct sock_filter **out,
 			  unsigned *out_len);

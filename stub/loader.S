@@ -8,8 +8,10 @@
  * wakes the Sentry when it sleeps, waits for the reply (spin, then futex), writes the
  * reply into the signal frame and returns through rt_sigreturn. Every entry point is at
  * a fixed offset (.org) because the stub filter and the Sentry name them. The handler
- * reads only its own signal frame and slot; it makes three host syscalls: futex (PASS
- * anyway), write to STUB_WAKE_FD (allowed from STUB_RT_WAKE only) and rt_sigreturn. */
+ * reads only its own signal frame and slot; it makes four host syscalls, each from one
+ * fixed site (the app's own seccomp filters never judge them there: sentry/seccomp_bpf.c):
+ * futex (STUB_RT_FUTEX), sched_yield (STUB_RT_YIELD), write to STUB_WAKE_FD (allowed from
+ * STUB_RT_WAKE only) and rt_sigreturn (STUB_RT_RESTORER). */
 #include "platform/stub_layout.h"
 
 #define UC_GREGS 40     /* ucontext: uc_flags, uc_link, uc_stack, then mcontext gregs */
@@ -50,6 +52,14 @@ rt_restorer:
 rt_wake:			/* write(STUB_WAKE_FD, &one, 8): the filter allows it here */
 	syscall
 	ret
+	.org STUB_RT_FUTEX - STUB_LOADER_BASE
+rt_futex:			/* futex on the slot region: wait for the reply */
+	syscall
+	ret
+	.org STUB_RT_YIELD - STUB_LOADER_BASE
+rt_yield:			/* sched_yield while spinning */
+	syscall
+	ret
 
 	.org STUB_RT_HANDLER - STUB_LOADER_BASE
 	/* SIGSYS handler: %rdi signal, %rsi siginfo, %rdx ucontext; on the slot's stack
@@ -63,6 +73,10 @@ rt_handler:
 	movl $0, SLOT_KIND(%rbx)
 	movslq SI_SYSCALL(%r13), %rax
 	mov %rax, SLOT_NR(%rbx)
+	mov %r13, %rsi		/* siginfo too: an app filter's TRAP is the app's SIGSYS */
+	lea SLOT_SIGINFO(%rbx), %rdi
+	mov $16, %ecx
+	rep movsq
 rt_post:
 	lea UC_GREGS(%r12), %rsi
 	lea SLOT_GREGS(%rbx), %rdi
@@ -87,22 +101,14 @@ rt_post:
 	movabs $STUB_SLOTS_ADDR, %rcx
 	cmpl $0, HDR_SLEEPING(%rcx)
 	je 1f
-	mov $1, %eax		/* write(STUB_WAKE_FD, &slot->wakeval, 8) */
+	/* write(STUB_WAKE_FD, &slot->wakeval, 8): no filter refuses it, the app's included
+	 * (sentry/seccomp_bpf.c exempts this site) */
+	mov $1, %eax
 	mov $STUB_WAKE_FD, %edi
 	lea SLOT_WAKEVAL(%rbx), %rsi
 	mov $8, %edx
 	movabs $STUB_RT_WAKE, %rcx
 	call *%rcx
-	cmp $8, %rax
-	je 1f
-	/* refused (an app seccomp filter stacked on ours): ring the doorbell futex */
-	movabs $STUB_SLOTS_ADDR, %rdi
-	lock incl HDR_DOORBELL(%rdi)
-	add $HDR_DOORBELL, %rdi
-	mov $202, %eax		/* futex(&hdr->doorbell, FUTEX_WAKE, 1) */
-	mov $1, %esi
-	mov $1, %edx
-	syscall
 1:	movabs $STUB_SLOTS_ADDR, %rcx
 	mov HDR_SPIN(%rcx), %ecx
 	and $0xfffff, %ecx	/* bounded, whatever the header says */
@@ -116,7 +122,8 @@ rt_post:
 	jnz 6f
 	mov %ecx, %r14d		/* every 64 turns: let a Sentry on this core run */
 	mov $24, %eax		/* sched_yield (PASS) */
-	syscall
+	movabs $STUB_RT_YIELD, %rcx
+	call *%rcx
 	mov %r14d, %ecx
 6:	dec %ecx
 	jnz 2b
@@ -133,7 +140,8 @@ rt_post:
 	xor %esi, %esi
 	mov $2, %edx
 	xor %r10d, %r10d
-	syscall
+	movabs $STUB_RT_FUTEX, %rcx
+	call *%rcx
 	jmp 3b
 rt_got:
 	mov SLOT_CMD(%rbx), %eax

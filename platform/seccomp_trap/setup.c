@@ -110,12 +110,8 @@ void trap_mm_put(struct trap_mm *mm)
 {
 	if (!mm || --mm->refs > 0)
 		return;
-	if (mm->base) {
-		trap_doorbell_lock();
-		trap_doorbell_remove_locked(mm->base);
+	if (mm->base)
 		munmap(mm->base, STUB_SLOTS_SIZE);
-		trap_doorbell_unlock();
-	}
 	free(mm);
 }
 
@@ -130,9 +126,9 @@ static int setup_mm(struct trap_thread *t, const struct user_regs_struct *cur)
 	if (!mm)
 		return -ENOMEM;
 	mm->refs = 1;
-	if (trap_mem_write(t->tid, STUB_SCRATCH_ADDR, name, sizeof(name)) < 0)
+	if (trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR, name, sizeof(name)) < 0)
 		goto fail;
-	fd = inject6(t, cur, SYS_memfd_create, STUB_SCRATCH_ADDR, MFD_CLOEXEC, 0, 0, 0, 0);
+	fd = inject6(t, cur, SYS_memfd_create, STUB_PLAT_SCRATCH_ADDR, MFD_CLOEXEC, 0, 0, 0, 0);
 	if (fd < 0)
 		goto fail;
 	snprintf(path, sizeof(path), "/proc/%d/fd/%ld", t->tid, fd);
@@ -152,7 +148,6 @@ static int setup_mm(struct trap_thread *t, const struct user_regs_struct *cur)
 	*(uint32_t *)(mm->base + HDR_SLEEPING) = 1;
 	*(uint32_t *)(mm->base + HDR_SPIN) = 2000;
 	*(uint32_t *)(mm->base + HDR_FSGSBASE) = (getauxval(AT_HWCAP2) & 2 /* FSGSBASE */) != 0;
-	trap_doorbell_add(mm->base);
 	trap_mm_put(t->mm);
 	t->mm = mm;
 	return 0;
@@ -170,15 +165,15 @@ static int setup_overlay(struct trap_thread *t, const struct user_regs_struct *c
 	if (!prog.filter && plat_filter_build_trap_overlay(&prog) < 0)
 		return -EINVAL;
 	size_t bytes = prog.len * sizeof(struct sock_filter);
-	if (16 + bytes > STUB_SCRATCH_SIZE)
+	if (16 + bytes > STUB_PLAT_SCRATCH_SIZE)
 		return -E2BIG;
 	fp.len = prog.len;
-	fp.filter = STUB_SCRATCH_ADDR + 16;
-	if (trap_mem_write(t->tid, STUB_SCRATCH_ADDR, &fp, sizeof(fp)) < 0 ||
-	    trap_mem_write(t->tid, STUB_SCRATCH_ADDR + 16, prog.filter, bytes) < 0)
+	fp.filter = STUB_PLAT_SCRATCH_ADDR + 16;
+	if (trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR, &fp, sizeof(fp)) < 0 ||
+	    trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR + 16, prog.filter, bytes) < 0)
 		return -EFAULT;
 	long r = inject6(t, cur, SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC,
-			 STUB_SCRATCH_ADDR, 0, 0, 0);
+			 STUB_PLAT_SCRATCH_ADDR, 0, 0, 0);
 	if (r != 0) {
 		log_warn("seccomp-trap: overlay filter refused in tid %d: %ld", t->tid, r);
 		return r < 0 ? (int)r : -EBUSY;
@@ -241,11 +236,15 @@ static long set_host_act(struct trap_thread *t, const struct user_regs_struct *c
 		act[2] = STUB_RT_RESTORER;
 		act[3] = ~0ULL;
 	} else {
+		/* the app's own action, without SIGSYS in its handler's mask: a trapped call in
+		 * the handler raised while SIGSYS is blocked would be forced, and the kernel's
+		 * force_sig resets a blocked signal's action (the runtime's) to SIG_DFL */
 		memcpy(act, t->sigs->act[sig], sizeof(act));
+		act[3] &= ~SIGBIT(SIGSYS);
 	}
-	if (trap_mem_write(t->tid, STUB_SCRATCH_ADDR, act, sizeof(act)) < 0)
+	if (trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR, act, sizeof(act)) < 0)
 		return -EFAULT;
-	long r = inject6(t, cur, SYS_rt_sigaction, sig, STUB_SCRATCH_ADDR, 0, 8, 0, 0);
+	long r = inject6(t, cur, SYS_rt_sigaction, sig, STUB_PLAT_SCRATCH_ADDR, 0, 8, 0, 0);
 	if (r == 0 && sig != SIGSYS)
 		t->sigs->host_bounce[sig] = bounce;
 	return r;
@@ -257,9 +256,9 @@ static int setup_sighand(struct trap_thread *t, const struct user_regs_struct *c
 				 STUB_RT_RESTORER, ~0ULL};
 	if (!t->sigs)
 		t->sigs = trap_sigs_new(NULL, false);
-	if (trap_mem_write(t->tid, STUB_SCRATCH_ADDR, act, sizeof(act)) < 0)
+	if (trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR, act, sizeof(act)) < 0)
 		return -EFAULT;
-	long r = inject6(t, cur, SYS_rt_sigaction, SIGSYS, STUB_SCRATCH_ADDR, 0, 8, 0, 0);
+	long r = inject6(t, cur, SYS_rt_sigaction, SIGSYS, STUB_PLAT_SCRATCH_ADDR, 0, 8, 0, 0);
 	if (r != 0)
 		return r < 0 ? (int)r : -EIO;
 	for (int sig = 1; sig <= 64; sig++)
@@ -280,13 +279,13 @@ static int setup_slot(struct trap_thread *t, const struct user_regs_struct *cur)
 	uint64_t ss[3] = {STUB_SLOTS_ADDR + (uint64_t)i * STUB_SLOT_SIZE + 4096, 0,
 			  STUB_SLOT_SIZE - 4096};
 	uint64_t old[3];
-	if (trap_mem_write(t->tid, STUB_SCRATCH_ADDR, ss, sizeof(ss)) < 0)
+	if (trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR, ss, sizeof(ss)) < 0)
 		return -EFAULT;
-	long r = inject6(t, cur, SYS_sigaltstack, STUB_SCRATCH_ADDR, STUB_SCRATCH_ADDR + 64, 0,
+	long r = inject6(t, cur, SYS_sigaltstack, STUB_PLAT_SCRATCH_ADDR, STUB_PLAT_SCRATCH_ADDR + 64, 0,
 			 0, 0, 0);
 	if (r != 0)
 		return r < 0 ? (int)r : -EIO;
-	if (trap_mem_read(t->tid, old, STUB_SCRATCH_ADDR + 64, sizeof(old)) == 0 &&
+	if (trap_mem_read(t->tid, old, STUB_PLAT_SCRATCH_ADDR + 64, sizeof(old)) == 0 &&
 	    old[0] < STUB_SLOTS_ADDR) {
 		t->alt_sp = old[0]; /* the app's, set natively earlier */
 		t->alt_flags = (int)old[1] & ~1; /* never "on stack" here */
@@ -423,8 +422,34 @@ static long do_sigaltstack(struct trap_thread *t, const struct user_regs_struct 
 	return 0;
 }
 
+/* Whether a memory call of @r starts in the stub's reserved range (add_reserved_rules). */
+static bool hits_reserved(const struct user_regs_struct *r)
+{
+	uint64_t a = r->rdi;
+	switch ((long)r->orig_rax) {
+	case SYS_mmap:
+		if (!(r->r10 & MAP_FIXED))
+			return false;
+		break;
+	case SYS_mremap:
+		if ((r->r10 & MREMAP_FIXED) && r->r8 - STUB_LOADER_BASE < STUB_RESERVED_SIZE)
+			return true;
+		break;
+	case SYS_munmap:
+	case SYS_mprotect:
+		break;
+	default:
+		return false;
+	}
+	return a - STUB_LOADER_BASE < STUB_RESERVED_SIZE;
+}
+
 bool trap_owned_call(struct trap_thread *t, const struct user_regs_struct *r, long *ret)
 {
+	if (hits_reserved(r)) { /* the stub runtime's: outside the app's address space */
+		*ret = (long)r->orig_rax == SYS_mprotect ? -ENOMEM : -EINVAL;
+		return true;
+	}
 	switch ((long)r->orig_rax) {
 	case SYS_rt_sigprocmask:
 		*ret = do_sigprocmask(t, r);
@@ -494,25 +519,27 @@ int trap_deliver_swapped(struct trap_thread *t, int sig, bool step, struct plat_
 	int status;
 	bool onstack = (t->sigs->act[sig][1] & SA_ONSTACK) && t->alt_size;
 	bool have_info = ptrace(PTRACE_GETSIGINFO, t->tid, 0, &info) == 0 && info.si_signo == sig;
-	uint64_t m_in = 0, m_after = 0;
+	uint64_t m_app = 0, m_step;
 
-	/* The mask now may be a call's temporary one (rt_sigsuspend): the first injected
-	 * call's return restores the saved one, which then belongs in the handler's frame. */
-	ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(m_in), &m_in);
+	/* @sig is deliverable now: it stopped for delivery (or the Sentry checked its mask).
+	 * Inside a call with a temporary mask (a native rt_sigsuspend) the host shows the
+	 * saved mask, which the handler's frame must restore, and the injections below end
+	 * the temporary one: the step runs with the saved mask minus @sig, and the frame
+	 * gets the saved mask back. */
+	ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(m_app), &m_app);
+	m_step = m_app & ~SIGBIT(sig);
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &cur) < 0 || set_host_act(t, &cur, sig, false) != 0)
 		return -ESRCH;
-	ptrace(PTRACE_GETSIGMASK, t->tid, sizeof(m_after), &m_after);
 	if (onstack) { /* the app's signal stack, for this delivery; disarmed once the frame
 			* is on it, so that ours can be put back while the handler runs */
 		uint64_t ss[3] = {t->alt_sp, SS_AUTODISARM, t->alt_size};
-		trap_mem_write(t->tid, STUB_SCRATCH_ADDR + 128, ss, sizeof(ss));
-		inject6(t, &cur, SYS_sigaltstack, STUB_SCRATCH_ADDR + 128, 0, 0, 0, 0, 0);
+		trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR + 128, ss, sizeof(ss));
+		inject6(t, &cur, SYS_sigaltstack, STUB_PLAT_SCRATCH_ADDR + 128, 0, 0, 0, 0, 0);
 	}
 	ptrace(PTRACE_SETREGS, t->tid, 0, &cur);
 	if (have_info) /* the injections' stops replaced the signal's: its siginfo again */
 		ptrace(PTRACE_SETSIGINFO, t->tid, 0, &info);
-	if (m_after != m_in)
-		ptrace(PTRACE_SETSIGMASK, t->tid, sizeof(m_in), &m_in);
+	ptrace(PTRACE_SETSIGMASK, t->tid, sizeof(m_step), &m_step);
 	if (ptrace(PTRACE_SINGLESTEP, t->tid, 0, sig) < 0)
 		return -ESRCH;
 	t->pstopped = false;
@@ -550,8 +577,8 @@ int trap_deliver_swapped(struct trap_thread *t, int sig, bool step, struct plat_
 	}
 	t->pstopped = true;
 	t->stop = TS_OTHER;
-	if (m_after != m_in && ptrace(PTRACE_GETREGS, t->tid, 0, &cur) == 0)
-		trap_mem_write(t->tid, cur.rsp + 8 + 8 + 8 + 24 + 256, &m_after, sizeof(m_after));
+	if (m_step != m_app && ptrace(PTRACE_GETREGS, t->tid, 0, &cur) == 0)
+		trap_mem_write(t->tid, cur.rsp + 8 + 8 + 8 + 24 + 256, &m_app, sizeof(m_app));
 	if (t->sigs->act[sig][1] & SA_RESETHAND)
 		memset(t->sigs->act[sig], 0, sizeof(t->sigs->act[sig]));
 	if (ptrace(PTRACE_GETREGS, t->tid, 0, &cur) < 0)
@@ -560,8 +587,8 @@ int trap_deliver_swapped(struct trap_thread *t, int sig, bool step, struct plat_
 	if (onstack) {
 		uint64_t ss[3] = {STUB_SLOTS_ADDR + (uint64_t)t->slot * STUB_SLOT_SIZE + 4096, 0,
 				  STUB_SLOT_SIZE - 4096};
-		trap_mem_write(t->tid, STUB_SCRATCH_ADDR + 128, ss, sizeof(ss));
-		inject6(t, &cur, SYS_sigaltstack, STUB_SCRATCH_ADDR + 128, 0, 0, 0, 0, 0);
+		trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR + 128, ss, sizeof(ss));
+		inject6(t, &cur, SYS_sigaltstack, STUB_PLAT_SCRATCH_ADDR + 128, 0, 0, 0, 0, 0);
 		/* rt_sigreturn restores the frame's uc_stack: make it ours, not the app's */
 		trap_mem_write(t->tid, cur.rsp + 8 + 16, ss, sizeof(ss));
 	}

@@ -216,6 +216,12 @@ bool trap_decode_stop(struct trap_thread *t, struct plat_event *ev, int status)
 	case PTRACE_EVENT_EXIT:
 		ev->kind = PLAT_EV_EXITING;
 		t->exiting = true;
+		/* killed (exit_group, SIGKILL) while waiting in its slot: the reply it waited
+		 * for is moot, and resuming must continue the exit stop, not answer the slot */
+		if (t->in_slot) {
+			t->in_slot = false;
+			t->stop = TS_OTHER;
+		}
 		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &ev->msg);
 		return true;
 	case PTRACE_EVENT_STOP:
@@ -240,6 +246,8 @@ bool trap_decode_stop(struct trap_thread *t, struct plat_event *ev, int status)
 		return true;
 	}
 	ev->kind = PLAT_EV_SIGNAL;
+	if (ev->info.si_code == SI_QUEUE)
+		t->keep_attached = false; /* tr_queue_signal's signal (or merged into this one) */
 	if (sig == SIGTRAP && ev->info.si_code == SI_KERNEL &&
 	    ptrace(PTRACE_GETREGS, t->tid, 0, &r) == 0 && r.rip == STUB_RT_RETRACE + 3) {
 		uint64_t rip = t->retrace ? t->retrace_rip : t->child_fix_rip;

@@ -11,10 +11,15 @@
  * Must not know the syscall table, files or app pids. */
 #include "platform/seccomp_trap/trap.h"
 #include "platform/seccomp_trap/slot.h"
+#include "platform/stub_factory.h"
 #include "common/log.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
+#include <linux/futex.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <stddef.h>
 #include <linux/seccomp.h>
 #include <sched.h>
 #include <signal.h>
@@ -32,10 +37,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#define PTRACE_OPTS                                                                                \
-	(PTRACE_O_TRACESECCOMP | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |                        \
-	 PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT | PTRACE_O_EXITKILL |       \
-	 PTRACE_O_TRACESYSGOOD)
 /* The Sentry spins on the slots this long after its last reply before it sleeps. */
 #define SPIN_NS 40000
 /* A call unanswered this long is parked: its stub is told to stop spinning. */
@@ -140,7 +141,7 @@ int trap_seize(struct trap_thread *t)
 {
 	if (t->attached)
 		return 0;
-	if (ptrace(PTRACE_SEIZE, t->tid, 0, PTRACE_OPTS) < 0)
+	if (ptrace(PTRACE_SEIZE, t->tid, 0, PLAT_PTRACE_OPTS) < 0)
 		return -errno;
 	t->attached = true;
 	n_detached--;
@@ -204,7 +205,7 @@ static void setup_propagate(struct trap_thread *t)
 static bool can_detach(struct trap_thread *t)
 {
 	return t->pstopped && !t->exiting && t->stop == TS_SYSCALL && !t->retrace &&
-	       !t->child_fix_rip;
+	       !t->child_fix_rip && !t->keep_attached;
 }
 
 /* Resumes ptrace-stopped @t, detached when it can run on the slot path. */
@@ -246,7 +247,7 @@ static int tr_init(void)
 	if (epoll_ctl(ep_fd, EPOLL_CTL_ADD, sigchld_fd, &ev) < 0 ||
 	    epoll_ctl(ep_fd, EPOLL_CTL_ADD, wake_fd, &ev) < 0)
 		return -errno;
-	return trap_doorbell_start(wake_fd);
+	return 0;
 }
 
 static int tr_event_fd(void)
@@ -254,42 +255,41 @@ static int tr_event_fd(void)
 	return ep_fd;
 }
 
-static void __attribute__((noreturn)) stub_child(const struct plat_spawn *sp, pid_t sentry)
+#define KEEPER_ALLOW(nr) BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (nr), 0, 1), BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW)
+
+/* The pid namespace keeper: confined as a stub is (no fds, no capabilities,
+ * no_new_privs, the root as cwd so that confine_late's pivot moves it) and with a filter
+ * of its own that allows only waiting. Never returns. */
+static void __attribute__((noreturn)) keeper_main(void)
 {
-	static char *const argv[] = {"cvisor-stub", NULL};
-	static char *const envp[] = {NULL};
+	static struct sock_filter f[] = {
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+	    BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, AUDIT_ARCH_X86_64, 1, 0),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+	    KEEPER_ALLOW(SYS_pause),
+	    KEEPER_ALLOW(SYS_rt_sigreturn),
+	    KEEPER_ALLOW(SYS_restart_syscall),
+	    KEEPER_ALLOW(SYS_exit_group),
+	    BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+	};
+	struct sock_fprog prog = {sizeof(f) / sizeof(f[0]), f};
+	struct sigaction sa = {.sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT};
 	struct __user_cap_header_struct hdr = {_LINUX_CAPABILITY_VERSION_3, 0};
 	struct __user_cap_data_struct data[2] = {{0}};
-	sigset_t none;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	/* the Sentry died before PDEATHSIG was set? (in the stubs' own pid namespace the
-	 * Sentry, outside it, is parent 0; an orphan's parent would be the keeper, 1) */
-	pid_t pp = getppid();
-	if (pp != sentry && pp != 0)
+	syscall(SYS_close_range, 0, ~0U, 0);
+	sigaction(SIGCHLD, &sa, NULL);
+	if (chdir("/") < 0)
 		_exit(126);
-	if (dup2(sp->loader_fd, STUB_LOADER_FD) < 0 || dup2(sp->channel_fd, STUB_CHANNEL_FD) < 0 ||
-	    dup2(wake_fd, STUB_WAKE_FD) < 0)
-		_exit(126);
-	syscall(SYS_close_range, 0, STUB_WAKE_FD - 1, 0);
-	syscall(SYS_close_range, STUB_LOADER_FD + 1, ~0U, 0);
-	fcntl(STUB_WAKE_FD, F_SETFD, 0);
-	setsid();
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	if (ptrace(PTRACE_TRACEME, 0, 0, 0) < 0)
-		_exit(126);
-	raise(SIGSTOP);
 	for (int c = 0; c <= CAP_LAST_CAP; c++)
 		prctl(PR_CAPBSET_DROP, c, 0, 0, 0);
-	if (syscall(SYS_capset, &hdr, data) < 0)
+	if (syscall(SYS_capset, &hdr, data) < 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+	    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0)
 		_exit(126);
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		_exit(126);
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, sp->filter) < 0)
-		_exit(126);
-	syscall(SYS_execveat, STUB_LOADER_FD, "", argv, envp, AT_EMPTY_PATH);
-	_exit(127);
+	for (;;)
+		pause();
 }
 
 /* In a fresh host pid namespace (sentry/confine.c) the Sentry's first fork is the
@@ -312,46 +312,25 @@ static void ensure_pidns_keeper(void)
 							     : errno != ENOENT)
 		return;
 	pid_t k = fork();
-	if (k == 0) {
-		struct sigaction sa = {.sa_handler = SIG_IGN, .sa_flags = SA_NOCLDWAIT};
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		syscall(SYS_close_range, 3, ~0U, 0);
-		sigaction(SIGCHLD, &sa, NULL);
-		for (;;)
-			pause();
-	}
+	if (k == 0)
+		keeper_main();
 	if (k < 0)
 		log_warn("seccomp-trap: no pid namespace keeper: %s", strerror(errno));
 	else
 		log_debug("seccomp-trap: pid namespace keeper %d", k);
 }
 
+/* Stubs come from the stub factory (platform/stub_factory.c), which is not the pid
+ * namespace's init here (the keeper is): its forks are CLONE_PARENT, so every stub is
+ * the Sentry's host child and the death of a detached one is still the Sentry's
+ * waitpid. */
 static int tr_spawn(const struct plat_spawn *sp, pid_t *tid)
 {
-	pid_t sentry = getpid();
-	int status;
 	ensure_pidns_keeper();
-	pid_t pid = fork();
-
-	if (pid < 0)
-		return -errno;
-	if (pid == 0)
-		stub_child(sp, sentry);
-	if (waitpid(pid, &status, __WALL) < 0)
-		return -errno;
-	if (!WIFSTOPPED(status) || WSTOPSIG(status) != SIGSTOP) {
-		log_err("stub %d did not stop at start (status 0x%x)", pid, status);
-		return -ECHILD;
-	}
-	if (ptrace(PTRACE_SETOPTIONS, pid, 0, PTRACE_OPTS) < 0 ||
-	    ptrace(PTRACE_CONT, pid, 0, 0) < 0) {
-		int err = -errno;
-		kill(pid, SIGKILL);
-		return err;
-	}
-	trap_thread_get(pid);
-	*tid = pid;
-	return 0;
+	int r = stub_factory_spawn(sp, wake_fd, CLONE_PARENT, tid);
+	if (r == 0)
+		trap_thread_get(*tid);
+	return r;
 }
 
 /* One pass over the watched slots; 0 and an event when a request was posted. */
@@ -599,14 +578,18 @@ static long tr_inject(pid_t tid, const struct plat_regs *cur, long nr, const uin
 	return trap_inject(t, &cur->r, nr, args, deferred_sig);
 }
 
+/* The app's mask: the host's, with SIGSYS as the app set it (the runtime keeps the host's
+ * SIGSYS unblocked once its action is in: tr_sigmask_set). */
 static int tr_sigmask_get(pid_t tid, uint64_t *mask)
 {
 	struct trap_thread *t = trap_thread_get(tid);
-	if (t->in_slot) {
+	if (t->in_slot)
 		*mask = t->smask;
-		return 0;
-	}
-	return ptrace(PTRACE_GETSIGMASK, tid, sizeof(*mask), mask) < 0 ? -errno : 0;
+	else if (ptrace(PTRACE_GETSIGMASK, tid, sizeof(*mask), mask) < 0)
+		return -errno;
+	if (t->sighand && t->sigsys_blocked)
+		*mask |= 1ULL << (SIGSYS - 1);
+	return 0;
 }
 
 static int tr_sigmask_set(pid_t tid, uint64_t mask)
@@ -639,8 +622,50 @@ static int tr_kill(pid_t tid, int sig)
 	return syscall(SYS_tkill, tid, sig) < 0 ? -errno : 0;
 }
 
+/* A thread waiting in its slot is handed off first, so that it is stopped at its call as
+ * on ptrace, and any thread stays attached until the signal's stop: a detached thread
+ * would take it natively (a SIGSTOP would stop its whole process unseen). */
+static int tr_queue_signal(pid_t tgid, pid_t tid, const siginfo_t *info)
+{
+	struct trap_thread *t = trap_thread_find(tid);
+	siginfo_t si = *info;
+	if (t) {
+		if (t->in_slot && trap_handoff(t) < 0)
+			return -ESRCH;
+		trap_seize(t);
+		t->keep_attached = true;
+	}
+	return syscall(SYS_rt_tgsigqueueinfo, tgid, tid, si.si_signo, &si) < 0 ? -errno : 0;
+}
+
+/* The stub runtime's own calls (stub/loader.S): an app's seccomp filter stacked on the
+ * stub never judges them (sentry/seccomp_bpf.c), or a filter refusing futex or
+ * sched_yield (strict mode refuses both) would hang or kill the runtime in the middle of
+ * serving the app's trapped call, and the Sentry would never hear of a request whose
+ * wake-up write was refused. Each is pinned to its site and its arguments to what the
+ * runtime passes, so that app code jumping there gains nothing it could not do in its
+ * own memory. */
+static const struct plat_rt_call rt_calls[] = {
+    {STUB_RT_FUTEX + 2, SYS_futex, 2,
+     {{0, STUB_SLOTS_ADDR, STUB_SLOTS_ADDR + STUB_SLOTS_SIZE}, {1, FUTEX_WAIT, FUTEX_WAIT + 1}}},
+    {STUB_RT_YIELD + 2, SYS_sched_yield, 0, {{0}}},
+    {STUB_RT_WAKE + 2, SYS_write, 1, {{0, STUB_WAKE_FD, STUB_WAKE_FD + 1}}},
+    {STUB_RT_SIGRETURN_IP, SYS_rt_sigreturn, 0, {{0}}},
+};
+
+/* Calls the platform runs from STUB_RT_RETRACE for the app without the Sentry's
+ * judgement (trap_owned_call's TRAP_RET_RETRACE): the app's filters judge them there. Every
+ * other call from that site is an injection or a call the Sentry judged (an app that
+ * jumps there while detached gets ENOSYS from the TRACE that answers it). */
+static const uint16_t retrace_judged[] = {SYS_exit, SYS_exit_group, SYS_rt_sigsuspend};
+
 const struct plat_ops plat_seccomp_trap_ops = {
 	.name = "seccomp-trap",
+	.rt_calls = rt_calls,
+	.n_rt_calls = sizeof(rt_calls) / sizeof(rt_calls[0]),
+	.retrace_ip = STUB_RT_RETRACE + 2,
+	.retrace_judged = retrace_judged,
+	.n_retrace_judged = sizeof(retrace_judged) / sizeof(retrace_judged[0]),
 	.init = tr_init,
 	.spawn = tr_spawn,
 	.event_fd = tr_event_fd,
@@ -655,4 +680,5 @@ const struct plat_ops plat_seccomp_trap_ops = {
 	.sigmask_set = tr_sigmask_set,
 	.siginfo_set = tr_siginfo_set,
 	.kill = tr_kill,
+	.queue_signal = tr_queue_signal,
 };

@@ -51,6 +51,7 @@ struct trap_thread {
 	bool hinted;              /* told to stop spinning: its call is parked */
 	int64_t taken_ns;         /* when the Sentry took its slot request */
 	bool native_stop;         /* detached and stopped by the host (a stop signal) */
+	bool keep_attached;       /* a queued signal's stop is still to come */
 	bool started;             /* its first ptrace stop was seen */
 	uint64_t retrace_rip;     /* the app's rip after its syscall, during a retrace */
 	uint64_t child_fix_rip;   /* a new child still at STUB_RT_RETRACE + 2 */
@@ -97,13 +98,6 @@ struct trap_thread *trap_thread_find(pid_t tid);
 struct trap_thread *trap_thread_get(pid_t tid);
 void *trap_slot(struct trap_thread *t);
 
-/* doorbell.c: the helper thread that wakes the Sentry when a stub's eventfd write is
- * refused; regions are added once mapped, and removed (under the lock) before munmap. */
-int trap_doorbell_start(int wake_fd);
-void trap_doorbell_add(char *base);
-void trap_doorbell_lock(void);
-void trap_doorbell_remove_locked(char *base);
-void trap_doorbell_unlock(void);
 
 /* setup.c */
 /* Runs host syscall @nr in ptrace-stopped @t from STUB_RT_RETRACE; registers clobbered.

@@ -53,7 +53,8 @@ static uint16_t native_nrs[SECCOMP_BPF_MAX_NATIVE];
 static struct seccomp_bpf_host host_desc;
 static bool host_desc_ready;
 
-/* The stub's shape, from the syscall table: PASS and DENY syscalls never stop. */
+/* The stub's shape, from the syscall table (PASS and DENY syscalls never stop) and the
+ * platform (its stub runtime's own calls). */
 static const struct seccomp_bpf_host *host(void)
 {
 	if (host_desc_ready)
@@ -72,6 +73,11 @@ static const struct seccomp_bpf_host *host(void)
 	host_desc.mmap_nr = SYS_mmap;
 	host_desc.native_nrs = native_nrs;
 	host_desc.n_native = n;
+	host_desc.rt_calls = plat->rt_calls;
+	host_desc.n_rt_calls = plat->n_rt_calls;
+	host_desc.retrace_ip = plat->retrace_ip;
+	host_desc.retrace_judged = plat->retrace_judged;
+	host_desc.n_retrace_judged = plat->n_retrace_judged;
 	host_desc_ready = true;
 	return &host_desc;
 }

@@ -1,4 +1,4 @@
-# The escape suite (`make escape`, part of `make check`):
+# The escape suite (`make escape`, part of `make check`), on both platforms:
 # - tests/escape/run.sh (issue 11): hostile programs under cvisor over a busybox rootfs,
 #   each asserting that its attempt fails;
 # - trap_hostile.c (issue 12): attacks on the seccomp-trap stub runtime, run under both
@@ -12,8 +12,10 @@ $(BUILD)/escape/%: tests/escape/%.c platform/stub_layout.h
 	$(CC) $(CFLAGS) -pthread -o $@ $<
 
 escape: $(ESCAPE_TRAP_BINS) $(BIN)/cvisor
-	@fail=0; echo "== tests/escape/run.sh"; \
-	CVISOR=$(CURDIR)/$(BIN)/cvisor bash tests/escape/run.sh || fail=1; \
+	@fail=0; for p in ptrace seccomp-trap; do \
+		echo "== tests/escape/run.sh --platform=$$p"; \
+		CVISOR=$(CURDIR)/$(BIN)/cvisor CVISOR_PLATFORM=$$p bash tests/escape/run.sh || fail=1; \
+	done; \
 	for t in $(ESCAPE_TRAP_BINS); do for p in ptrace seccomp-trap; do \
 		echo "== $$t --platform=$$p"; \
 		timeout -k 5 120 $(BIN)/cvisor --platform=$$p do -- $$t || fail=1; \

@@ -1,8 +1,11 @@
 # tests/integration/lib.sh - helpers for integration drivers (sourced, not run).
 # Counts results, prints `ok N - what` / `not ok N - what`, and the closing line.
 CVISOR=${CVISOR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/bin/cvisor}
-# CVISOR_PLATFORM=seccomp-trap: every "$CVISOR" of a driver runs with --platform (through a
-# wrapper in build/, since drivers also run it under timeout).
+CVISOR_BIN=$CVISOR # the binary itself, without the wrapper below
+# CVISOR_PLATFORM=seccomp-trap|ptrace: every "$CVISOR" of a driver runs with --platform
+# (through a wrapper in build/, since drivers also run it under timeout). T_PLATFORM is
+# the platform the drivers test: that one, or the binary's default.
+T_PLATFORM=${CVISOR_PLATFORM:-$("$CVISOR" --version 2>/dev/null | awk '$1 == "platform:" { print $2 }')}
 if [ -n "${CVISOR_PLATFORM:-}" ]; then
 	_cv_wrap=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/cvisor-platform-$CVISOR_PLATFORM
 	mkdir -p "$(dirname "$_cv_wrap")"

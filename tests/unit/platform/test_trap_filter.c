@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <cmocka.h>
 
@@ -27,6 +28,9 @@ static int setup(void **state)
 	classes[SYS_rt_sigprocmask] = PLAT_CLASS_PASS;
 	classes[SYS_exit_group] = PLAT_CLASS_PASS;
 	classes[SYS_mmap] = PLAT_CLASS_PASS_ANON_MMAP;
+	classes[SYS_munmap] = PLAT_CLASS_PASS;
+	classes[SYS_mprotect] = PLAT_CLASS_PASS;
+	classes[SYS_mremap] = PLAT_CLASS_PASS;
 	classes[SYS_kexec_load] = PLAT_CLASS_DENY_EPERM;
 	plat = &plat_seccomp_trap_ops;
 	if (plat_filter_build(classes, N, &base) < 0 || plat_filter_build_trap_overlay(&overlay) < 0)
@@ -93,6 +97,40 @@ static void test_overlay_sites(void **state)
 	assert_int_equal(run(&base, SYS_futex, STUB_GADGET_ADDR + 2, 0), SECCOMP_RET_ALLOW);
 }
 
+static uint32_t run_mem(const struct sock_fprog *p, int nr, uint64_t a0, uint64_t a3, uint64_t a4)
+{
+	struct seccomp_data d;
+	memset(&d, 0, sizeof(d));
+	d.nr = nr;
+	d.arch = AUDIT_ARCH_X86_64;
+	d.instruction_pointer = 0x401002;
+	d.args[0] = a0;
+	d.args[3] = a3;
+	d.args[4] = a4;
+	return seccomp_bpf_run(p->filter, p->len, &d) & SECCOMP_RET_ACTION_FULL;
+}
+
+static void test_overlay_reserved(void **state)
+{
+	const uint64_t in = STUB_SLOTS_ADDR + 0x1000, out = STUB_LOADER_BASE + STUB_RESERVED_SIZE;
+	const uint64_t anon = MAP_PRIVATE | MAP_ANONYMOUS;
+	/* starting in the runtime's 16 MiB: the platform refuses them */
+	assert_int_equal(run_mem(&overlay, SYS_munmap, STUB_LOADER_BASE, 0, 0), SECCOMP_RET_TRAP);
+	assert_int_equal(run_mem(&overlay, SYS_mprotect, in, 0, 0), SECCOMP_RET_TRAP);
+	assert_int_equal(run_mem(&overlay, SYS_mremap, in, 0, 0), SECCOMP_RET_TRAP);
+	assert_int_equal(run_mem(&overlay, SYS_mremap, 0x10000, MREMAP_MAYMOVE | MREMAP_FIXED, in),
+			 SECCOMP_RET_TRAP);
+	assert_int_equal(run_mem(&overlay, SYS_mmap, in, anon | MAP_FIXED, 0), SECCOMP_RET_TRAP);
+	/* elsewhere, a hint, or a move that is not to there: as before */
+	assert_int_equal(run_mem(&overlay, SYS_munmap, out, 0, 0), SECCOMP_RET_ALLOW);
+	assert_int_equal(run_mem(&overlay, SYS_munmap, STUB_LOADER_BASE - 4096, 0, 0),
+			 SECCOMP_RET_ALLOW);
+	assert_int_equal(run_mem(&overlay, SYS_mmap, in, anon, 0), SECCOMP_RET_ALLOW);
+	assert_int_equal(run_mem(&overlay, SYS_mmap, out, anon | MAP_FIXED, 0), SECCOMP_RET_ALLOW);
+	assert_int_equal(run_mem(&overlay, SYS_mremap, 0x10000, MREMAP_MAYMOVE, in),
+			 SECCOMP_RET_ALLOW);
+}
+
 static void test_other_arch(void **state)
 {
 	struct seccomp_data d;
@@ -111,6 +149,7 @@ int main(void)
 	    cmocka_unit_test(test_base_wake_site),
 	    cmocka_unit_test(test_overlay_classes),
 	    cmocka_unit_test(test_overlay_sites),
+	    cmocka_unit_test(test_overlay_reserved),
 	    cmocka_unit_test(test_other_arch),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

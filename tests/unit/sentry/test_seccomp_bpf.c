@@ -12,6 +12,7 @@
 #include <string.h>
 #include <errno.h>
 #include <linux/audit.h>
+#include <linux/futex.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -403,6 +404,85 @@ static void test_translate(void **state)
 	assert_int_equal(seccomp_bpf_translate(big, N(big), &host, &o, &n), -EINVAL);
 }
 
+/* The seccomp-trap platform's host: its stub runtime's calls and its retrace site. */
+static const struct plat_rt_call rt_calls[] = {
+    {0x7e000000004aULL, SYS_futex, 2,
+     {{0, 0x7e0000100000ULL, 0x7e0000900000ULL}, {1, FUTEX_WAIT, FUTEX_WAKE + 1}}},
+    {0x7e0000000052ULL, SYS_sched_yield, 0, {{0}}},
+};
+static const uint16_t judged[] = {SYS_exit_group};
+static const struct seccomp_bpf_host trap_host = {
+    .gadget_ip = 0x7e0000000002ULL,
+    .trace_data = 0xc5ec,
+    .mmap_nr = SYS_mmap,
+    .native_nrs = natives,
+    .n_native = N(natives),
+    .rt_calls = rt_calls,
+    .n_rt_calls = N(rt_calls),
+    .retrace_ip = 0x7e0000000022ULL,
+    .retrace_judged = judged,
+    .n_retrace_judged = N(judged),
+};
+
+static uint32_t run_futex(const struct sock_filter *p, unsigned n, uint64_t ip, uint64_t uaddr,
+			  uint64_t op)
+{
+	struct seccomp_data d = data_for(SYS_futex);
+	d.instruction_pointer = ip;
+	d.args[0] = uaddr;
+	d.args[1] = op;
+	d.arch = AUDIT_ARCH_X86_64;
+	return seccomp_bpf_run(p, n, &d);
+}
+
+static void test_translate_stub_runtime(void **state)
+{
+	/* strict mode's program: it refuses futex and sched_yield, which the runtime makes */
+	const uint32_t x86 = AUDIT_ARCH_X86_64, tr = SECCOMP_RET_TRACE | 0xc5ec;
+	const uint64_t slot = 0x7e0000110000ULL;
+	struct sock_filter *o;
+	unsigned n;
+
+	assert_int_equal(seccomp_bpf_strict_program(&trap_host, &o, &n), 0);
+	assert_int_equal(seccomp_bpf_check(o, n), 0);
+	/* the runtime's own calls from their sites: allowed */
+	assert_int_equal(run_futex(o, n, 0x7e000000004aULL, slot, FUTEX_WAIT), SECCOMP_RET_ALLOW);
+	assert_int_equal(run_futex(o, n, 0x7e000000004aULL, 0x7e0000100000ULL, FUTEX_WAKE),
+			 SECCOMP_RET_ALLOW);
+	assert_int_equal(run_host(o, n, SYS_sched_yield, 0x7e0000000052ULL, 0, x86),
+			 SECCOMP_RET_ALLOW);
+	/* the same site with other arguments, another site or another number: the app's */
+	assert_int_equal(run_futex(o, n, 0x7e000000004aULL, 0x7e0000900000ULL, FUTEX_WAIT),
+			 SECCOMP_RET_KILL_THREAD);
+	assert_int_equal(run_futex(o, n, 0x7e000000004aULL, 0x7f0000110000ULL, FUTEX_WAIT),
+			 SECCOMP_RET_KILL_THREAD);
+	assert_int_equal(run_futex(o, n, 0x7e000000004aULL, slot, FUTEX_REQUEUE),
+			 SECCOMP_RET_KILL_THREAD);
+	assert_int_equal(run_futex(o, n, 0x7f000000004aULL, slot, FUTEX_WAIT),
+			 SECCOMP_RET_KILL_THREAD);
+	assert_int_equal(run_futex(o, n, 0x401000, slot, FUTEX_WAIT), SECCOMP_RET_KILL_THREAD);
+	assert_int_equal(run_host(o, n, SYS_sched_yield, 0x7e000000004aULL, 0, x86),
+			 SECCOMP_RET_KILL_THREAD);
+	assert_int_equal(run_host(o, n, SYS_exit_group, 0x7e0000000052ULL, 0, x86),
+			 SECCOMP_RET_KILL_THREAD);
+	/* the retrace site: the Sentry's calls TRACE, but for the ones the app judges there */
+	assert_int_equal(run_host(o, n, SYS_futex, 0x7e0000000022ULL, 0, x86), tr);
+	assert_int_equal(run_host(o, n, SYS_sched_yield, 0x7e0000000022ULL, 0, x86), tr);
+	assert_int_equal(run_host(o, n, SYS_exit_group, 0x7e0000000022ULL, 0, x86),
+			 SECCOMP_RET_KILL_THREAD);
+	assert_int_equal(run_host(o, n, SYS_read, 0x7e0000000022ULL, 0, x86), tr);
+	/* the gadget and everything else as without the platform's sites */
+	assert_int_equal(run_host(o, n, SYS_exit_group, 0x7e0000000002ULL, 0, x86), tr);
+	assert_int_equal(run_host(o, n, SYS_exit_group, 0x22, 0, x86), SECCOMP_RET_KILL_THREAD);
+	assert_int_equal(run_host(o, n, SYS_read, 0x401000, 0, x86), tr);
+	free(o);
+
+	/* a retrace site outside the gadget's 4 GiB is refused */
+	struct seccomp_bpf_host bad = trap_host;
+	bad.retrace_ip = 0x7f0000000022ULL;
+	assert_int_equal(seccomp_bpf_strict_program(&bad, &o, &n), -EINVAL);
+}
+
 static void test_strict_program(void **state)
 {
 	const uint32_t x86 = AUDIT_ARCH_X86_64, tr = SECCOMP_RET_TRACE | 0xc5ec;
@@ -436,6 +516,7 @@ int main(void)
 	    cmocka_unit_test_teardown(test_precedence_and_chain, no_leaks),
 	    cmocka_unit_test_teardown(test_translate, no_leaks),
 	    cmocka_unit_test_teardown(test_strict_program, no_leaks),
+	    cmocka_unit_test_teardown(test_translate_stub_runtime, no_leaks),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
