@@ -58,7 +58,10 @@ struct vfs_pipe {
 struct pipe_end {
 	struct vfs_pipe *p;
 	bool rd, wr;
-	unsigned w_seen; /* w_counter at open: a fifo reader sees no EPOLLHUP before a writer */
+	/* A fifo reader opened O_NONBLOCK while there was no writer: w_counter at open, so
+	 * that it sees no EPOLLHUP until a writer came and went (Linux's f_version); 0 for
+	 * every other end, which sees EPOLLHUP once the writers are gone. */
+	unsigned w_seen;
 };
 
 long vfs_live_pipes;
@@ -441,13 +444,14 @@ static struct vfs_file *pipe_end_new(struct vfs_pipe *p, int flags, bool fifo, c
 		free(e);
 		return NULL;
 	}
+	if (fifo && acc == O_RDONLY && (flags & O_NONBLOCK) && !p->writers)
+		e->w_seen = p->w_counter;
 	if (e->rd)
 		p->readers++;
 	if (e->wr) {
 		p->writers++;
 		p->w_counter++;
 	}
-	e->w_seen = p->w_counter;
 	return f;
 }
 
