@@ -11,7 +11,7 @@
 # finds iptables-legacy first on its PATH (a directory of symlinks made inside the sandbox:
 # the host's alternatives are not touched). Everything runs in one sandbox on its own
 # netstack (--network=none: nothing on the host's network), its writes in its memory.
-# Needs root, docker.io, iptables (legacy), iproute2 and busybox-static. About 60 s.
+# Needs root, docker.io, iptables (legacy), iproute2 and busybox-static. About 15 s.
 . "$(dirname "$0")/lib.sh"
 
 for p in dockerd docker containerd runc iptables-legacy ip busybox; do
