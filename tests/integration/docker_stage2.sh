@@ -150,7 +150,7 @@ grep -E 'level=(error|fatal)' /run/dockerd.log | grep -v 'stream copy error' | h
 EOF
 
 T0=$(date +%s)
-OUT=$(timeout 240 "$CVISOR" --net-raw do --network=none -- /bin/bash "$W/inside.sh" "$W" 2>&1)
+OUT=$(timeout -k 10 240 "$CVISOR" --net-raw do --network=none -- /bin/bash "$W/inside.sh" "$W" 2>&1)
 RC=$?
 echo "# the sandbox ran for $(($(date +%s) - T0)) s (exit $RC)"
 printf '%s\n' "$OUT" | grep -E '^(dockerd ready|docker build|DOCKERD)' | sed 's/^/# /'
