@@ -7,7 +7,8 @@
 # each other by name (the embedded DNS on 127.0.0.11, DNAT in the container's namespace)
 # and not across networks (DOCKER-ISOLATION), publishes -p 8080:80 (docker-proxy on
 # 127.0.0.1, DNAT on the bridge address and from outside), and builds with a RUN step on
-# overlay2. Inner images come from local files (busybox-static, `docker import`); dockerd
+# overlay2; then dockerd with userland-proxy off (127.0.0.1:8080 by DNAT, route_localnet).
+# Inner images come from local files (busybox-static, `docker import`); dockerd
 # finds iptables-legacy first on its PATH (a directory of symlinks made inside the sandbox:
 # the host's alternatives are not touched). Everything runs in one sandbox on its own
 # netstack (--network=none: nothing on the host's network), its writes in its memory.
@@ -146,7 +147,20 @@ res cleanup ok "$(ip -o link show | grep -c veth) veths; $(iptables -t nat -S DO
 kill $dpid
 wait $dpid
 res stop ok "exit $?"
-grep -E 'level=(error|fatal)' /run/dockerd.log | grep -v 'stream copy error' | head -5 | sed 's/^/DOCKERD /'
+grep -E 'level=(error|fatal)' /run/dockerd.log | head -5 | sed 's/^/DOCKERD /'
+
+# again without the userland proxy: 127.0.0.1:8080 by DNAT (route_localnet on docker0)
+echo '{"userland-proxy": false}' >/run/noproxy.json
+dockerd --config-file /run/noproxy.json >/run/dockerd2.log 2>&1 &
+dpid=$!
+for i in $(seq 150); do docker info >/dev/null 2>&1 && break; sleep 0.2; done
+docker run -d --name pub2 -p 8080:80 img:1 httpd -f -p 80 -h /www >/dev/null
+sleep 0.5
+res noproxy ok "localnet=$(cat /proc/sys/net/ipv4/conf/docker0/route_localnet) $(ps -eo args | grep -c '^/usr/sbin/docker-proxy') $(get 127.0.0.1 8080 /cgi-bin/ip)"
+docker rm -f pub2 >/dev/null
+kill $dpid
+wait $dpid
+grep -E 'level=(error|fatal)' /run/dockerd2.log | head -5 | sed 's/^/DOCKERD /'
 EOF
 
 T0=$(date +%s)
@@ -195,6 +209,8 @@ check build "docker build: RUN steps write files in two layers, the image runs" 
 check build_driver "the image is on overlay2" 'overlay2$'
 check cleanup "after rm -f and network rm: no veth, no DNAT rule left" '0 veths; 0 DNAT rules'
 check stop "dockerd stops on SIGTERM" 'exit 0'
+check noproxy "userland-proxy false: route_localnet 1 on docker0, no docker-proxy, 127.0.0.1:8080 by DNAT" \
+	'localnet=1 0 client=172\.17\.0\.1$'
 N1BR=$(printf '%s\n' "$OUT" | sed -n 's/^N1BRIDGE //p')
 [ -n "$N1BR" ] && ! ip link show "$N1BR" >/dev/null 2>&1 &&
 	t_ok "the host has no $N1BR interface" || t_fail "the host has no ${N1BR:-br-?} interface"
