@@ -34,7 +34,7 @@ static pid_t writer(const char *path, const char *msg)
 
 static short revents(int fd)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
+	struct pollfd p = {.fd = fd, .events = POLLIN};
 	return poll(&p, 1, 0) == 1 ? p.revents : 0;
 }
 
@@ -53,17 +53,18 @@ int main(void)
 	pid_t pid = writer(path, "hi");
 	pthread_join(t, NULL);
 	int r = opened_fd;
-	TAP_OK(r >= 0 && fcntl(r, F_SETFL, O_NONBLOCK) == 0, "the reader's open returns once a writer opens");
+	TAP_OK(r >= 0 && fcntl(r, F_SETFL, O_NONBLOCK) == 0,
+	       "the reader's open returns once a writer opens");
 	int ep = epoll_create1(0);
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | EPOLLET }, out;
+	struct epoll_event ev = {.events = EPOLLIN | EPOLLRDHUP | EPOLLET}, out;
 	epoll_ctl(ep, EPOLL_CTL_ADD, r, &ev);
 	int status;
 	waitpid(pid, &status, 0);
 	TAP_OK(epoll_wait(ep, &out, 1, 5000) == 1 && (out.events & EPOLLIN) &&
-		       read(r, buf, sizeof(buf)) == 2,
+		   read(r, buf, sizeof(buf)) == 2,
 	       "EPOLLIN, the data");
-	TAP_OK((out.events & EPOLLHUP) || (epoll_wait(ep, &out, 1, 5000) == 1 &&
-					   (out.events & EPOLLHUP)),
+	TAP_OK((out.events & EPOLLHUP) ||
+		   (epoll_wait(ep, &out, 1, 5000) == 1 && (out.events & EPOLLHUP)),
 	       "EPOLLHUP once the writer has exited (events %#x)", out.events);
 	TAP_OK(read(r, buf, sizeof(buf)) == 0, "then read says EOF");
 	close(r);

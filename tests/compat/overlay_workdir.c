@@ -40,8 +40,8 @@ int main(void)
 {
 	const char *b = mnt_isolate();
 	TAP_PLAN(9);
-	const char *dirs[] = { "l", "u", "w", "m", "o", "o/l1", "o/l1/d", "o/l1/d1", "o/l2",
-			       "o/l2/d", "o/l3", "o/w", "o/m" };
+	const char *dirs[] = {"l",	 "u",	 "w",	   "m",	   "o",	  "o/l1", "o/l1/d",
+			      "o/l1/d1", "o/l2", "o/l2/d", "o/l3", "o/w", "o/m"};
 	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
 		mkdir(at(b, dirs[i]), 0755);
 	char opts[2048];
@@ -49,10 +49,10 @@ int main(void)
 		 at(b, "w"));
 	struct stat st;
 	TAP_OK(mount("overlay", at(b, "m"), "overlay", 0, opts) == 0 &&
-		       stat(at(b, "w/work"), &st) == 0 && S_ISDIR(st.st_mode),
+		   stat(at(b, "w/work"), &st) == 0 && S_ISDIR(st.st_mode),
 	       "the mount makes workdir/work");
 	TAP_OK((st.st_mode & 07777) == 0 && st.st_uid == 0 && st.st_gid == 0 &&
-		       entries(at(b, "w/work")) == 0,
+		   entries(at(b, "w/work")) == 0,
 	       "empty, mode 0, owned by the mounter (mode %o, %u:%u)", st.st_mode & 07777,
 	       st.st_uid, st.st_gid);
 	TAP_OK(umount2(at(b, "m"), 0) == 0 && stat(at(b, "w/work"), &st) == 0,
@@ -66,8 +66,8 @@ int main(void)
 	tap_write_file(at(b, "w/work/z"), "z");
 	tap_write_file(at(b, "w/keep"), "k");
 	TAP_OK(mount("overlay", at(b, "m"), "overlay", 0, opts) == 0 &&
-		       stat(at(b, "w/work"), &st) == 0 && (st.st_mode & 07777) == 0 &&
-		       entries(at(b, "w/work")) == 0,
+		   stat(at(b, "w/work"), &st) == 0 && (st.st_mode & 07777) == 0 &&
+		   entries(at(b, "w/work")) == 0,
 	       "a second mount makes it afresh: empty, mode 0 (%d entries)",
 	       entries(at(b, "w/work")));
 	TAP_OK(stat(at(b, "w/keep"), &st) == 0 && entries(at(b, "w")) == 2,
@@ -80,7 +80,7 @@ int main(void)
 	snprintf(opts, sizeof(opts), "lowerdir=%s:%s,upperdir=%s,workdir=%s", at(b, "o/l2"),
 		 at(b, "o/l1"), at(b, "o/l3"), at(b, "o/w"));
 	TAP_OK(mount("overlay", at(b, "o/m"), "overlay", 0, opts) == 0 &&
-		       tap_write_file(at(b, "o/m/d/f"), "") == 0 && stat(at(b, "o/l3/d/f"), &st) == 0,
+		   tap_write_file(at(b, "o/m/d/f"), "") == 0 && stat(at(b, "o/l3/d/f"), &st) == 0,
 	       "a file made in an opaque lower directory copies the directory up");
 	char v[8];
 	TAP_ERRNO(lgetxattr(at(b, "o/l3/d"), "trusted.overlay.opaque", v, sizeof(v)), ENODATA,

@@ -46,9 +46,10 @@ static void rta_end(struct nlmsghdr *h, struct rtattr *a)
 /* ip link add @a type veth peer name @b. Returns 0 or -errno. */
 static int make_veth(const char *a, const char *b)
 {
-	struct nlreq r = { .h = { .nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)),
-				  .nlmsg_type = RTM_NEWLINK,
-				  .nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK } };
+	struct nlreq r = {
+	    .h = {.nlmsg_len = NLMSG_LENGTH(sizeof(struct ifinfomsg)),
+		  .nlmsg_type = RTM_NEWLINK,
+		  .nlmsg_flags = NLM_F_REQUEST | NLM_F_CREATE | NLM_F_EXCL | NLM_F_ACK}};
 	rta_add(&r.h, IFLA_IFNAME, a, strlen(a) + 1);
 	struct rtattr *li = rta_add(&r.h, IFLA_LINKINFO, NULL, 0);
 	rta_add(&r.h, IFLA_INFO_KIND, "veth", 4);
@@ -72,7 +73,7 @@ static int make_veth(const char *a, const char *b)
 static int if_up(const char *name, const char *addr)
 {
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	if (addr) {
 		struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
@@ -91,7 +92,7 @@ static int if_up(const char *name, const char *addr)
 
 static int read_int(const char *path)
 {
-	char b[32] = { 0 };
+	char b[32] = {0};
 	int fd = open(path, O_RDONLY);
 	if (fd < 0)
 		return -1;
@@ -115,8 +116,8 @@ static bool listed(const char *name)
 /* sendto and connect from 127.0.0.1 toward 10.9.0.2 (out of va): 0 or -errno each. */
 static void try_send(int *udp, int *tcp)
 {
-	struct sockaddr_in lo = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	struct sockaddr_in lo = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
+	struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(9)};
 	inet_pton(AF_INET, "10.9.0.2", &to.sin_addr);
 	int u = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 	int t = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
@@ -138,7 +139,7 @@ int main(void)
 	TAP_OK(read_int(CONF "all/route_localnet") == 0 && read_int(CONF "lo/route_localnet") == 0,
 	       "route_localnet is 0 in all and lo");
 	TAP_OK(ns_write(CONF "default/route_localnet", "1") == 0 && make_veth("va", "vb") == 0 &&
-		       listed("va") && listed("vb") && read_int(CONF "va/route_localnet") == 1,
+		   listed("va") && listed("vb") && read_int(CONF "va/route_localnet") == 1,
 	       "a new veth pair has conf/va and conf/vb, from conf/default's value");
 	ns_write(CONF "va/route_localnet", "0");
 	ns_write(CONF "vb/route_localnet", "0");
@@ -149,7 +150,7 @@ int main(void)
 	TAP_OK(udp == -EINVAL && tcp == -EINVAL,
 	       "from 127.0.0.1 out of va: sendto and connect EINVAL (%d %d)", udp, tcp);
 	TAP_OK(ns_write(CONF "va/route_localnet", "1") == 0 &&
-		       read_int(CONF "va/route_localnet") == 1,
+		   read_int(CONF "va/route_localnet") == 1,
 	       "conf/va/route_localnet takes 1");
 	try_send(&udp, &tcp);
 	TAP_OK(udp == 0 && tcp == -EINPROGRESS, "then they may (%d %d)", udp, tcp);
@@ -159,14 +160,14 @@ int main(void)
 	ns_write(CONF "all/route_localnet", "0");
 	TAP_ERRNO(ns_write(CONF "va/route_localnet", "x"), EINVAL, "a value that is no integer");
 	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr = { 0 };
+	struct ifreq ifr = {0};
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "vb");
 	ioctl(fd, SIOCGIFFLAGS, &ifr);
 	ifr.ifr_flags &= ~IFF_UP;
 	ioctl(fd, SIOCSIFFLAGS, &ifr);
 	snprintf(ifr.ifr_newname, sizeof(ifr.ifr_newname), "vc");
 	TAP_OK(ioctl(fd, SIOCSIFNAME, &ifr) == 0 && listed("vc") && !listed("vb") &&
-		       read_int(CONF "vc/route_localnet") == 0,
+		   read_int(CONF "vc/route_localnet") == 0,
 	       "renaming vb to vc renames its directory");
 	close(fd);
 	return TAP_DONE();

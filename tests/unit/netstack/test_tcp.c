@@ -45,8 +45,7 @@ int __wrap_ip4_route_src(struct netns *ns, uint32_t dst, struct net_iface *oif, 
 }
 
 /* every address is ours (loopback): any source may be used */
-int __wrap_ip4_route_check_src(struct netns *ns, uint32_t src, uint32_t dst,
-			       struct net_iface *oif)
+int __wrap_ip4_route_check_src(struct netns *ns, uint32_t src, uint32_t dst, struct net_iface *oif)
 {
 	return dst == htonl(0x0b000001) ? -ENETUNREACH : 0;
 }
