@@ -103,6 +103,7 @@ struct net_iface *net_iface_add(struct netns *ns, const char *name, uint16_t typ
 	ifc->priv = priv;
 	ifc->mtu = 1500;
 	ifc->txqlen = 1000;
+	ifc->route_localnet = ns->sysctl.route_localnet_default;
 	list_init(&ifc->addrs);
 	if (type == ARPHRD_ETHER) {
 		ifc->flags = IFF_BROADCAST | IFF_MULTICAST;

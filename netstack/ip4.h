@@ -54,6 +54,9 @@ void ip4_forward(struct net_iface *in, struct pkt *p);
 /* Source address and MTU the route to @dst would use (connect, MSS, getsockname). */
 int ip4_route_src(struct netns *ns, uint32_t dst, struct net_iface *oif, uint32_t *src,
 		  int *mtu);
+/* Whether source @src may be used toward @dst: the route's error, -EINVAL for a 127/8
+ * source out of an interface without route_localnet (tcp connect(2)), else 0. */
+int ip4_route_check_src(struct netns *ns, uint32_t src, uint32_t dst, struct net_iface *oif);
 
 /* ---- input ---- */
 /* One received IPv4 datagram as the transports see it. */

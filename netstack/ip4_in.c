@@ -25,13 +25,13 @@ static bool is_bcast_for(struct netns *ns, uint32_t dst)
 }
 
 /* A source address no host may use (Linux's martian sources): multicast, limited
- * broadcast, 0/8 except 0.0.0.0 (DHCP), and 127/8 off loopback. */
+ * broadcast, 0/8 except 0.0.0.0 (DHCP), and 127/8 off loopback (unless route_localnet). */
 static bool is_martian_src(const struct net_iface *ifc, uint32_t src)
 {
 	uint32_t h = ntohl(src);
 	if (is_multicast(src) || src == INADDR_BROADCAST)
 		return true;
-	if ((h >> 24) == 127 && !(ifc->flags & IFF_LOOPBACK))
+	if ((h >> 24) == 127 && !net_iface_routes_localnet(ifc))
 		return true;
 	if ((h >> 24) == 0 && h != 0)
 		return true;
@@ -120,7 +120,9 @@ void ip4_input(struct net_iface *ifc, struct pkt *p)
 		return;
 	ip = (const struct iphdr *)p->data;
 	/* is it for us? else forwarded when the namespace forwards */
-	if (is_martian_src(ifc, ip->saddr)) {
+	/* martian source; or a 127/8 destination off loopback without route_localnet */
+	if (is_martian_src(ifc, ip->saddr) ||
+	    ((ntohl(ip->daddr) >> 24) == 127 && !net_iface_routes_localnet(ifc))) {
 		ns->stats.ip_in_addr_errors++;
 		pkt_put(p);
 		return;

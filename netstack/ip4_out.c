@@ -88,6 +88,13 @@ static int route_error(struct netns *ns, struct pkt *p, int r)
 	return r;
 }
 
+/* A 127/8 source leaves only through loopback or a route_localnet interface
+ * (__mkroute_output's EINVAL). */
+static bool is_localnet_refused(uint32_t src, const struct net_iface *out)
+{
+	return (ntohl(src) >> 24) == 127 && out && !net_iface_routes_localnet(out);
+}
+
 /* netfilter's OUTPUT and POSTROUTING hooks for a locally built datagram routed by @rt
  * (routed again when NAT changed its destination). Returns 0, or -EPERM when a hook
  * dropped the packet (Linux's ip_local_out), or a route error; *@pp consumed then. */
@@ -103,6 +110,13 @@ static int ip4_nf_local_out(struct netns *ns, struct pkt **pp, struct net_route_
 		r = route_error(ns, *pp, r);
 		*pp = NULL;
 		return r;
+	}
+	/* e.g. after OUTPUT DNAT of a connection to 127.0.0.1 */
+	if (is_localnet_refused(ip->saddr, rt->iface)) {
+		ns->stats.ip_out_no_routes++;
+		pkt_put(*pp);
+		*pp = NULL;
+		return -EINVAL;
 	}
 	if (rerouted && was_local && !rt->local)
 		nf_l4_csum_fill(*pp); /* the transport left it empty for loopback */
@@ -193,6 +207,16 @@ int ip4_output_hdrincl(struct netns *ns, struct pkt *p, struct net_iface *oif)
 	if ((r = ip4_nf_local_out(ns, &p, &rt, oif)) < 0)
 		return r;
 	return net_iface_output_ip(rt.iface, p, rt.nexthop);
+}
+
+/* See ip4.h. */
+int ip4_route_check_src(struct netns *ns, uint32_t src, uint32_t dst, struct net_iface *oif)
+{
+	struct net_route_result rt;
+	int r = net_route_lookup(ns, dst, oif, &rt);
+	if (r < 0)
+		return r;
+	return is_localnet_refused(src, rt.iface) ? -EINVAL : 0;
 }
 
 /* See ip4.h. */

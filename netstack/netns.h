@@ -74,6 +74,7 @@ struct net_iface {
 	void *priv;
 	struct net_iface_stats stats;
 	struct list_head addrs; /* struct net_ifaddr, primary first */
+	int route_localnet; /* conf/<dev>/route_localnet (from conf/default at creation) */
 };
 
 /* An IPv4 address on an interface (IFA_* of rtnetlink). Network byte order. */
@@ -141,6 +142,7 @@ struct net_sysctl {
 	int ip_local_port_lo, ip_local_port_hi; /* 32768 .. 60999 */
 	int ip_forward;			/* 0: net.ipv4.ip_forward = conf/all/forwarding */
 	int default_forwarding;		/* 0: conf/default/forwarding */
+	int route_localnet_all, route_localnet_default; /* 0 0: conf/{all,default}/route_localnet */
 	int tcp_syn_retries;		/* 6 */
 	int tcp_fin_timeout_s;		/* 60 */
 	int tcp_keepalive_time_s, tcp_keepalive_intvl_s, tcp_keepalive_probes; /* 7200 75 9 */
@@ -254,6 +256,14 @@ void net_iface_remove(struct net_iface *ifc);
 int net_iface_move(struct net_iface *ifc, struct netns *to, const char *name);
 struct net_iface *net_iface_by_index(struct netns *ns, int ifindex);
 struct net_iface *net_iface_by_name(struct netns *ns, const char *name);
+/* Whether 127/8 may be routed on @ifc (route_localnet of the device or of "all", as
+ * IN_DEV_NET_ROUTE_LOCALNET): loopback addresses arriving on it are not martians, and a
+ * 127/8 source may leave through it. Loopback interfaces always may. */
+static inline bool net_iface_routes_localnet(const struct net_iface *ifc)
+{
+	return (ifc->flags & IFF_LOOPBACK) || ifc->route_localnet ||
+	       ifc->ns->sysctl.route_localnet_all;
+}
 /* IFF_UP on/off (down flushes the interface's routes and neighbours as Linux; up adds
  * the prefix routes of its addresses back). Returns 0 or -errno. */
 int net_iface_set_up(struct net_iface *ifc, bool up);

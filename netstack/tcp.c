@@ -230,6 +230,8 @@ static int start_connect(struct tcp_sock *ts, const struct sockaddr_in *sin)
 		return err;
 	if (ts->inet.laddr)
 		src = ts->inet.laddr;
+	if ((err = ip4_route_check_src(ns, src, daddr, inet_oif(&ts->inet))) < 0)
+		return err;
 	if (!ts->inet.bound_port) {
 		err = tcp_connect_port(ts, src, daddr, sin->sin_port);
 		if (err)

@@ -429,6 +429,10 @@ int sysfs_create_sb(unsigned long flags, const char *data, struct vfs_sb **out);
  * superblock is then read-only). Takes references on every layer. */
 int overlay_create_sb(struct vfs_path *lower, int nlower, struct vfs_path *upper,
 		      struct vfs_sb **out);
+/* Makes the empty directory "work" (mode 0, owned by @uid/@gid) in overlay workdir
+ * @work, as Linux does at mount (ovl_workdir_create): a "work" left by an earlier mount
+ * is removed first, with what it holds two levels deep. Returns 0 or -errno. */
+int overlay_make_workdir(struct vfs_path *work, uint32_t uid, uint32_t gid);
 /* Whether @sb is an overlay without an upper layer (remount rw: EROFS). */
 bool overlay_is_lower_only(const struct vfs_sb *sb);
 long hostfs_open_fds(void);

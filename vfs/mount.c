@@ -217,8 +217,8 @@ static int overlay_lowers(struct vfs_ctx *c, char *list, struct vfs_path *lp, in
 
 /* overlay(5) options over VFS directories: lowerdir=a:b:c (topmost first, at most 500),
  * upperdir= with workdir= (required with an upper, as Linux; on the same mount, not
- * inside upperdir); without upperdir (workdir ignored) at least two lower layers, and the
- * overlay is read-only. */
+ * inside upperdir; its "work" directory is made afresh); without upperdir (workdir
+ * ignored) at least two lower layers, and the overlay is read-only. */
 static int parse_overlay_opts(const char *data, struct vfs_ctx *c, struct vfs_sb **out)
 {
 	char lower[VFS_PATH_MAX] = "", upper[VFS_PATH_MAX] = "", work[VFS_PATH_MAX] = "";
@@ -254,6 +254,9 @@ static int parse_overlay_opts(const char *data, struct vfs_ctx *c, struct vfs_sb
 		err = -EINVAL; /* "workdir and upperdir must be separate subtrees" */
 	if (!err && upper[0] && vfs_mount_is_rdonly(up.mnt))
 		err = -EROFS;
+	if (!err && upper[0])
+		err = overlay_make_workdir(&wp, c->cred ? c->cred->fsuid : 0,
+					   c->cred ? c->cred->fsgid : 0);
 	if (!err)
 		err = overlay_create_sb(lp, n, upper[0] ? &up : NULL, out);
 	for (int k = 0; k < n; k++)

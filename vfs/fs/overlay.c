@@ -278,6 +278,8 @@ static int copy_data(struct vfs_sb *sb, const struct ovl_lower *l, struct vfs_de
 	return err;
 }
 
+/* Copies @l's xattrs to @u, except the overlay's own (trusted.overlay.*: an opaque lower
+ * directory copied up is not opaque in the upper layer, as Linux's ovl_copy_xattr). */
 static void copy_xattrs(struct vfs_dentry *l, struct vfs_dentry *u)
 {
 	const struct vfs_inode_ops *lo = l->inode->iops, *uo = u->inode->iops;
@@ -286,6 +288,8 @@ static void copy_xattrs(struct vfs_dentry *l, struct vfs_dentry *u)
 		return;
 	ssize_t n = lo->listxattr(l, names, sizeof(names));
 	for (ssize_t i = 0; i > -1 && i < n; i += (ssize_t)strlen(names + i) + 1) {
+		if (!strncmp(names + i, "trusted.overlay.", 16))
+			continue;
 		ssize_t vl = lo->getxattr(l, names + i, val, sizeof(val));
 		if (vl >= 0)
 			uo->setxattr(u, names + i, val, (size_t)vl, 0);

@@ -167,6 +167,68 @@ int ovl_clear_upper_dir(struct vfs_sb *sb, struct vfs_dentry *u)
 	return err;
 }
 
+/* Removes @d (a positive child of @dir on @mnt), as Linux's ovl_workdir_cleanup: a
+ * non-directory, or anything below level 1, is removed directly; a non-empty directory at
+ * level 0 or 1 is emptied first (so what is left of earlier mounts, two levels deep, goes;
+ * a deeper tree makes the rmdir fail with -ENOTEMPTY). */
+static int work_cleanup(struct vfs_mount *mnt, struct vfs_dentry *dir, struct vfs_dentry *d,
+			int level)
+{
+	const struct vfs_inode_ops *ops = dir->inode->iops;
+	if (!S_ISDIR(d->inode->mode) || level > 1)
+		return S_ISDIR(d->inode->mode) ? ops->rmdir(dir, d) : ops->unlink(dir, d);
+	int err = ops->rmdir(dir, d);
+	if (err != -ENOTEMPTY)
+		return err;
+	struct ovl_dirlist names = { 0 }, wh = { 0 };
+	err = read_layer(mnt, d, &names, &wh);
+	for (size_t i = 0; !err && i < names.n + wh.n; i++) {
+		const char *n = i < names.n ? names.e[i].name : wh.e[i - names.n].name;
+		struct vfs_dentry *c;
+		if (!strcmp(n, ".") || !strcmp(n, ".."))
+			continue;
+		err = vfs_lookup_one(d, n, strlen(n), &c);
+		if (err)
+			break;
+		if (c->inode)
+			err = work_cleanup(mnt, d, c, level + 1);
+		if (!err && c->inode)
+			vfs_d_delete(c);
+		vfs_dentry_put(c);
+	}
+	for (size_t i = 0; i < names.n; i++)
+		free(names.e[i].name);
+	for (size_t i = 0; i < wh.n; i++)
+		free(wh.e[i].name);
+	free(names.e);
+	free(wh.e);
+	return err ? err : ops->rmdir(dir, d);
+}
+
+/* See internal.h. */
+int overlay_make_workdir(struct vfs_path *work, uint32_t uid, uint32_t gid)
+{
+	struct vfs_dentry *w, *dir = work->dentry;
+	const struct vfs_inode_ops *ops = dir->inode->iops;
+	int err = vfs_lookup_one(dir, "work", 4, &w);
+	if (err)
+		return err;
+	if (w->inode) {
+		err = work_cleanup(work->mnt, dir, w, 0);
+		if (!err)
+			vfs_d_delete(w);
+		vfs_dentry_put(w);
+		if (err)
+			return err;
+		err = vfs_lookup_one(dir, "work", 4, &w);
+		if (err)
+			return err;
+	}
+	err = ops->mkdir ? ops->mkdir(dir, w, S_IFDIR | 0, uid, gid) : -EPERM;
+	vfs_dentry_put(w);
+	return err;
+}
+
 /* ---- open files: forwarded to the real file ---- */
 #define IN(f) ((struct vfs_file *)(f)->priv)
 

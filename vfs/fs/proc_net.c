@@ -1,7 +1,8 @@
 /* vfs/fs/proc_net.c - /proc/net: dev, route, arp and snmp of the caller's network
  * namespace, in Linux's formats (net/core/net-procfs.c, net/ipv4/fib_trie.c, arp.c,
  * proc.c) so that ifconfig, route, arp, netstat and nstat read them unchanged; and
- * /proc/sys/net/ipv4's forwarding switches of that namespace.
+ * /proc/sys/net/ipv4's forwarding switches of that namespace, and conf/<dev>/ per interface
+ * (route_localnet).
  *
  * Owns: the rendering, and the sysctl writes. Must not: change other netstack state, or include sentry
  * headers. /proc/net/tcp and /proc/net/udp are not here (no socket iterator yet). */
@@ -266,8 +267,57 @@ static ssize_t write_forward(const struct proc_node *n, const char *buf, size_t 
 #define FWD_FILE(nm, which)                                                                \
 	{ nm, S_IFREG | 0644, 0, which, .show = show_forward, .write = write_forward }
 
-static const struct proc_entry conf_all[] = {FWD_FILE("forwarding", FWD_ALL), {NULL}};
-static const struct proc_entry conf_default[] = {FWD_FILE("forwarding", FWD_DEFAULT), {NULL}};
+/* route_localnet: arg LNET_ALL, LNET_DEFAULT (new interfaces start with it), or
+ * LNET_DEV (the node's interface). What it allows: net_iface_routes_localnet. */
+enum { LNET_ALL, LNET_DEFAULT, LNET_DEV };
+
+/* The int behind route_localnet file @n, or NULL (-ENODEV: the interface is gone). */
+static int *localnet_value(const struct proc_node *n)
+{
+	struct netns *ns = net_current_ns();
+	struct net_iface *ifc;
+	if (!ns)
+		return NULL;
+	if (n->ent->arg == LNET_ALL)
+		return &ns->sysctl.route_localnet_all;
+	if (n->ent->arg == LNET_DEFAULT)
+		return &ns->sysctl.route_localnet_default;
+	ifc = net_iface_by_index(ns, n->ifindex);
+	return ifc ? &ifc->route_localnet : NULL;
+}
+
+static int show_localnet(const struct proc_node *n, struct proc_buf *b)
+{
+	int *v = localnet_value(n);
+	if (!v)
+		return -ENODEV;
+	proc_buf_printf(b, "%d\n", *v);
+	return 0;
+}
+
+static ssize_t write_localnet(const struct proc_node *n, const char *buf, size_t len)
+{
+	int *v = localnet_value(n), x, err = parse_int(buf, len, &x);
+	if (err)
+		return err;
+	if (!v)
+		return -ENODEV;
+	*v = x;
+	return (ssize_t)len;
+}
+
+#define LNET_FILE(which)                                                                   \
+	{ "route_localnet", S_IFREG | 0644, 0, which, .show = show_localnet,               \
+	  .write = write_localnet }
+
+static const struct proc_entry conf_all[] = {FWD_FILE("forwarding", FWD_ALL), LNET_FILE(LNET_ALL),
+					     {NULL}};
+static const struct proc_entry conf_default[] = {FWD_FILE("forwarding", FWD_DEFAULT),
+						 LNET_FILE(LNET_DEFAULT), {NULL}};
+static const struct proc_entry conf_dev[] = {LNET_FILE(LNET_DEV), {NULL}};
+
+/* conf/<dev>: one per interface of the caller's namespace (PROC_DYN_NETDEVS). */
+const struct proc_entry proc_net_conf_dev_dir = {"", S_IFDIR | 0555, 0, .children = conf_dev};
 
 static const struct proc_entry ipv4_conf[] = {
     {"all", S_IFDIR | 0555, 0, .children = conf_all},
@@ -275,8 +325,45 @@ static const struct proc_entry ipv4_conf[] = {
     {NULL},
 };
 
+/* See procfs.h. */
+long proc_net_dev_next(long after)
+{
+	struct netns *ns = net_current_ns();
+	struct net_iface *ifc;
+	long best = -1;
+	if (!ns)
+		return -1;
+	list_for_each_entry(ifc, &ns->ifaces, link)
+		if (ifc->ifindex > after && (best < 0 || ifc->ifindex < best))
+			best = ifc->ifindex;
+	return best;
+}
+
+/* See procfs.h. */
+bool proc_net_dev_name(long ifindex, char *buf, size_t size)
+{
+	struct netns *ns = net_current_ns();
+	struct net_iface *ifc = ns && ifindex > 0 ? net_iface_by_index(ns, (int)ifindex) : NULL;
+	if (ifc)
+		snprintf(buf, size, "%s", ifc->name);
+	return ifc != NULL;
+}
+
+/* See procfs.h. */
+long proc_net_dev_index(const char *name, size_t len)
+{
+	char nm[IFNAMSIZ];
+	struct netns *ns = net_current_ns();
+	if (!ns || !len || len >= sizeof(nm))
+		return -1;
+	memcpy(nm, name, len);
+	nm[len] = 0;
+	struct net_iface *ifc = net_iface_by_name(ns, nm);
+	return ifc ? ifc->ifindex : -1;
+}
+
 const struct proc_entry proc_sys_net_ipv4[] = {
-    {"conf", S_IFDIR | 0555, 0, .children = ipv4_conf},
+    {"conf", S_IFDIR | 0555, 0, .children = ipv4_conf, .dyn = PROC_DYN_NETDEVS},
     FWD_FILE("ip_forward", FWD_ALL),
     {NULL},
 };

@@ -11,6 +11,7 @@
  * Owns: the tree's inodes/dentries/open files. Must not include sentry headers, never
  * shows a host path, never blocks. */
 #include <dirent.h>
+#include <net/if.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -237,6 +238,8 @@ static long dyn_next(const struct proc_node *dir, long after)
 		int t = ops->next_tid(dir->pid, after < 0 ? 0 : (int)after);
 		return t > 0 ? t : -1;
 	}
+	case PROC_DYN_NETDEVS:
+		return proc_net_dev_next(after);
 	case PROC_DYN_FDS:
 	case PROC_DYN_FDINFO: {
 		struct vfs_fdtable *fdt = node_fdt(dir);
@@ -261,7 +264,7 @@ static int dyn_child(const struct proc_node *dir, long num, struct proc_node *ch
 	const struct vfs_proc_ops *ops = proc_ops();
 	struct vfs_proc_task t;
 	*child = (struct proc_node){ .pid = dir->pid, .tid = dir->tid, .fd = -1,
-				     .start_ns = dir->start_ns };
+				     .start_ns = dir->start_ns, .ifindex = dir->ifindex };
 	switch (dir->ent->dyn) {
 	case PROC_DYN_PIDS:
 		if (!ops || !ops->task || num <= 0 || ops->task((int)num, 0, &t))
@@ -283,6 +286,14 @@ static int dyn_child(const struct proc_node *dir, long num, struct proc_node *ch
 		child->ent = dir->ent->dyn == PROC_DYN_FDS ? &proc_fd_link : &proc_fdinfo_file;
 		child->fd = (int)num;
 		return 0;
+	case PROC_DYN_NETDEVS: {
+		char name[IFNAMSIZ];
+		if (!proc_net_dev_name(num, name, sizeof(name)))
+			return -ENOENT;
+		child->ent = &proc_net_conf_dev_dir;
+		child->ifindex = (int)num;
+		return 0;
+	}
 	default:
 		return -ENOENT;
 	}
@@ -305,7 +316,9 @@ static int proc_lookup(struct vfs_dentry *dir, struct vfs_dentry *d)
 		child.target = NULL;
 		child.nsref = NULL;
 	} else {
-		long num = proc_parse_num(d->name, d->namelen);
+		long num = dn->ent->dyn == PROC_DYN_NETDEVS
+				   ? proc_net_dev_index(d->name, d->namelen)
+				   : proc_parse_num(d->name, d->namelen);
 		if (num < 0 || dyn_child(dn, num, &child))
 			return -ENOENT;
 	}
@@ -316,10 +329,14 @@ static int proc_lookup(struct vfs_dentry *dir, struct vfs_dentry *d)
 	return 0;
 }
 
-/* A cached name is still right when its process (same start), thread and fd exist. */
+/* A cached name is still right when its process (same start), thread and fd exist, and
+ * its interface has that name in the caller's network namespace. */
 static bool proc_revalidate(struct vfs_dentry *d)
 {
 	const struct proc_node *n = NODE(d->inode);
+	if (n && n->ifindex && n->ent == &proc_net_conf_dev_dir &&
+	    proc_net_dev_index(d->name, d->namelen) != n->ifindex)
+		return false;
 	if (!n || !n->pid)
 		return true;
 	proc_view(d->sb);
@@ -585,7 +602,8 @@ static ssize_t pd_getdents64(struct vfs_file *f, void *buf, size_t len)
 			long num = dyn_next(dn, after < 0 ? -1 : after - 1);
 			if (num < 0)
 				break;
-			snprintf(name, sizeof(name), "%ld", num);
+			if (dn->ent->dyn != PROC_DYN_NETDEVS || !proc_net_dev_name(num, name, sizeof(name)))
+				snprintf(name, sizeof(name), "%ld", num);
 			nm = name;
 			ino = child_ino(dn, NULL, num);
 			type = dn->ent->dyn == PROC_DYN_FDS ? DT_LNK

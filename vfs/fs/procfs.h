@@ -197,7 +197,16 @@ struct proc_node;
 struct proc_entry;
 
 /* Dynamic children of a directory. */
-enum proc_dyn { PROC_DYN_NONE, PROC_DYN_PIDS, PROC_DYN_TIDS, PROC_DYN_FDS, PROC_DYN_FDINFO };
+/* PROC_DYN_NETDEVS: the interfaces of the caller's network namespace, by name
+ * (/proc/sys/net/ipv4/conf/<dev>), numbered by ifindex. */
+enum proc_dyn {
+	PROC_DYN_NONE,
+	PROC_DYN_PIDS,
+	PROC_DYN_TIDS,
+	PROC_DYN_FDS,
+	PROC_DYN_FDINFO,
+	PROC_DYN_NETDEVS
+};
 
 #define PE_TASK 0x1     /* owned by the task's euid/egid (root when not dumpable) */
 #define PE_FDLINK 0x2   /* an fd/N link: mode from the file's access mode */
@@ -227,12 +236,14 @@ struct proc_node {
 	const struct proc_entry *ent;
 	int pid, tid;     /* 0: not per-process; tid 0: the group */
 	int fd;           /* fd/N, fdinfo/N; -1 otherwise */
+	int ifindex;      /* conf/<dev> and below: the interface; 0 otherwise */
 	int64_t start_ns; /* the process's start (a reused pid is another process) */
 	struct vfs_file *target; /* reopened anonymous file (fd/N of a pipe), ns files: NULL */
 	void *nsref;             /* an opened ns file's namespace (ns_get; put at evict) */
 };
 
 extern const struct proc_entry proc_pid_dir, proc_tid_dir, proc_fd_link, proc_fdinfo_file;
+extern const struct proc_entry proc_net_conf_dev_dir;
 extern const struct proc_entry proc_root_children[];
 extern const struct proc_entry proc_pid_children[], proc_tid_children[];
 
@@ -279,6 +290,12 @@ void proc_render_mounts(struct proc_buf *b, struct vfs_mntns *ns, const struct v
 			bool mountinfo);
 /* Called by procfs_create_sb: records the start of the sandbox's idle count. */
 void proc_sys_init(void);
+/* The interfaces of the caller's network namespace (proc_net.c): the smallest ifindex
+ * above @after or -1; the name of @ifindex into @buf (false: none); the ifindex of name
+ * @name (@len bytes) or -1. */
+long proc_net_dev_next(long after);
+bool proc_net_dev_name(long ifindex, char *buf, size_t size);
+long proc_net_dev_index(const char *name, size_t len);
 /* Parses "123" (no sign, no leading zero): the number or -1. */
 long proc_parse_num(const char *s, size_t len);
 

@@ -5,7 +5,7 @@
  * retransmission and ETIMEDOUT, zero windows and probes, FIN/RST paths, TIME_WAIT, the
  * listen backlog and a SYN flood, sequence validation (challenge ACKs), keepalive, options,
  * poll bits and hostile segments. Every test ends with no socket and no packet alive. */
-/* wrap: ip4_output ip4_route_src stimer_now_ns net_addr_is_local */
+/* wrap: ip4_output ip4_route_src ip4_route_check_src stimer_now_ns net_addr_is_local */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -42,6 +42,12 @@ int __wrap_ip4_route_src(struct netns *ns, uint32_t dst, struct net_iface *oif, 
 	*src = dst; /* every address here is ours */
 	*mtu = g_mtu;
 	return 0;
+}
+
+/* every address is ours (loopback): any source may be used */
+int __wrap_ip4_route_check_src(struct netns *ns, uint32_t src, uint32_t dst, struct net_iface *oif)
+{
+	return dst == htonl(0x0b000001) ? -ENETUNREACH : 0;
 }
 
 bool __wrap_net_addr_is_local(struct netns *ns, uint32_t a)
