@@ -106,6 +106,33 @@ out=$(in_b timeout 10 perl -MIO::Socket::INET -e '
 	$s->recv($r, 100); alarm 0; }; if ($r) { print "$r\n"; last } }' 2>&1)
 [ "$out" == "echo:from-B" ] && t_ok "UDP B -> sandbox and back" || t_fail "UDP B -> sandbox and back" "$out $(cat "$W/udp_srv.out")"
 
+# ---- an answer still waiting for ARP when the app exits leaves all the same ----
+# B keeps A's MAC for good (no ARP request from B teaches the Sentry B's MAC) and ignores
+# ARP requests for half a second: the sandbox's answer waits for the Sentry's second
+# request (1 s later), and by then the app has exited. The Sentry used to exit with it
+# and drop the answer (the check above failed that way on a loaded machine); as from
+# Linux, the answer must still leave.
+ip -n "$B" neigh replace 10.77.0.2 lladdr "$MAC_A" dev eth0 nud permanent
+in_b sysctl -qw net.ipv4.conf.eth0.arp_ignore=8
+sandbox perl -MIO::Socket::INET -e '
+	$| = 1; my $s = IO::Socket::INET->new(LocalAddr => "0.0.0.0:5003", Proto => "udp") or die "socket: $!";
+	print "ready\n"; $s->recv(my $b, 100); $s->send("echo:$b");' >"$W/udp_arp.out" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do grep -q ready "$W/udp_arp.out" && break; sleep 0.1; done
+in_b timeout 10 perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(PeerAddr => "10.77.0.2:5003", Proto => "udp") or die;
+	$s->send("once"); my $r = ""; eval { local $SIG{ALRM} = sub { die }; alarm 6;
+	$s->recv($r, 100); alarm 0; }; print "$r\n";' >"$W/udp_arp.client" 2>&1 &
+client=$!
+sleep 0.5
+in_b sysctl -qw net.ipv4.conf.eth0.arp_ignore=0
+wait $client
+wait "${PIDS[-1]}"
+ip -n "$B" neigh del 10.77.0.2 dev eth0
+out=$(cat "$W/udp_arp.client")
+[ "$out" == "echo:once" ] && t_ok "UDP answer sent as the app exits, before ARP resolved, still leaves" ||
+	t_fail "UDP answer sent as the app exits, before ARP resolved, still leaves" "$out $(cat "$W/udp_arp.out")"
+
 # ---- fragments: 30000-byte datagrams each way (Linux reassembles ours, we its) ----
 in_b timeout 20 perl -MIO::Socket::INET -e '
 	my $s = IO::Socket::INET->new(LocalAddr => "10.77.0.1:5002", Proto => "udp") or die;
