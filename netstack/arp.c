@@ -104,6 +104,18 @@ void arp_ns_fini(struct netns *ns)
 	ns->arp = NULL;
 }
 
+/* See arp.h. */
+bool arp_has_waiting(struct netns *ns)
+{
+	struct neigh *n;
+	if (!ns->arp)
+		return false;
+	list_for_each_entry(n, &ns->arp->neighs, link)
+		if (n->qlen > 0)
+			return true;
+	return false;
+}
+
 static uint32_t primary_addr(const struct net_iface *ifc)
 {
 	const struct net_ifaddr *ifa;

@@ -47,6 +47,11 @@ void arp_for_each(struct netns *ns, int (*fn)(const struct arp_entry_info *e, vo
 int arp_neigh_set(struct net_iface *ifc, uint32_t ip, const uint8_t mac[6], bool permanent);
 int arp_neigh_del(struct net_iface *ifc, uint32_t ip);
 
+/* True when a neighbour of @ns is being resolved with packets waiting for the answer
+ * (they leave when it comes, or get ICMP host unreachable when ARP gives up, 3 s at
+ * most). Weak: netns.c asks it for netstack_has_pending_output. */
+bool arp_has_waiting(struct netns *ns) __attribute__((weak));
+
 /* Hooks from iface.c. */
 void arp_iface_up(struct net_iface *ifc) __attribute__((weak));
 void arp_iface_down(struct net_iface *ifc) __attribute__((weak));

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <time.h>
+#include "netstack/arp.h"
 #include "netstack/ip4.h"
 #include "netstack/link.h"
 #include "netstack/route.h"
@@ -152,6 +153,18 @@ void netns_put(struct netns *ns)
 				o->ids[i] = o->ids[--o->n_ids];
 	free(ns->ids);
 	free(ns);
+}
+
+/* See netns.h. */
+bool netstack_has_pending_output(void)
+{
+	struct netns *ns;
+	if (!arp_has_waiting)
+		return false;
+	list_for_each_entry(ns, &all_ns, all_link)
+		if (arp_has_waiting(ns))
+			return true;
+	return false;
 }
 
 /* ---- namespace ids ---- */

@@ -327,5 +327,10 @@ enum net_mode {
  * NET_MODE_HOST turns hostinet on (AF_INET/AF_INET6 are host sockets). Must run
  * before the Sentry confines itself. Returns 0 or -errno (with a message logged). */
 int netstack_sandbox_init(enum net_mode mode);
+/* True while some namespace holds packets the app sent that have not left yet because
+ * their next hop is being resolved (ARP). The Sentry asks it at exit (loop_drain): a
+ * Linux kernel sends them after the sender is gone, so a server that answers and exits
+ * at once (an echo, a DNS reply) must not lose its answer with the Sentry. */
+bool netstack_has_pending_output(void);
 
 #endif

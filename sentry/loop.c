@@ -300,6 +300,30 @@ void loop_release_start(bool replay)
 	}
 }
 
+/* Hands @n epoll events to the watched fds' queues and acknowledges the timerfd; the
+ * platform's own events (1) are drained by the caller. */
+static void dispatch_epoll(const struct epoll_event *evs, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (evs[i].data.u64 == 1)
+			continue; /* platform events: drained at the top */
+		if (evs[i].data.u64 == 2) {
+			uint64_t x;
+			(void)!read(tfd, &x, sizeof(x));
+			armed_deadline = -1; /* expired: re-arm for whatever is next */
+			continue;
+		}
+		struct fd_watch *w = evs[i].data.ptr;
+		if (w->wq)
+			waitq_wake(w->wq, evs[i].events);
+	}
+	while (graveyard) {
+		struct fd_watch *w = graveyard;
+		graveyard = w->next;
+		free(w);
+	}
+}
+
 int loop_run(void)
 {
 	struct epoll_event evs[32];
@@ -318,26 +342,31 @@ int loop_run(void)
 		int n = epoll_wait(epfd, evs, 32, -1);
 		if (n < 0 && errno != EINTR)
 			return -errno;
-		for (int i = 0; i < n; i++) {
-			if (evs[i].data.u64 == 1)
-				continue; /* platform events: drained at the top */
-			if (evs[i].data.u64 == 2) {
-				uint64_t x;
-				(void)!read(tfd, &x, sizeof(x));
-				armed_deadline = -1; /* expired: re-arm for whatever is next */
-				continue;
-			}
-			struct fd_watch *w = evs[i].data.ptr;
-			if (w->wq)
-				waitq_wake(w->wq, evs[i].events);
-		}
-		while (graveyard) {
-			struct fd_watch *w = graveyard;
-			graveyard = w->next;
-			free(w);
-		}
+		dispatch_epoll(evs, n);
 		run_timers();
 		task_run_queue();
 	}
 	return exit_status;
+}
+
+/* See task.h. */
+void loop_drain(bool (*busy)(void), int timeout_ms)
+{
+	struct epoll_event evs[32];
+	int64_t end = stimer_now_ns() + (int64_t)timeout_ms * 1000000LL;
+
+	for (;;) {
+		struct plat_event ev;
+		while (plat->next_event(&ev) == 0)
+			handle_event(&ev); /* stragglers of dead tasks */
+		run_timers();
+		int64_t left = end - stimer_now_ns();
+		if (!busy() || left <= 0)
+			return;
+		arm_timerfd();
+		int n = epoll_wait(epfd, evs, 32, (int)((left + 999999) / 1000000));
+		if (n < 0 && errno != EINTR)
+			return;
+		dispatch_epoll(evs, n);
+	}
 }

@@ -330,6 +330,8 @@ int sandbox_run(const struct sandbox_spec *spec)
 		return r == -ENOENT ? -ENOENT : r;
 	}
 	r = loop_run();
+	/* what the app sent last and ARP still resolves: out (or failed) within ARP's 3 s */
+	loop_drain(netstack_has_pending_output, 4000);
 	console_flush_all(2000); /* what init wrote last, before the host side sees EOF */
 	if (r < 0) {
 		fprintf(stderr, "cvisor: sentry loop failed: %s\n", strerror(-r));

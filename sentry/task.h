@@ -333,6 +333,10 @@ void robust_on_exit(struct task *t);
 /* ---- event loop (loop.c) ---- */
 int loop_init(void);
 int loop_run(void);
+/* After loop_run, with every task gone: runs timers and watched fds (no tasks) while
+ * @busy() answers true, at most @timeout_ms. What the app handed the netstack before it
+ * exited still leaves, as it would from a Linux kernel (sandbox.c). */
+void loop_drain(bool (*busy)(void), int timeout_ms);
 int loop_watch_fd(int fd, uint32_t events, struct waitq *wq);
 void loop_unwatch_fd(int fd);
 void loop_request_exit(int status);

@@ -12,6 +12,7 @@ B=cvnetB$$
 W=$(mktemp -d /tmp/cvisor-net-XXXXXX)
 PIDS=()
 cleanup() {
+	exec 3>&-
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	# what `ip netns exec` started lives on in the namespaces: end it there
 	for ns in "$A" "$B"; do
@@ -105,6 +106,33 @@ out=$(in_b timeout 10 perl -MIO::Socket::INET -e '
 	$s->recv($r, 100); alarm 0; }; if ($r) { print "$r\n"; last } }' 2>&1)
 [ "$out" == "echo:from-B" ] && t_ok "UDP B -> sandbox and back" || t_fail "UDP B -> sandbox and back" "$out $(cat "$W/udp_srv.out")"
 
+# ---- an answer still waiting for ARP when the app exits leaves all the same ----
+# B keeps A's MAC for good (no ARP request from B teaches the Sentry B's MAC) and ignores
+# ARP requests for half a second: the sandbox's answer waits for the Sentry's second
+# request (1 s later), and by then the app has exited. The Sentry used to exit with it
+# and drop the answer (the check above failed that way on a loaded machine); as from
+# Linux, the answer must still leave.
+ip -n "$B" neigh replace 10.77.0.2 lladdr "$MAC_A" dev eth0 nud permanent
+in_b sysctl -qw net.ipv4.conf.eth0.arp_ignore=8
+sandbox perl -MIO::Socket::INET -e '
+	$| = 1; my $s = IO::Socket::INET->new(LocalAddr => "0.0.0.0:5003", Proto => "udp") or die "socket: $!";
+	print "ready\n"; $s->recv(my $b, 100); $s->send("echo:$b");' >"$W/udp_arp.out" 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do grep -q ready "$W/udp_arp.out" && break; sleep 0.1; done
+in_b timeout 10 perl -MIO::Socket::INET -e '
+	my $s = IO::Socket::INET->new(PeerAddr => "10.77.0.2:5003", Proto => "udp") or die;
+	$s->send("once"); my $r = ""; eval { local $SIG{ALRM} = sub { die }; alarm 6;
+	$s->recv($r, 100); alarm 0; }; print "$r\n";' >"$W/udp_arp.client" 2>&1 &
+client=$!
+sleep 0.5
+in_b sysctl -qw net.ipv4.conf.eth0.arp_ignore=0
+wait $client
+wait "${PIDS[-1]}"
+ip -n "$B" neigh del 10.77.0.2 dev eth0
+out=$(cat "$W/udp_arp.client")
+[ "$out" == "echo:once" ] && t_ok "UDP answer sent as the app exits, before ARP resolved, still leaves" ||
+	t_fail "UDP answer sent as the app exits, before ARP resolved, still leaves" "$out $(cat "$W/udp_arp.out")"
+
 # ---- fragments: 30000-byte datagrams each way (Linux reassembles ours, we its) ----
 in_b timeout 20 perl -MIO::Socket::INET -e '
 	my $s = IO::Socket::INET->new(LocalAddr => "10.77.0.1:5002", Proto => "udp") or die;
@@ -119,11 +147,23 @@ out=$(sandbox perl -MIO::Socket::INET -e '
 	t_fail "UDP 30000 bytes out, 20000 in: fragmented and reassembled" "$out"
 
 # ---- TCP both ways (busybox nc) ----
-in_b timeout 20 busybox nc -l -p 6000 >"$W/tcp_b.out" &
+# busybox nc shuts its side down (FIN) when its stdin ends, and exits as soon as the peer's
+# FIN arrives, whether or not it has read its own stdin yet. A background job's stdin is
+# /dev/null, so a listener sends its FIN right after accept: a client whose stdin is a
+# pipe not yet written (`echo x | nc`, the echo still unscheduled on a loaded machine)
+# then exits without sending anything ("client: ; server got: "), natively as in the
+# sandbox. So a listener's stdin stays open (fd 3: a FIFO nobody writes) and it closes
+# only after the client's FIN; a client facing a listener we do not control reads a
+# regular file, which poll finds readable at once: nc sends it before it looks at the
+# socket.
+mkfifo "$W/hold"
+exec 3<>"$W/hold"
+in_b timeout 20 busybox nc -l -p 6000 >"$W/tcp_b.out" <&3 &
 PIDS+=($!)
 # the listener must be up before the sandbox connects (a loaded CI machine is slow)
 wait_listen tcp 6000
-out=$(sandbox /bin/sh -c 'echo tcp-from-sandbox | busybox nc 10.77.0.1 6000' 2>&1)
+# the client's data comes a second after the connection: the order that used to race
+out=$(sandbox /bin/sh -c '(sleep 1; echo tcp-from-sandbox) | busybox nc 10.77.0.1 6000' 2>&1)
 for _ in $(seq 20); do [ -s "$W/tcp_b.out" ] && break; sleep 0.1; done
 [ "$(cat "$W/tcp_b.out")" == "tcp-from-sandbox" ] && t_ok "TCP sandbox -> B (nc)" ||
 	t_fail "TCP sandbox -> B (nc)" "client: $out; server got: $(cat "$W/tcp_b.out")"
@@ -131,12 +171,14 @@ for _ in $(seq 20); do [ -s "$W/tcp_b.out" ] && break; sleep 0.1; done
 sandbox busybox nc -l -p 6001 >"$W/tcp_a.out" 2>&1 &
 PIDS+=($!)
 wait_takeover
+echo tcp-from-B >"$W/tcp_msg"
 ok=0
 for _ in $(seq 30); do
-	if echo tcp-from-B | in_b timeout 5 busybox nc 10.77.0.2 6001 2>/dev/null; then ok=1; break; fi
+	if in_b timeout 5 busybox nc 10.77.0.2 6001 <"$W/tcp_msg" 2>/dev/null; then ok=1; break; fi
 	sleep 0.2
 done
-sleep 0.5
+# the client may exit before the sandbox's nc has written what it got
+for _ in $(seq 100); do [ -s "$W/tcp_a.out" ] && break; sleep 0.1; done
 [ $ok -eq 1 ] && [ "$(cat "$W/tcp_a.out")" == "tcp-from-B" ] && t_ok "TCP B -> sandbox (nc)" ||
 	t_fail "TCP B -> sandbox (nc)" "server got: $(cat "$W/tcp_a.out")"
 

@@ -1,7 +1,8 @@
 /* Unit tests for netstack/arp.c: resolution with the waiting queue, retries and failure
  * (ICMP host unreachable to the local sender), the queue bound, answers to requests for
  * our addresses (and silence for others'), gratuitous ARP sent and heard, states and
- * their timeouts, malformed ARP counted. Every test ends with no packet alive. */
+ * their timeouts, malformed ARP counted, what the Sentry's exit waits for
+ * (netstack_has_pending_output). Every test ends with no packet alive. */
 #include "tests/unit/netstack/core_test.h"
 
 static int icmp_err_got, icmp_err_type, icmp_err_code;
@@ -151,6 +152,39 @@ static void test_failure_answers_sender(void **state)
 	assert_int_equal(cap_count, 0);
 }
 
+/* What the Sentry's exit waits for (loop_drain): packets queued on a neighbour being
+ * resolved; not once it answered, nor once ARP gave up. */
+static void test_pending_output_while_resolving(void **state)
+{
+	struct fx *f = *state;
+	struct ip4_tx tx = {.dst = ip("10.0.0.1"), .proto = IPPROTO_UDP};
+	assert_false(netstack_has_pending_output());
+	assert_int_equal(ip4_output(f->ns, udp_payload(0, 0, 10), &tx), 0);
+	cap_flush();
+	assert_true(netstack_has_pending_output());
+	net_frame_input(f->eth, frame_arp(ARPOP_REPLY, our_mac, peer_mac, ip("10.0.0.1"), our_mac,
+					  ip("10.0.0.2")));
+	assert_false(netstack_has_pending_output()); /* sent */
+	assert_int_equal(cap_count, 1);
+	cap_flush();
+	/* a resolved neighbour queues nothing */
+	assert_int_equal(ip4_output(f->ns, udp_payload(0, 0, 10), &tx), 0);
+	assert_false(netstack_has_pending_output());
+	cap_flush();
+	/* nobody answers: pending until the third request goes unanswered */
+	tx.dst = ip("10.0.0.9");
+	assert_int_equal(ip4_output(f->ns, udp_payload(0, 0, 10), &tx), 0);
+	run_ahead(500000000LL);
+	assert_true(netstack_has_pending_output());
+	run_ahead(1100000000LL);
+	run_ahead(2200000000LL);
+	run_ahead(3300000000LL);
+	assert_int_equal(state_of(f->ns, "10.0.0.9"), ARP_NUD_FAILED);
+	assert_false(netstack_has_pending_output());
+	run_now();
+	cap_flush();
+}
+
 static void test_queue_bound(void **state)
 {
 	struct fx *f = *state;
@@ -251,6 +285,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_gratuitous_on_add_and_up, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_resolve_and_flush_queue, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_failure_answers_sender, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_pending_output_while_resolving, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_queue_bound, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_answers_requests_for_us_only, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_gratuitous_heard, setup, teardown),
