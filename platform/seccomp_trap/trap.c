@@ -24,6 +24,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
@@ -580,12 +581,51 @@ static long tr_inject(pid_t tid, const struct plat_regs *cur, long nr, const uin
 
 /* The app's mask: the host's, with SIGSYS as the app set it (the runtime keeps the host's
  * SIGSYS unblocked once its action is in: tr_sigmask_set). */
+/* The host's blocked mask of running thread @tid (/proc/<tid>/status SigBlk). 0 or -errno. */
+static int host_sigblk(pid_t tid, uint64_t *mask)
+{
+	char path[64], buf[4096];
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return -ESRCH;
+	buf[n] = 0;
+	const char *l = strstr(buf, "\nSigBlk:");
+	if (!l)
+		return -ESRCH;
+	*mask = strtoull(l + 8, NULL, 16);
+	return 0;
+}
+
+/* Every signal but SIGKILL and SIGSTOP: what a thread blocks while it runs the stub
+ * runtime's SIGSYS handler (its sa_mask is full). */
+#define RUNTIME_BLOCKED (~0ULL & ~((1ULL << (SIGKILL - 1)) | (1ULL << (SIGSTOP - 1))))
+
+/* The app's mask of a thread that is neither stopped nor waiting in its slot. Inside the
+ * runtime's handler the host shows the handler's full mask; the app's own is then the one
+ * in the slot (the runtime posted it with its request, or the Sentry's answer holds the
+ * one sigreturn restores). */
+static int running_sigmask(struct trap_thread *t, uint64_t *mask)
+{
+	int err = host_sigblk(t->tid, mask);
+	if (err)
+		return err;
+	if (t->mm && t->slot && (*mask & RUNTIME_BLOCKED) == RUNTIME_BLOCKED)
+		*mask = slot_u64(trap_slot(t), SLOT_MASK);
+	return 0;
+}
+
 static int tr_sigmask_get(pid_t tid, uint64_t *mask)
 {
 	struct trap_thread *t = trap_thread_get(tid);
 	if (t->in_slot)
 		*mask = t->smask;
-	else if (ptrace(PTRACE_GETSIGMASK, tid, sizeof(*mask), mask) < 0)
+	else if (ptrace(PTRACE_GETSIGMASK, tid, sizeof(*mask), mask) < 0 &&
+		 running_sigmask(t, mask) < 0)
 		return -errno;
 	if (t->sighand && t->sigsys_blocked)
 		*mask |= 1ULL << (SIGSYS - 1);
