@@ -53,7 +53,7 @@ int trap_mem_write(pid_t tid, uint64_t gaddr, const void *src, size_t len)
 /* Whether @tid is a zombie: a killed group leader skips its exit stop (SIGKILL pending)
  * and its death is not reported while its siblings live, which may wait in ptrace
  * stops for the Sentry. */
-static bool is_zombie(pid_t tid)
+bool trap_is_zombie(pid_t tid)
 {
 	char path[64], buf[128];
 	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
@@ -86,7 +86,7 @@ static pid_t wait_thread(struct trap_thread *t, int *status, struct rusage *ru)
 			sched_yield();
 			continue;
 		}
-		if (is_zombie(t->tid)) {
+		if (trap_is_zombie(t->tid)) {
 			t->exiting = true;
 			t->pstopped = false;
 			return -ESRCH;

@@ -36,12 +36,16 @@ int trap_handoff(struct trap_thread *t)
 	if (trap_seize(t) < 0)
 		return -ESRCH;
 	trap_slot_answer(t, SLOT_CMD_HANDOFF);
-	for (;;) {
+	for (unsigned i = 0;; i++) {
 		pid_t p = waitpid(t->tid, &status, __WALL | WNOHANG);
 		if (p < 0 && errno == EINTR)
 			continue;
 		if (p < 0)
 			return -ESRCH;
+		if (p == 0 && (i & 255) == 255 && trap_is_zombie(t->tid)) {
+			t->exiting = true; /* a killed leader: its death comes after its siblings' */
+			return -ESRCH;
+		}
 		if (p == 0) {
 			if (trap_now_ns() > deadline) {
 				/* its stops and death reach the loop's wait4 (waiting here for a

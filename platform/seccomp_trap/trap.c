@@ -403,16 +403,34 @@ static void set_sleeping(bool on)
 					 __ATOMIC_SEQ_CST);
 }
 
+static int synth_pop(struct plat_event *ev)
+{
+	if (!trap_n_synth)
+		return -EAGAIN;
+	*ev = trap_synth[0];
+	memmove(trap_synth, trap_synth + 1, --trap_n_synth * sizeof(trap_synth[0]));
+	struct trap_thread *t = ev->kind == PLAT_EV_DEAD ? trap_thread_find(ev->tid) : NULL;
+	if (t && t->dead)
+		trap_thread_free(t); /* reaped by a wait of the platform's own */
+	return 0;
+}
+
+static int next_event(struct plat_event *ev);
+
+/* Events queued while looking for one (a hand-off that met a death) are never left
+ * behind: the eventfd that announced them may have been drained since. */
 static int tr_next_event(struct plat_event *ev)
 {
-	if (trap_n_synth) {
-		*ev = trap_synth[0];
-		memmove(trap_synth, trap_synth + 1, --trap_n_synth * sizeof(trap_synth[0]));
-		struct trap_thread *t = ev->kind == PLAT_EV_DEAD ? trap_thread_find(ev->tid) : NULL;
-		if (t && t->dead)
-			trap_thread_free(t); /* reaped by a wait of the platform's own */
+	if (synth_pop(ev) == 0)
 		return 0;
-	}
+	int r = next_event(ev);
+	if (r == -EAGAIN)
+		r = synth_pop(ev);
+	return r;
+}
+
+static int next_event(struct plat_event *ev)
+{
 	if (sleeping)
 		set_sleeping(false);
 	if (trap_wait_event(ev) == 0 || scan_slots(ev) == 0)

@@ -97,6 +97,8 @@ int trap_wait_event(struct plat_event *ev);
  * reaped: queued for next_event instead of lost. */
 void trap_queue_death(struct trap_thread *t, int status, const struct rusage *ru);
 void trap_queue_exiting(struct trap_thread *t);
+/* setup.c: whether @tid is a zombie (or gone) in /proc */
+bool trap_is_zombie(pid_t tid);
 int trap_bounce_event(struct trap_thread *t, void *s, struct plat_event *ev);
 
 struct trap_thread *trap_thread_find(pid_t tid);
