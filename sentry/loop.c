@@ -26,6 +26,10 @@ static struct fd_watch *watches;
 static struct fd_watch *graveyard;
 static bool exit_requested;
 static int exit_status;
+static int64_t exit_requested_ns;
+/* After an exit request, the loop waits this long for the killed threads' deaths: a stub
+ * the Sentry lost track of must not keep the sandbox (and cvisor) alive. */
+#define EXIT_WAIT_NS 3000000000LL
 static pid_t early_stops[64]; /* new tids whose first stop came before the clone event */
 static int n_early;
 
@@ -95,6 +99,7 @@ void loop_request_exit(int status)
 		return;
 	exit_requested = true;
 	exit_status = status;
+	exit_requested_ns = stimer_now_ns();
 	/* Init is gone: like a pid namespace's init, it takes every process with it. */
 	list_for_each_entry(tg, &all_groups, all_link) {
 		struct task *t;
@@ -338,8 +343,13 @@ int loop_run(void)
 		task_run_queue();
 		if (exit_requested && live_host_threads <= 0)
 			break;
+		if (exit_requested && stimer_now_ns() - exit_requested_ns > EXIT_WAIT_NS) {
+			log_warn("%d host threads not reaped after the exit request: exiting anyway",
+				 live_host_threads);
+			break; /* the stubs die with the Sentry (PTRACE_O_EXITKILL, the pid ns) */
+		}
 		arm_timerfd();
-		int n = epoll_wait(epfd, evs, 32, -1);
+		int n = epoll_wait(epfd, evs, 32, exit_requested ? 100 : -1);
 		if (n < 0 && errno != EINTR)
 			return -errno;
 		dispatch_epoll(evs, n);

@@ -14,6 +14,7 @@
 #include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include "common/log.h"
+#include "common/timer.h"
 #include "sentry/console.h"
 #include "sentry/pidns.h"
 #include "sentry/task.h"
@@ -140,9 +141,41 @@ void tty_ctl_group_exit(struct thread_group *tg)
 		tty_session_leader_exit(tg->sid);
 }
 
+/* The user's SIGTERM or SIGINT is never ignored: it goes to the sandbox (below), and when
+ * that does not end it — init is gone, ignores it (a pid namespace's init does by
+ * default), or the same signal comes again — the sandbox is torn down (every process
+ * killed, cvisor exits 128 + the signal) once TEARDOWN_GRACE_NS has passed or at once. */
+#define TEARDOWN_GRACE_NS 5000000000LL
+static struct stimer teardown_timer;
+static int teardown_sig;
+
+static void teardown_fn(struct stimer *tm)
+{
+	log_warn("host signal %d: the sandbox did not end: tearing it down", teardown_sig);
+	loop_request_exit(teardown_sig);
+}
+
+static void teardown_arm(int sig)
+{
+	bool init_gone = !init_tg || init_tg->zombie || init_tg->nlive <= 0;
+	bool again = teardown_sig != 0;
+	if (!teardown_sig) {
+		teardown_sig = sig;
+		stimer_init(&teardown_timer, teardown_fn, NULL);
+	}
+	if (init_gone || again) {
+		stimer_cancel(&teardown_timer);
+		teardown_fn(&teardown_timer);
+	} else if (!stimer_armed(&teardown_timer)) {
+		stimer_arm(&teardown_timer, stimer_now_ns() + TEARDOWN_GRACE_NS);
+	}
+}
+
 /* One signal cvisor received from the host: where it goes in the sandbox. */
 static void forward(int sig)
 {
+	if (sig == SIGTERM || sig == SIGINT)
+		teardown_arm(sig);
 	struct tty *t = tty_host_find();
 	int fg = t && t->session ? t->pgrp : 0;
 	log_debug("host signal %d: forwarding (foreground group %d)", sig, fg);

@@ -19,6 +19,7 @@
 #include <linux/capability.h>
 #include <linux/seccomp.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <stddef.h>
 #include <sys/prctl.h>
@@ -30,6 +31,33 @@
 #include <unistd.h>
 
 static int sigchld_fd = -1;
+/* Exit stops and deaths an injection's wait took from the loop's wait4: reported first
+ * by pt_next_event (a lost death is a task the Sentry waits for forever). */
+static struct plat_event *queued;
+static int n_queued, cap_queued;
+
+static void queue_event(const struct plat_event *ev)
+{
+	if (n_queued == cap_queued) {
+		int cap = cap_queued ? cap_queued * 2 : 16;
+		struct plat_event *q = realloc(queued, cap * sizeof(*q));
+		if (!q)
+			abort(); /* a lost event hangs the sandbox: not survivable either */
+		queued = q;
+		cap_queued = cap;
+	}
+	queued[n_queued++] = *ev;
+	kill(getpid(), SIGCHLD); /* queued outside next_event too: the loop must not sleep on it */
+}
+
+/* @tid waits at its exit stop with the event still queued: it runs nothing again. */
+static bool exit_queued(pid_t tid)
+{
+	for (int i = 0; i < n_queued; i++)
+		if (queued[i].tid == tid && queued[i].kind == PLAT_EV_EXITING)
+			return true;
+	return false;
+}
 
 static int pt_init(void)
 {
@@ -103,6 +131,11 @@ static int pt_next_event(struct plat_event *ev)
 	pid_t pid;
 	struct rusage ru;
 
+	if (n_queued) {
+		*ev = queued[0];
+		memmove(queued, queued + 1, --n_queued * sizeof(*queued));
+		return 0;
+	}
 	bool drained = false;
 	for (;;) {
 		pid = wait4(-1, &status, __WALL | WNOHANG, &ru);
@@ -166,6 +199,8 @@ static long pt_inject(pid_t tid, const struct plat_regs *cur, long nr, const uin
 	int status;
 
 	*deferred_sig = 0;
+	if (exit_queued(tid))
+		return -ESRCH;
 	r.r.rip = STUB_GADGET_ADDR;
 	r.r.orig_rax = (uint64_t)-1; /* skip a pending syscall; no restart fix-ups */
 	r.r.rax = nr;
@@ -178,14 +213,30 @@ static long pt_inject(pid_t tid, const struct plat_regs *cur, long nr, const uin
 	if (ptrace(PTRACE_SETREGS, tid, 0, &r.r) < 0 || ptrace(PTRACE_CONT, tid, 0, 0) < 0)
 		return -ESRCH;
 	for (;;) {
-		if (waitpid(tid, &status, __WALL) < 0) {
+		struct rusage ru;
+		if (wait4(tid, &status, __WALL, &ru) < 0) {
 			if (errno == EINTR)
 				continue;
 			return -ESRCH;
 		}
-		if (!WIFSTOPPED(status))
-			return -ESRCH; /* died: the loop's next waitpid(-1) will not see it again */
+		if (!WIFSTOPPED(status)) {
+			/* died: the loop's next wait4(-1) will not see it again */
+			struct plat_event ev = {.kind = PLAT_EV_DEAD, .tid = tid, .status = status,
+						.ru = ru};
+			queue_event(&ev);
+			return -ESRCH;
+		}
 		int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
+		if (event == PTRACE_EVENT_EXIT) {
+			/* killed (a sibling's exit_group, SIGKILL): it stays at its exit stop,
+			 * reported next. Continuing it would lose the event, and a group leader's
+			 * death is not reported while its siblings wait at their exit stops for
+			 * the Sentry: waiting for it would never end. */
+			struct plat_event ev = {.kind = PLAT_EV_EXITING, .tid = tid, .status = status};
+			ptrace(PTRACE_GETEVENTMSG, tid, 0, &ev.msg);
+			queue_event(&ev);
+			return -ESRCH;
+		}
 		if (event == PTRACE_EVENT_SECCOMP) {
 			/* Our injected call reached the filter as TRACE: let it run. */
 			ptrace(PTRACE_CONT, tid, 0, 0);
@@ -198,10 +249,6 @@ static long pt_inject(pid_t tid, const struct plat_regs *cur, long nr, const uin
 			if (r.r.rip == STUB_GADGET_ADDR + 3 &&
 			    ptrace(PTRACE_GETSIGINFO, tid, 0, &si) == 0 && si.si_code == SI_KERNEL)
 				return (long)r.r.rax;
-		}
-		if (event == PTRACE_EVENT_EXIT) {
-			ptrace(PTRACE_CONT, tid, 0, 0);
-			continue;
 		}
 		if (event == 0 && sig != SIGTRAP && sig != SIGSTOP)
 			*deferred_sig = sig; /* keep the latest; the Sentry re-sends what matters */

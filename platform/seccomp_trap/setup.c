@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sched.h>
 #include <sys/auxv.h>
 #include <sys/mman.h>
 #include <sys/ptrace.h>
@@ -48,6 +50,51 @@ int trap_mem_write(pid_t tid, uint64_t gaddr, const void *src, size_t len)
 	return process_vm_writev(tid, &l, 1, &r, 1, 0) == (ssize_t)len ? 0 : -EFAULT;
 }
 
+/* Whether @tid is a zombie: a killed group leader skips its exit stop (SIGKILL pending)
+ * and its death is not reported while its siblings live, which may wait in ptrace
+ * stops for the Sentry. */
+bool trap_is_zombie(pid_t tid)
+{
+	char path[64], buf[128];
+	snprintf(path, sizeof(path), "/proc/%d/stat", tid);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return true;
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return true;
+	buf[n] = 0;
+	char *p = strrchr(buf, ')');
+	return !p || p[1] != ' ' || p[2] == 'Z' || p[2] == 'X';
+}
+
+/* waitpid(@t, __WALL) for a stop or death of @t that must come soon (an injected call, a
+ * single step), but never for a zombie leader: -ESRCH then (its death reaches the
+ * loop's wait4 later). Returns the pid or -ESRCH. */
+static pid_t wait_thread(struct trap_thread *t, int *status, struct rusage *ru)
+{
+	for (unsigned i = 0;; i++) {
+		pid_t p = wait4(t->tid, status, __WALL | WNOHANG, ru);
+		if (p > 0)
+			return p;
+		if (p < 0 && errno == EINTR)
+			continue;
+		if (p < 0)
+			return -ESRCH;
+		if (i < 256) {
+			sched_yield();
+			continue;
+		}
+		if (trap_is_zombie(t->tid)) {
+			t->exiting = true;
+			t->pstopped = false;
+			return -ESRCH;
+		}
+		poll(NULL, 0, 1);
+	}
+}
+
 long trap_inject(struct trap_thread *t, const struct user_regs_struct *cur, long nr,
 		 const uint64_t args[6], int *deferred_sig)
 {
@@ -56,6 +103,8 @@ long trap_inject(struct trap_thread *t, const struct user_regs_struct *cur, long
 	int status;
 
 	*deferred_sig = 0;
+	if (t->exiting)
+		return -ESRCH; /* at its exit stop (queued): it never runs a call again */
 	r.rip = STUB_RT_RETRACE;
 	r.orig_rax = (uint64_t)-1;
 	r.rax = nr;
@@ -65,15 +114,19 @@ long trap_inject(struct trap_thread *t, const struct user_regs_struct *cur, long
 		return -ESRCH;
 	t->pstopped = false;
 	for (;;) {
-		if (waitpid(tid, &status, __WALL) < 0) {
-			if (errno == EINTR)
-				continue;
+		struct rusage ru;
+		if (wait_thread(t, &status, &ru) < 0)
+			return -ESRCH;
+		if (!WIFSTOPPED(status)) {
+			trap_queue_death(t, status, &ru); /* killed: the loop's wait4 never sees it */
 			return -ESRCH;
 		}
-		if (!WIFSTOPPED(status))
-			return -ESRCH;
 		int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
-		if (event == PTRACE_EVENT_SECCOMP || event == PTRACE_EVENT_EXIT) {
+		if (event == PTRACE_EVENT_EXIT) {
+			trap_queue_exiting(t); /* killed (a sibling's exit_group, SIGKILL) */
+			return -ESRCH;
+		}
+		if (event == PTRACE_EVENT_SECCOMP) {
 			ptrace(PTRACE_CONT, tid, 0, 0); /* our call reached the base filter */
 			continue;
 		}
@@ -536,6 +589,8 @@ int trap_deliver_swapped(struct trap_thread *t, int sig, bool step, struct plat_
 		trap_mem_write(t->tid, STUB_PLAT_SCRATCH_ADDR + 128, ss, sizeof(ss));
 		inject6(t, &cur, SYS_sigaltstack, STUB_PLAT_SCRATCH_ADDR + 128, 0, 0, 0, 0, 0);
 	}
+	if (t->exiting)
+		return -ESRCH; /* killed during the injections: its exit stop is queued */
 	ptrace(PTRACE_SETREGS, t->tid, 0, &cur);
 	if (have_info) /* the injections' stops replaced the signal's: its siginfo again */
 		ptrace(PTRACE_SETSIGINFO, t->tid, 0, &info);
@@ -544,26 +599,18 @@ int trap_deliver_swapped(struct trap_thread *t, int sig, bool step, struct plat_
 		return -ESRCH;
 	t->pstopped = false;
 	for (;;) {
-		if (waitpid(t->tid, &status, __WALL) < 0) {
-			if (errno == EINTR)
-				continue;
+		if (wait_thread(t, &status, NULL) < 0)
 			return -ESRCH;
-		}
 		if (!WIFSTOPPED(status)) {
-			struct plat_event ev = {.kind = PLAT_EV_DEAD, .tid = t->tid, .status = status};
-			*stepped = ev;
-			return 1;
+			trap_queue_death(t, status, NULL);
+			return -ESRCH;
 		}
 		int s = WSTOPSIG(status), event = (unsigned)status >> 16;
 		if (event == 0 && s == SIGTRAP)
 			break;
 		if (event == PTRACE_EVENT_EXIT) {
-			struct plat_event ev = {.kind = PLAT_EV_EXITING, .tid = t->tid};
-			ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &ev.msg);
-			t->pstopped = true;
-			t->exiting = true;
-			*stepped = ev;
-			return 1;
+			trap_queue_exiting(t);
+			return -ESRCH;
 		}
 		/* a stop (the signal's default action) or another signal: the Sentry's */
 		struct plat_event ev = {.tid = t->tid, .status = status, .sig = s,

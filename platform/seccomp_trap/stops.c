@@ -29,28 +29,38 @@ int trap_handoff(struct trap_thread *t)
 
 	if (!t->in_slot)
 		return t->pstopped ? 0 : -ESRCH;
+	if (t->exiting) { /* killed in its slot: nothing will reach the hand-off */
+		t->in_slot = false;
+		return -ESRCH;
+	}
 	if (trap_seize(t) < 0)
 		return -ESRCH;
 	trap_slot_answer(t, SLOT_CMD_HANDOFF);
-	for (;;) {
+	for (unsigned i = 0;; i++) {
 		pid_t p = waitpid(t->tid, &status, __WALL | WNOHANG);
 		if (p < 0 && errno == EINTR)
 			continue;
 		if (p < 0)
 			return -ESRCH;
+		if (p == 0 && (i & 255) == 255 && trap_is_zombie(t->tid)) {
+			t->exiting = true; /* a killed leader: its death comes after its siblings' */
+			return -ESRCH;
+		}
 		if (p == 0) {
 			if (trap_now_ns() > deadline) {
+				/* its stops and death reach the loop's wait4 (waiting here for a
+				 * leader whose siblings wait at their exit stops never ends) */
 				log_warn("seccomp-trap: tid %d never reached its hand-off: killed",
 					 t->tid);
 				syscall(SYS_kill, t->tgid, SIGKILL);
-				deadline = INT64_MAX;
+				t->in_slot = false;
+				return -ESRCH;
 			}
 			sched_yield();
 			continue;
 		}
 		if (!WIFSTOPPED(status)) {
-			struct plat_event ev = {.kind = PLAT_EV_DEAD, .tid = t->tid, .status = status};
-			trap_push_synth(&ev);
+			trap_queue_death(t, status, NULL);
 			return -ESRCH;
 		}
 		int sig = WSTOPSIG(status), event = (unsigned)status >> 16;
@@ -70,12 +80,7 @@ int trap_handoff(struct trap_thread *t)
 			return 0;
 		}
 		if (event == PTRACE_EVENT_EXIT) {
-			struct plat_event ev = {.kind = PLAT_EV_EXITING, .tid = t->tid};
-			ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &ev.msg);
-			t->pstopped = true;
-			t->stop = TS_OTHER;
-			t->exiting = true;
-			trap_push_synth(&ev);
+			trap_queue_exiting(t);
 			return -ESRCH;
 		}
 		if (event == 0 && sig != SIGTRAP)
@@ -193,6 +198,7 @@ bool trap_decode_stop(struct trap_thread *t, struct plat_event *ev, int status)
 	case PTRACE_EVENT_EXEC:
 		ev->kind = PLAT_EV_EXEC;
 		ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &ev->msg);
+		t->exiting = false; /* a non-leader's exec takes over the leader's (exited) tid */
 		trap_slot_release(t);
 		trap_mm_put(t->mm);
 		t->mm = NULL;
@@ -282,6 +288,43 @@ bool trap_decode_stop(struct trap_thread *t, struct plat_event *ev, int status)
 		return true;
 	}
 	return true;
+}
+
+/* Queues the events of @t's death @status: the DEAD the loop's wait4 would have reported,
+ * after those of its process's detached threads when @t is the leader (they died unseen).
+ * @t itself is freed when its DEAD leaves the queue (tr_next_event): callers still hold it. */
+void trap_queue_death(struct trap_thread *t, int status, const struct rusage *ru)
+{
+	struct plat_event ev = {.kind = PLAT_EV_DEAD, .tid = t->tid, .status = status};
+	if (ru)
+		ev.ru = *ru;
+	if (t->tid == t->tgid) {
+		for_each_thread(o) if (o->tgid == t->tgid && o != t && !o->attached)
+		{
+			struct plat_event d = {.kind = PLAT_EV_DEAD, .tid = o->tid, .status = status};
+			trap_push_synth(&d);
+			trap_thread_free(o);
+		}
+	}
+	t->pstopped = false;
+	t->in_slot = false;
+	t->dead = true;
+	trap_push_synth(&ev);
+}
+
+/* @t reported its exit stop (PTRACE_EVENT_EXIT) to a wait of the platform's own: it stays
+ * there, reported as PLAT_EV_EXITING by the next next_event. Continuing it instead would
+ * lose the event, and waiting for the death of a group leader whose siblings wait at
+ * their own exit stops for the Sentry would never end. */
+void trap_queue_exiting(struct trap_thread *t)
+{
+	struct plat_event ev = {.kind = PLAT_EV_EXITING, .tid = t->tid};
+	ptrace(PTRACE_GETEVENTMSG, t->tid, 0, &ev.msg);
+	t->pstopped = true;
+	t->stop = TS_OTHER;
+	t->exiting = true;
+	t->in_slot = false;
+	trap_push_synth(&ev);
 }
 
 int trap_wait_event(struct plat_event *ev)

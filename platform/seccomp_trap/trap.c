@@ -51,8 +51,10 @@ static int64_t last_reply_ns;
 /* counters for --debug-log (what the adaptive waits cost) */
 unsigned long trap_st_sigsys_stop;
 static unsigned long st_slot_req, st_sleep, st_wake, st_handoff, st_retrace;
-static struct plat_event trap_synth[64]; /* DEAD events of detached threads, and the like */
-static int trap_n_synth;
+/* DEAD events of detached threads, and the like: never dropped (a lost death is a task the
+ * Sentry waits for forever), so the queue grows */
+static struct plat_event *trap_synth;
+static int trap_n_synth, trap_cap_synth;
 /* The threads that have a slot: what the Sentry scans (an array: the scan is the hot
  * loop of the spin). */
 static struct trap_thread **watch;
@@ -175,8 +177,18 @@ void trap_slot_answer(struct trap_thread *t, uint32_t cmd)
 
 void trap_push_synth(const struct plat_event *ev)
 {
-	if (trap_n_synth < (int)(sizeof(trap_synth) / sizeof(trap_synth[0])))
-		trap_synth[trap_n_synth++] = *ev;
+	if (trap_n_synth == trap_cap_synth) {
+		int cap = trap_cap_synth ? trap_cap_synth * 2 : 64;
+		struct plat_event *q = realloc(trap_synth, cap * sizeof(*q));
+		if (!q)
+			abort(); /* a lost event hangs the sandbox: not survivable either */
+		trap_synth = q;
+		trap_cap_synth = cap;
+	}
+	trap_synth[trap_n_synth++] = *ev;
+	/* queued outside next_event too (a resume from a timer): the loop must not sleep on it */
+	uint64_t one = 1;
+	(void)!write(wake_fd, &one, sizeof(one));
 }
 
 void trap_synth_requeue(struct plat_event *ev)
@@ -348,7 +360,8 @@ static int scan_slots(struct plat_event *ev)
 					 __ATOMIC_RELEASE);
 		}
 		/* attached ones too: a SIGSYS delivered just before a trap_seize posts here */
-		if (t->pstopped || t->in_slot || !t->mm || !t->slot)
+		/* an exiting thread's request is moot: killed in its handler, it left it posted */
+		if (t->pstopped || t->in_slot || t->exiting || !t->mm || !t->slot)
 			continue;
 		void *s = trap_slot(t);
 		if (!slot_has_request(s))
@@ -391,13 +404,34 @@ static void set_sleeping(bool on)
 					 __ATOMIC_SEQ_CST);
 }
 
+static int synth_pop(struct plat_event *ev)
+{
+	if (!trap_n_synth)
+		return -EAGAIN;
+	*ev = trap_synth[0];
+	memmove(trap_synth, trap_synth + 1, --trap_n_synth * sizeof(trap_synth[0]));
+	struct trap_thread *t = ev->kind == PLAT_EV_DEAD ? trap_thread_find(ev->tid) : NULL;
+	if (t && t->dead)
+		trap_thread_free(t); /* reaped by a wait of the platform's own */
+	return 0;
+}
+
+static int next_event(struct plat_event *ev);
+
+/* Events queued while looking for one (a hand-off that met a death) are never left
+ * behind: the eventfd that announced them may have been drained since. */
 static int tr_next_event(struct plat_event *ev)
 {
-	if (trap_n_synth) {
-		*ev = trap_synth[0];
-		memmove(trap_synth, trap_synth + 1, --trap_n_synth * sizeof(trap_synth[0]));
+	if (synth_pop(ev) == 0)
 		return 0;
-	}
+	int r = next_event(ev);
+	if (r == -EAGAIN)
+		r = synth_pop(ev);
+	return r;
+}
+
+static int next_event(struct plat_event *ev)
+{
 	if (sleeping)
 		set_sleeping(false);
 	if (trap_wait_event(ev) == 0 || scan_slots(ev) == 0)

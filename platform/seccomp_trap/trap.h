@@ -53,6 +53,7 @@ struct trap_thread {
 	bool native_stop;         /* detached and stopped by the host (a stop signal) */
 	bool keep_attached;       /* a queued signal's stop is still to come */
 	bool started;             /* its first ptrace stop was seen */
+	bool dead;                /* reaped; its DEAD is queued (trap_queue_death) */
 	uint64_t retrace_rip;     /* the app's rip after its syscall, during a retrace */
 	uint64_t child_fix_rip;   /* a new child still at STUB_RT_RETRACE + 2 */
 	struct user_regs_struct sregs; /* in_slot: the app's registers */
@@ -92,6 +93,12 @@ int trap_handoff(struct trap_thread *t);
 void trap_child_fix(struct trap_thread *t);
 bool trap_serve_owned(struct trap_thread *t, struct user_regs_struct *r);
 int trap_wait_event(struct plat_event *ev);
+/* A death / an exit stop that a wait of the platform's own (injection, hand-off, step)
+ * reaped: queued for next_event instead of lost. */
+void trap_queue_death(struct trap_thread *t, int status, const struct rusage *ru);
+void trap_queue_exiting(struct trap_thread *t);
+/* setup.c: whether @tid is a zombie (or gone) in /proc */
+bool trap_is_zombie(pid_t tid);
 int trap_bounce_event(struct trap_thread *t, void *s, struct plat_event *ev);
 
 struct trap_thread *trap_thread_find(pid_t tid);
